@@ -1,0 +1,88 @@
+"""Booking and organizer types."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import Enum
+
+import strawberry
+
+from transom.db import models
+from transom.domain.errors import InvalidInputError
+
+MAX_RANGE = timedelta(days=93)
+
+
+@strawberry.enum(description="Where a booking was made.")
+class BookingSource(Enum):
+    OUTLOOK = "OUTLOOK"
+    TRANSOM = "TRANSOM"
+    DISPLAY = "DISPLAY"
+
+
+@strawberry.enum(description="Exchange's answer to a booking.")
+class BookingState(Enum):
+    PENDING = strawberry.enum_value("PENDING", description="Waiting for the room.")
+    CONFIRMED = "CONFIRMED"
+    DECLINED = "DECLINED"
+    CANCELLED = "CANCELLED"
+
+
+@strawberry.type(description="Who booked. Both fields are null when anonymous.")
+class Organizer:
+    name: str | None
+    email: str | None
+    anonymous: bool = strawberry.field(
+        description="True when the organizer is not in this tenant's directory."
+    )
+
+
+@strawberry.type(description="A room booked for a span of time.")
+class Booking:
+    id: strawberry.ID
+    room_id: strawberry.ID
+    subject: str | None = strawberry.field(
+        description="Null for private meetings and where privacy settings hide it."
+    )
+    start: datetime
+    end: datetime
+    source: BookingSource
+    state: BookingState
+    organizer: Organizer
+    is_private: bool
+    series_id: str | None = strawberry.field(
+        description="Shared by a recurring series."
+    )
+    checked_in_at: datetime | None
+    decline_reason: str | None
+
+    @classmethod
+    def from_model(cls, row: models.Booking) -> Booking:
+        organizer = Organizer(
+            name=None if row.is_anonymous else row.organizer_name,
+            email=None if row.is_anonymous else row.organizer_email,
+            anonymous=row.is_anonymous,
+        )
+        return cls(
+            id=strawberry.ID(row.id),
+            room_id=strawberry.ID(row.room_id),
+            subject=None if row.is_private else row.subject,
+            start=row.start,
+            end=row.end,
+            source=BookingSource(row.source),
+            state=BookingState(row.state),
+            organizer=organizer,
+            is_private=row.is_private,
+            series_id=row.series_id,
+            checked_in_at=row.checked_in_at,
+            decline_reason=row.decline_reason,
+        )
+
+
+def check_range(start: datetime, end: datetime) -> None:
+    if start.tzinfo is None or end.tzinfo is None:
+        raise InvalidInputError("start and end need a UTC offset", field="start")
+    if end <= start:
+        raise InvalidInputError("end must be after start", field="end")
+    if end - start > MAX_RANGE:
+        raise InvalidInputError("a range can span at most 93 days", field="end")

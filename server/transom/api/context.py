@@ -1,0 +1,97 @@
+"""The per-request context every resolver receives as ``info.context``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import HTTPConnection
+
+from transom.api.loaders import Loaders
+from transom.db.engine import Sessions
+from transom.db.tokens import find_token
+from transom.domain.access import Role, Viewer
+from transom.domain.errors import UnauthenticatedError
+from transom.settings import Settings
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class Services:
+    """Long-lived things the app builds once and every request shares."""
+
+    settings: Settings
+    sessions: Sessions
+    clock: Clock
+
+
+@dataclass
+class Context:
+    """One request (or one websocket connection).
+
+    Sibling fields resolve concurrently, and an AsyncSession is not safe for
+    concurrent tasks, so every database use goes through :meth:`db`, which opens
+    a short session under a per-context lock.
+    """
+
+    services: Services
+    connection: HTTPConnection
+    connection_params: dict[str, Any] | None = None
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _viewer: Viewer | None = None
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.db)
+
+    @property
+    def now(self) -> datetime:
+        return self.services.clock()
+
+    @asynccontextmanager
+    async def db(self) -> AsyncIterator[AsyncSession]:
+        async with self._lock, self.services.sessions() as session:
+            yield session
+
+    async def viewer(self) -> Viewer:
+        """The authenticated caller, or UNAUTHENTICATED."""
+        if self._viewer is None:
+            self._viewer = await self._authenticate()
+        return self._viewer
+
+    async def _authenticate(self) -> Viewer:
+        token = _bearer(self.connection.headers.get("authorization"))
+        if token is None and self.connection_params:
+            raw = self.connection_params.get(
+                "Authorization"
+            ) or self.connection_params.get("authorization")
+            token = _bearer(raw if isinstance(raw, str) else None)
+        if token is None:
+            raise UnauthenticatedError(
+                "sign in: send 'Authorization: Bearer <token>' "
+                "(or an Authorization entry in the websocket connection_init payload)"
+            )
+        async with self.db() as session:
+            row = await find_token(session, token=token)
+        if row is None:
+            raise UnauthenticatedError("the token is unknown or revoked")
+        return Viewer(token_id=row.id, role=Role(row.role), tenant_id=row.tenant_id)
+
+
+def _bearer(header: str | None) -> str | None:
+    if not header:
+        return None
+    scheme, _, value = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+Info = strawberry.Info[Context, None]

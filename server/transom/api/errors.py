@@ -1,0 +1,59 @@
+"""One place that turns errors into GraphQL errors with ``extensions.code``.
+
+A :class:`TransomError` keeps its message and gets its code (and ``field`` for
+invalid input). Anything else is logged with its traceback and masked as
+``INTERNAL_SERVER_ERROR``: callers never see a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from transom.domain.errors import InvalidInputError, TransomError
+
+log = logging.getLogger(__name__)
+
+INTERNAL = "INTERNAL_SERVER_ERROR"
+
+
+class TransomErrors(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors:
+            return
+        result.errors = [_public(error) for error in result.errors]
+
+
+def _public(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    if original is None:
+        validation = {"code": "GRAPHQL_VALIDATION_FAILED", **(error.extensions or {})}
+        return _copy(error, error.message, validation)
+    if isinstance(original, TransomError):
+        extensions: dict[str, object] = {"code": original.code.value}
+        if isinstance(original, InvalidInputError) and original.field:
+            extensions["field"] = original.field
+        return _copy(error, original.message, extensions)
+    if isinstance(original, GraphQLError):
+        return _copy(error, error.message, {"code": "BAD_USER_INPUT"})
+    log.error("unexpected error in %s", error.path, exc_info=original)
+    return _copy(error, "Internal server error", {"code": INTERNAL})
+
+
+def _copy(
+    error: GraphQLError, message: str, extensions: dict[str, object]
+) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions=extensions,
+    )

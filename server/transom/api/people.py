@@ -1,0 +1,125 @@
+"""People and their absences: types and queries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from transom.api.context import Info
+from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
+from transom.api.scope import tenant_scope
+from transom.db import models
+from transom.db import people as people_repo
+
+
+@strawberry.type(description="Someone in a tenant's directory.")
+class Person:
+    id: strawberry.ID
+    email: str = strawberry.field(description="Primary SMTP address.")
+    aliases: list[str] = strawberry.field(
+        description="Other addresses (proxyAddresses)."
+    )
+    display_name: str
+    availability_follows_calendar: bool
+
+    @classmethod
+    def from_model(cls, row: models.Person) -> Person:
+        return cls(
+            id=strawberry.ID(row.id),
+            email=row.primary_email,
+            aliases=list(row.aliases or []),
+            display_name=row.display_name,
+            availability_follows_calendar=row.availability_follows_calendar,
+        )
+
+
+@strawberry.enum(description="HR's decision on an absence.")
+class Approval(Enum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+
+
+@strawberry.enum(description="Whether an absence is in Outlook.")
+class AbsenceSyncState(Enum):
+    NOT_SYNCED = strawberry.enum_value(
+        "NOT_SYNCED", description="The tenant's policy keeps this kind out of Outlook."
+    )
+    PENDING = "PENDING"
+    SYNCED = "SYNCED"
+    HELD = strawberry.enum_value(
+        "HELD", description="Waiting for renewed credentials; syncs by itself then."
+    )
+    FAILED = "FAILED"
+
+
+@strawberry.type(description="A registered absence (vacation, sickness, ...).")
+class Absence:
+    id: strawberry.ID
+    person_id: strawberry.ID
+    kind: str
+    start: datetime
+    end: datetime
+    all_day: bool
+    approval: Approval
+    sync_state: AbsenceSyncState
+    last_error: str | None
+    external_id: str | None = strawberry.field(description="The HR system's id.")
+    note: str | None
+
+    @classmethod
+    def from_model(cls, row: models.Absence) -> Absence:
+        return cls(
+            id=strawberry.ID(row.id),
+            person_id=strawberry.ID(row.person_id),
+            kind=row.kind,
+            start=row.start,
+            end=row.end,
+            all_day=row.all_day,
+            approval=Approval(row.approval),
+            sync_state=AbsenceSyncState(row.sync_state),
+            last_error=row.last_error,
+            external_id=row.external_id,
+            note=row.note,
+        )
+
+
+@strawberry.type
+class PeopleQueries:
+    @strawberry.field(
+        description="People by display name; `search` matches name or email."
+    )
+    async def people(
+        self,
+        info: Info,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+        search: str | None = None,
+        tenant_id: strawberry.ID | None = None,
+    ) -> Connection[Person]:
+        viewer = await info.context.viewer()
+        scope = tenant_scope(viewer, tenant_id)
+        async with info.context.db() as session:
+            page = await people_repo.page_people(
+                session, tenant_id=scope, search=search, first=first, after=after
+            )
+        return to_connection(page, [Person.from_model(row) for row in page.items])
+
+    @strawberry.field(description="Absences by start time, newest registrations too.")
+    async def absences(
+        self,
+        info: Info,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+        person_id: strawberry.ID | None = None,
+        tenant_id: strawberry.ID | None = None,
+    ) -> Connection[Absence]:
+        viewer = await info.context.viewer()
+        scope = tenant_scope(viewer, tenant_id)
+        async with info.context.db() as session:
+            page = await people_repo.page_absences(
+                session, tenant_id=scope, person_id=person_id, first=first, after=after
+            )
+        return to_connection(page, [Absence.from_model(row) for row in page.items])

@@ -1,0 +1,118 @@
+"""Mutations that create, edit and delete rooms (admins of the room's tenant)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import strawberry
+
+from transom.api.context import Info
+from transom.api.rooms import Room, visible_room
+from transom.api.scope import tenant_scope
+from transom.api.tenants import check_time_zone
+from transom.db import rooms as room_repo
+from transom.domain.errors import InvalidInputError
+
+MAX_CAPACITY = 10_000
+
+
+@strawberry.input(description="A new room.")
+class CreateRoomInput:
+    name: str
+    tenant_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Needed only with a superadmin token."
+    )
+    capacity: int | None = None
+    building: str | None = None
+    floor: str | None = None
+    time_zone: str | None = strawberry.field(
+        default=None, description="IANA zone; the tenant's zone when null."
+    )
+
+
+@strawberry.input(description="Changes to a room; omitted fields stay as they are.")
+class UpdateRoomInput:
+    name: str | None = strawberry.UNSET
+    capacity: int | None = strawberry.UNSET
+    building: str | None = strawberry.UNSET
+    floor: str | None = strawberry.UNSET
+    time_zone: str | None = strawberry.UNSET
+
+
+@dataclass(frozen=True)
+class _Checked:
+    values: dict[str, object]
+
+
+def _check(raw: dict[str, object]) -> _Checked:
+    values = {k: v for k, v in raw.items() if v is not strawberry.UNSET}
+    if "name" in values:
+        name = str(values["name"] or "").strip()
+        if not name:
+            raise InvalidInputError("a room needs a name", field="name")
+        values["name"] = name
+    capacity = values.get("capacity")
+    if isinstance(capacity, int) and not 0 < capacity <= MAX_CAPACITY:
+        raise InvalidInputError(
+            f"capacity must be 1..{MAX_CAPACITY} people", field="capacity"
+        )
+    zone = values.get("time_zone")
+    if isinstance(zone, str):
+        check_time_zone(zone)
+    return _Checked(values)
+
+
+@strawberry.type
+class RoomMutations:
+    @strawberry.mutation(description="Add a room.")
+    async def create_room(self, info: Info, input: CreateRoomInput) -> Room:
+        viewer = await info.context.viewer()
+        viewer.require_admin()
+        tenant_id = tenant_scope(viewer, input.tenant_id)
+        if tenant_id is None:
+            raise InvalidInputError("say which tenant", field="tenantId")
+        checked = _check(
+            {
+                "name": input.name,
+                "capacity": input.capacity,
+                "building": input.building,
+                "floor": input.floor,
+                "time_zone": input.time_zone,
+            }
+        ).values
+        async with info.context.db() as session:
+            row = await room_repo.create_room(
+                session,
+                tenant_id=tenant_id,
+                **checked,  # type: ignore[arg-type]
+            )
+            await session.commit()
+        return Room.from_model(row)
+
+    @strawberry.mutation(description="Edit a room's name, capacity or place.")
+    async def update_room(
+        self, info: Info, id: strawberry.ID, input: UpdateRoomInput
+    ) -> Room:
+        viewer = await info.context.viewer()
+        viewer.require_admin()
+        await visible_room(info, id)
+        checked = _check(vars(input)).values
+        async with info.context.db() as session:
+            row = await room_repo.get_room(session, room_id=id)
+            assert row is not None
+            for key, value in checked.items():
+                setattr(row, key, value)
+            await session.commit()
+        return Room.from_model(row)
+
+    @strawberry.mutation(description="Delete a room and its bookings in Transom.")
+    async def delete_room(self, info: Info, id: strawberry.ID) -> strawberry.ID:
+        viewer = await info.context.viewer()
+        viewer.require_admin()
+        await visible_room(info, id)
+        async with info.context.db() as session:
+            row = await room_repo.get_room(session, room_id=id)
+            if row is not None:
+                await session.delete(row)
+                await session.commit()
+        return id

@@ -1,0 +1,153 @@
+"""Room type, its status and bookings, and the room queries."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from transom.api.bookings import Booking, check_range
+from transom.api.context import Info
+from transom.api.scope import tenant_scope
+from transom.db import models
+from transom.db import rooms as room_repo
+from transom.domain import bookings as rules
+from transom.domain.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from transom.api.tenants import Tenant
+
+STATUS_WINDOW = timedelta(days=2)
+
+
+@strawberry.enum(description="Whether a room's calendar is linked to its mailbox.")
+class LinkState(Enum):
+    UNLINKED = "UNLINKED"
+    VERIFYING = "VERIFYING"
+    VERIFIED = "VERIFIED"
+    FAILED = "FAILED"
+
+
+@strawberry.enum(description="What a room is doing now.")
+class RoomState(Enum):
+    FREE = "FREE"
+    STARTING_SOON = strawberry.enum_value(
+        "STARTING_SOON", description="A meeting starts within 10 minutes."
+    )
+    BUSY = "BUSY"
+
+
+@strawberry.type(description="A room's state now and until when it holds.")
+class RoomStatus:
+    state: RoomState
+    until: datetime | None = strawberry.field(
+        description="When the state changes; null if free for the foreseeable future."
+    )
+
+
+@strawberry.type(description="A bookable meeting room.")
+class Room:
+    id: strawberry.ID
+    name: str
+    capacity: int | None
+    building: str | None
+    floor: str | None
+    time_zone: str | None
+    mailbox: str | None = strawberry.field(
+        description="The Exchange resource mailbox this room is linked to."
+    )
+    link_state: LinkState
+    link_error: str | None = strawberry.field(description="Why linking failed.")
+    tenant_id: strawberry.ID
+
+    @classmethod
+    def from_model(cls, row: models.Room) -> Room:
+        return cls(
+            id=strawberry.ID(row.id),
+            name=row.name,
+            capacity=row.capacity,
+            building=row.building,
+            floor=row.floor,
+            time_zone=row.time_zone,
+            mailbox=row.mailbox_email,
+            link_state=LinkState(row.link_state),
+            link_error=row.link_error,
+            tenant_id=strawberry.ID(row.tenant_id),
+        )
+
+    @strawberry.field(description="Bookings overlapping [start, end), at most 93 days.")
+    async def bookings(
+        self, info: Info, start: datetime, end: datetime
+    ) -> list[Booking]:
+        check_range(start, end)
+        rows = await info.context.loaders.bookings.load((self.id, start, end, False))
+        return [Booking.from_model(row) for row in rows]
+
+    @strawberry.field(description="Free, busy or starting soon, now.")
+    async def status(self, info: Info) -> RoomStatus:
+        now = info.context.now
+        key = (self.id, now - STATUS_WINDOW, now + STATUS_WINDOW, True)
+        rows = await info.context.loaders.bookings.load(key)
+        status = rules.room_status([rules.Slot(r.start, r.end) for r in rows], now)
+        return RoomStatus(state=RoomState(status.state.value), until=status.until)
+
+    @strawberry.field(description="The tenant that owns this room.")
+    async def tenant(
+        self, info: Info
+    ) -> Annotated[Tenant, strawberry.lazy("transom.api.tenants")]:
+        from transom.api.tenants import Tenant
+
+        row = await info.context.loaders.tenant.load(self.tenant_id)
+        if row is None:
+            raise NotFoundError.of("Tenant", self.tenant_id)
+        return Tenant.from_model(row)
+
+
+async def visible_room(info: Info, room_id: str) -> models.Room:
+    """The room, if the viewer may see it; otherwise NOT_FOUND."""
+    viewer = await info.context.viewer()
+    row = await info.context.loaders.room.load(room_id)
+    if row is None or (viewer.room_id is not None and viewer.room_id != room_id):
+        raise NotFoundError.of("Room", room_id)
+    viewer.check_tenant(row.tenant_id, "Room", room_id)
+    return row
+
+
+@strawberry.type
+class RoomQueries:
+    @strawberry.field(
+        description="Rooms you can see, by building and name (at most 1000)."
+    )
+    async def rooms(
+        self,
+        info: Info,
+        tenant_id: strawberry.ID | None = None,
+        building: str | None = None,
+        min_capacity: int | None = None,
+        search: str | None = None,
+    ) -> list[Room]:
+        viewer = await info.context.viewer()
+        scope = tenant_scope(viewer, tenant_id)
+        room_filter = room_repo.RoomFilter(building, min_capacity, search)
+        async with info.context.db() as session:
+            rows = await room_repo.list_rooms(
+                session, tenant_id=scope, room_filter=room_filter
+            )
+        if viewer.room_id is not None:
+            rows = [row for row in rows if row.id == viewer.room_id]
+        return [Room.from_model(row) for row in rows]
+
+    @strawberry.field(description="One room by id.")
+    async def room(self, info: Info, id: strawberry.ID) -> Room:
+        return Room.from_model(await visible_room(info, id))
+
+    @strawberry.field(description="A room's bookings overlapping [start, end).")
+    async def bookings(
+        self, info: Info, room_id: strawberry.ID, start: datetime, end: datetime
+    ) -> list[Booking]:
+        await visible_room(info, room_id)
+        check_range(start, end)
+        rows = await info.context.loaders.bookings.load((room_id, start, end, False))
+        return [Booking.from_model(row) for row in rows]

@@ -1,0 +1,53 @@
+"""Assembles the one GraphQL schema from the area modules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+
+from transom.api.errors import TransomErrors
+from transom.api.people import PeopleQueries
+from transom.api.room_admin import RoomMutations
+from transom.api.rooms import RoomQueries
+from transom.api.tenants import TenantMutations, TenantQueries
+from transom.api.viewer import ViewerQueries
+
+MAX_DEPTH = 12
+MAX_TOKENS = 5000
+MAX_ALIASES = 30
+
+
+@strawberry.type(description="Everything you can read.")
+class Query(ViewerQueries, TenantQueries, RoomQueries, PeopleQueries):
+    pass
+
+
+@strawberry.type(description="Everything you can change.")
+class Mutation(TenantMutations, RoomMutations):
+    pass
+
+
+# Strawberry accepts extension instances, though its annotation lists only
+# classes and factories.
+_LIMITS: list[Any] = [
+    QueryDepthLimiter(max_depth=MAX_DEPTH),
+    MaxTokensLimiter(max_token_count=MAX_TOKENS),
+    MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+]
+
+
+def build_schema() -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            TransomErrors,
+            *_LIMITS,
+        ],
+    )
+
+
+def export_sdl() -> str:
+    return build_schema().as_str() + "\n"

@@ -1,0 +1,141 @@
+"""Tenant type, its Microsoft 365 connection, and tenant queries/mutations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import strawberry
+
+from transom.api.context import Info
+from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
+from transom.api.rooms import Room
+from transom.db import models
+from transom.db import rooms as room_repo
+from transom.db import tenants as tenant_repo
+from transom.domain.errors import InvalidInputError, NotFoundError
+
+
+@strawberry.enum(description="How Transom's link to the tenant's Microsoft 365 stands.")
+class ConnectionStatus(Enum):
+    CONNECTED = "CONNECTED"
+    SECRET_EXPIRING = strawberry.enum_value(
+        "SECRET_EXPIRING", description="The client secret expires within 30 days."
+    )
+    SECRET_EXPIRED = "SECRET_EXPIRED"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    CONSENT_MISSING = "CONSENT_MISSING"
+    ERROR = "ERROR"
+    DISABLED = strawberry.enum_value(
+        "DISABLED", description="Not connected to Microsoft 365 (yet)."
+    )
+
+
+@strawberry.type(description="The Microsoft 365 connection, explained.")
+class MicrosoftConnection:
+    status: ConnectionStatus
+    message: str | None = strawberry.field(description="What is wrong, in plain words.")
+    code: str | None = strawberry.field(description="The Graph or AADSTS error code.")
+    hint: str | None = strawberry.field(description="How to fix it.")
+    checked_at: datetime | None
+
+
+@strawberry.type(description="An organisation with its own Entra ID app.")
+class Tenant:
+    id: strawberry.ID
+    name: str
+    time_zone: str
+    directory_id: str | None = strawberry.field(description="Entra ID tenant id.")
+    client_id: str | None = strawberry.field(description="Application (client) id.")
+    secret_expires_at: datetime | None
+    connection: MicrosoftConnection
+
+    @classmethod
+    def from_model(cls, row: models.Tenant) -> Tenant:
+        return cls(
+            id=strawberry.ID(row.id),
+            name=row.name,
+            time_zone=row.time_zone,
+            directory_id=row.directory_id,
+            client_id=row.client_id,
+            secret_expires_at=row.secret_expires_at,
+            connection=MicrosoftConnection(
+                status=ConnectionStatus(row.connection_status),
+                message=row.connection_message,
+                code=row.connection_code,
+                hint=row.connection_hint,
+                checked_at=row.connection_checked_at,
+            ),
+        )
+
+    @strawberry.field(description="This tenant's rooms, by building and name.")
+    async def rooms(self, info: Info) -> list[Room]:
+        async with info.context.db() as session:
+            rows = await room_repo.list_rooms(session, tenant_id=self.id)
+        return [Room.from_model(row) for row in rows]
+
+
+async def visible_tenant(info: Info, tenant_id: str) -> models.Tenant:
+    viewer = await info.context.viewer()
+    viewer.check_tenant(tenant_id, "Tenant", tenant_id)
+    row = await info.context.loaders.tenant.load(tenant_id)
+    if row is None:
+        raise NotFoundError.of("Tenant", tenant_id)
+    return row
+
+
+def check_time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInputError(
+            f"{name!r} is not an IANA time zone (e.g. Europe/Copenhagen)",
+            field="timeZone",
+        ) from None
+    return name
+
+
+@strawberry.type
+class TenantQueries:
+    @strawberry.field(description="Tenants you can see, by name.")
+    async def tenants(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Tenant]:
+        viewer = await info.context.viewer()
+        scope = None if viewer.is_superadmin else viewer.tenant_id
+        async with info.context.db() as session:
+            page = await tenant_repo.page_tenants(
+                session, tenant_id=scope, first=first, after=after
+            )
+        return to_connection(page, [Tenant.from_model(row) for row in page.items])
+
+    @strawberry.field(description="One tenant by id.")
+    async def tenant(self, info: Info, id: strawberry.ID) -> Tenant:
+        return Tenant.from_model(await visible_tenant(info, id))
+
+
+@strawberry.input(description="A new tenant.")
+class CreateTenantInput:
+    name: str
+    time_zone: str = strawberry.field(
+        default="UTC", description="IANA time zone, e.g. Europe/Copenhagen."
+    )
+
+
+@strawberry.type
+class TenantMutations:
+    @strawberry.mutation(description="Create a tenant (superadmin only).")
+    async def create_tenant(self, info: Info, input: CreateTenantInput) -> Tenant:
+        viewer = await info.context.viewer()
+        viewer.require_superadmin()
+        name = input.name.strip()
+        if not name:
+            raise InvalidInputError("a tenant needs a name", field="name")
+        time_zone = check_time_zone(input.time_zone)
+        async with info.context.db() as session:
+            row = await tenant_repo.create_tenant(
+                session, name=name, time_zone=time_zone
+            )
+            await session.commit()
+        return Tenant.from_model(row)

@@ -1,0 +1,39 @@
+"""Who the caller is."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from transom.api.context import Info
+from transom.api.tenants import Tenant, visible_tenant
+
+
+@strawberry.enum(description="What a token may do.")
+class Role(Enum):
+    SUPERADMIN = strawberry.enum_value("SUPERADMIN", description="Every tenant.")
+    ADMIN = strawberry.enum_value("ADMIN", description="Read and change one tenant.")
+    READER = strawberry.enum_value("READER", description="Read one tenant.")
+    DISPLAY = strawberry.enum_value("DISPLAY", description="A door display: one room.")
+
+
+@strawberry.type(description="The authenticated caller.")
+class Viewer:
+    role: Role
+    tenant_id: strawberry.ID | None
+
+    @strawberry.field(description="The caller's tenant; null for superadmins.")
+    async def tenant(self, info: Info) -> Tenant | None:
+        if self.tenant_id is None:
+            return None
+        return Tenant.from_model(await visible_tenant(info, self.tenant_id))
+
+
+@strawberry.type
+class ViewerQueries:
+    @strawberry.field(description="Who you are, by your token.")
+    async def viewer(self, info: Info) -> Viewer:
+        viewer = await info.context.viewer()
+        tenant_id = strawberry.ID(viewer.tenant_id) if viewer.tenant_id else None
+        return Viewer(role=Role(viewer.role.value), tenant_id=tenant_id)

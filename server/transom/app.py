@@ -1,0 +1,78 @@
+"""create_app(settings) -> Starlette: routes, lifespan and wiring.
+
+This is the only module that imports every layer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+
+from transom.api.context import Clock, Services
+from transom.api.http import graphql_app
+from transom.api.schema import build_schema
+from transom.db.engine import create_engine, create_sessions
+from transom.db.migrate import is_current, upgrade_to_head
+from transom.db.tokens import ensure_bootstrap_token
+from transom.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        engine = create_engine(settings.database_url)
+        await upgrade_to_head(engine)
+        sessions = create_sessions(engine)
+        if settings.bootstrap_token is not None:
+            async with sessions() as session:
+                await ensure_bootstrap_token(
+                    session, token=str(settings.bootstrap_token)
+                )
+                await session.commit()
+        services = Services(settings=settings, sessions=sessions, clock=clock)
+        try:
+            yield {"services": services, "engine": engine}
+        finally:
+            await engine.dispose()
+
+    graphql = graphql_app(build_schema())
+    routes = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+async def healthz(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    try:
+        async with request.state.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        current = await is_current(request.state.engine)
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning("readiness check failed: %s", exc)
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+    if not current:
+        return JSONResponse({"status": "unavailable", "migrations": "pending"}, 503)
+    return JSONResponse({"status": "ok", "database": "ok", "migrations": "current"})

@@ -1,0 +1,150 @@
+"""The ``transom`` command: serve, migrate, demo, token, schema export, emulator."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from transom.settings import Settings, SettingsError
+
+DEFAULT_SCHEMA = Path("schema/schema.graphql")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    try:
+        args.run(args)
+    except SettingsError as exc:
+        print(f"transom: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="transom", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="command")
+
+    serve = commands.add_parser("serve", help="run the server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=_serve)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.set_defaults(run=_migrate)
+
+    demo = commands.add_parser("demo", help="seed demo data and serve it")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.set_defaults(run=_demo)
+
+    token = commands.add_parser("token", help="API tokens").add_subparsers(
+        required=True, metavar="action"
+    )
+    create = token.add_parser("create", help="create a token and print it once")
+    create.add_argument("--tenant", help="tenant id (omit with --role superadmin)")
+    create.add_argument(
+        "--role", choices=["superadmin", "admin", "reader"], default="admin"
+    )
+    create.add_argument("--name")
+    create.set_defaults(run=_token_create)
+
+    schema = commands.add_parser("schema", help="GraphQL schema").add_subparsers(
+        required=True, metavar="action"
+    )
+    export = schema.add_parser("export", help="write the SDL")
+    export.add_argument("--output", type=Path, default=DEFAULT_SCHEMA)
+    export.set_defaults(run=_schema_export)
+
+    emulator = commands.add_parser("emulator", help="run the Graph emulator alone")
+    emulator.add_argument("--host", default="127.0.0.1")
+    emulator.add_argument("--port", type=int, default=8001)
+    emulator.add_argument("--seed", choices=["demo", "empty"], default="demo")
+    emulator.add_argument("--state", type=Path, help="keep state in this JSON file")
+    emulator.set_defaults(run=_emulator)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from transom.app import create_app
+
+    settings = Settings.from_env()
+    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+
+
+def _migrate(args: argparse.Namespace) -> None:
+    from transom.db.engine import create_engine
+    from transom.db.migrate import upgrade_to_head
+
+    settings = Settings.from_env()
+
+    async def run() -> None:
+        engine = create_engine(settings.database_url)
+        try:
+            await upgrade_to_head(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+    print("migrations applied")
+
+
+def _token_create(args: argparse.Namespace) -> None:
+    from transom.tokens_cli import create_token_for_cli
+
+    settings = Settings.from_env()
+    try:
+        token = asyncio.run(
+            create_token_for_cli(settings, args.tenant, args.role, args.name)
+        )
+    except ValueError as exc:
+        print(f"transom: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    print(token)
+
+
+def _schema_export(args: argparse.Namespace) -> None:
+    from transom.api.schema import export_sdl
+
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(export_sdl())
+    print(f"wrote {args.output}")
+
+
+def _demo(args: argparse.Namespace) -> None:
+    from datetime import UTC, datetime
+
+    import uvicorn
+
+    from transom.app import create_app
+    from transom.demo import prepare_demo
+
+    settings = Settings.from_env()
+    token = asyncio.run(prepare_demo(settings, today=datetime.now(UTC).date()))
+    _print_demo_banner(f"http://{args.host}:{args.port}", token)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+
+
+def _print_demo_banner(base: str, token: str) -> None:
+    query = '{"query": "{ rooms { name building status { state until } } }"}'
+    print(f"Transom demo on {base}")
+    print(f"  GraphQL (GraphiQL in a browser): {base}/graphql")
+    print(f"  Health: {base}/healthz")
+    print(f"  Admin token: {token}")
+    print(
+        f"  Try: curl -s {base}/graphql -H 'Authorization: Bearer {token}' "
+        f"-H 'Content-Type: application/json' -d '{query}'",
+        flush=True,
+    )
+
+
+def _emulator(args: argparse.Namespace) -> None:
+    from transom.emulator import serve
+
+    print(f"Graph emulator on http://{args.host}:{args.port} (seed: {args.seed})")
+    serve(args.host, args.port, args.seed, args.state)

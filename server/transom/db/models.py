@@ -1,0 +1,245 @@
+"""The ORM models. Every row that belongs to a tenant carries ``tenant_id``.
+
+Relationships are ``lazy="raise"``: implicit I/O fails loudly instead of blocking.
+Times are aware UTC (see :class:`UTCDateTime`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from transom.db.types import UTCDateTime
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200))
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    directory_id: Mapped[str | None] = mapped_column(String(100))
+    client_id: Mapped[str | None] = mapped_column(String(100))
+    client_secret_encrypted: Mapped[str | None] = mapped_column(Text)
+    client_certificate_encrypted: Mapped[str | None] = mapped_column(Text)
+    secret_expires_at: Mapped[datetime | None]
+    connection_status: Mapped[str] = mapped_column(String(32), default="DISABLED")
+    connection_message: Mapped[str | None] = mapped_column(Text)
+    connection_code: Mapped[str | None] = mapped_column(String(64))
+    connection_hint: Mapped[str | None] = mapped_column(Text)
+    connection_checked_at: Mapped[datetime | None]
+    sync_mode: Mapped[str] = mapped_column(String(16), default="NOTIFICATIONS")
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Room(Base):
+    __tablename__ = "rooms"
+    __table_args__ = (
+        Index("ix_rooms_tenant_name", "tenant_id", "name"),
+        UniqueConstraint("tenant_id", "mailbox_email", name="uq_rooms_tenant_mailbox"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    building: Mapped[str | None] = mapped_column(String(200))
+    floor: Mapped[str | None] = mapped_column(String(50))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    mailbox_email: Mapped[str | None] = mapped_column(String(320))
+    link_state: Mapped[str] = mapped_column(String(16), default="UNLINKED")
+    link_error: Mapped[str | None] = mapped_column(Text)
+    link_error_code: Mapped[str | None] = mapped_column(String(64))
+    graph_user_id: Mapped[str | None] = mapped_column(String(100))
+    graph_place_id: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    bookings: Mapped[list[Booking]] = relationship(back_populates="room", lazy="raise")
+
+
+class Booking(Base):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        Index("ix_bookings_room_time", "room_id", "start", "end"),
+        UniqueConstraint("room_id", "graph_event_id", name="uq_bookings_room_event"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    graph_event_id: Mapped[str | None] = mapped_column(String(300))
+    organizer_event_id: Mapped[str | None] = mapped_column(String(300))
+    ical_uid: Mapped[str | None] = mapped_column(String(300), index=True)
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    subject: Mapped[str | None] = mapped_column(Text)
+    organizer_name: Mapped[str | None] = mapped_column(String(300))
+    organizer_email: Mapped[str | None] = mapped_column(String(320))
+    is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(16), default="OUTLOOK")
+    state: Mapped[str] = mapped_column(String(16), default="CONFIRMED")
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    series_id: Mapped[str | None] = mapped_column(String(300))
+    checked_in_at: Mapped[datetime | None]
+    is_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    change_key: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    room: Mapped[Room] = relationship(back_populates="bookings", lazy="raise")
+
+
+class Person(Base):
+    __tablename__ = "people"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "primary_email", name="uq_people_tenant_email"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    primary_email: Mapped[str] = mapped_column(String(320))
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+    display_name: Mapped[str] = mapped_column(String(300))
+    graph_user_id: Mapped[str | None] = mapped_column(String(100))
+    availability_follows_calendar: Mapped[bool] = mapped_column(Boolean, default=True)
+    calendar_status: Mapped[str] = mapped_column(String(32), default="NOT_CONNECTED")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Absence(Base):
+    __tablename__ = "absences"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "external_id", name="uq_absences_external"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(64))
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    approval: Mapped[str] = mapped_column(String(16), default="PENDING")
+    sync_state: Mapped[str] = mapped_column(String(16), default="PENDING")
+    graph_event_id: Mapped[str | None] = mapped_column(String(300))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Display(Base):
+    __tablename__ = "displays"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    tenant_id: Mapped[str | None] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE")
+    )
+    room_id: Mapped[str | None] = mapped_column(
+        ForeignKey("rooms.id", ondelete="SET NULL")
+    )
+    name: Mapped[str | None] = mapped_column(String(200))
+    pairing_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    device_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    paired_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    tenant_id: Mapped[str | None] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE")
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class MailboxSyncState(Base):
+    """Where one mailbox's calendar sync stands; see ``transom.sync.state``."""
+
+    __tablename__ = "mailbox_sync_states"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "mailbox", name="uq_sync_tenant_mailbox"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    mailbox: Mapped[str] = mapped_column(String(320))
+    room_id: Mapped[str | None] = mapped_column(
+        ForeignKey("rooms.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[str | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE")
+    )
+    delta_link: Mapped[str | None] = mapped_column(Text)
+    window_start: Mapped[datetime | None]
+    window_end: Mapped[datetime | None]
+    subscription_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    subscription_expires_at: Mapped[datetime | None]
+    client_state: Mapped[str | None] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(32), default="IDLE")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_synced_at: Mapped[datetime | None]
+
+
+class OutboxItem(Base):
+    """A durable Graph write; see ``transom.sync.outbox``."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(48))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    transaction_id: Mapped[str] = mapped_column(String(64), unique=True, default=new_id)
+    status: Mapped[str] = mapped_column(String(16), default="PENDING")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_code: Mapped[str | None] = mapped_column(String(64))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    booking_id: Mapped[str | None] = mapped_column(
+        ForeignKey("bookings.id", ondelete="SET NULL")
+    )
+    absence_id: Mapped[str | None] = mapped_column(
+        ForeignKey("absences.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,0 +1,83 @@
+"""Keyset pagination: opaque cursors over a stable ordering."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from transom.domain.errors import InvalidInputError
+
+T = TypeVar("T")
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    cursors: list[str]
+    has_next: bool
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    plain = [{"t": v.isoformat()} if isinstance(v, datetime) else v for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode()
+
+
+def decode_cursor(cursor: str, width: int) -> list[Any]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise InvalidInputError("not a cursor from this API", field="after") from None
+    if not isinstance(values, list) or len(values) != width:
+        raise InvalidInputError("not a cursor from this API", field="after")
+    return [_decode_value(v) for v in values]
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        try:
+            return datetime.fromisoformat(value["t"])
+        except (KeyError, TypeError, ValueError):
+            raise InvalidInputError(
+                "not a cursor from this API", field="after"
+            ) from None
+    return value
+
+
+async def fetch_page(
+    session: AsyncSession,
+    stmt: Select[T],
+    order: Sequence[InstrumentedAttribute[Any]],
+    *,
+    first: int,
+    after: str | None,
+) -> Page[T]:
+    """Run ``stmt`` ordered by ``order`` (last column unique), from ``after``."""
+    if not 1 <= first <= MAX_PAGE:
+        raise InvalidInputError(f"first must be 1..{MAX_PAGE}", field="first")
+    if after is not None:
+        values = decode_cursor(after, len(order))
+        stmt = stmt.where(_after(order, values))
+    stmt = stmt.order_by(*order).limit(first + 1)
+    rows = list((await session.scalars(stmt)).all())
+    items = rows[:first]
+    cursors = [encode_cursor([getattr(r, c.key) for c in order]) for r in items]
+    return Page(items=items, cursors=cursors, has_next=len(rows) > first)
+
+
+def _after(order: Sequence[InstrumentedAttribute[Any]], values: list[Any]) -> Any:
+    """Rows strictly after ``values`` in ``order`` (columns must be non-null)."""
+    clauses = []
+    for index, column in enumerate(order):
+        equal = [order[i] == values[i] for i in range(index)]
+        clauses.append(and_(*equal, column > values[index]))
+    return or_(*clauses)

@@ -1,0 +1,78 @@
+"""Rooms of a tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transom.db import models
+
+
+@dataclass(frozen=True)
+class RoomFilter:
+    building: str | None = None
+    min_capacity: int | None = None
+    search: str | None = None
+
+
+async def list_rooms(
+    session: AsyncSession,
+    *,
+    tenant_id: str | None,
+    room_filter: RoomFilter = RoomFilter(),
+    limit: int = 1000,
+) -> list[models.Room]:
+    """Rooms by building and name; ``tenant_id`` None means every tenant."""
+    stmt = select(models.Room)
+    if tenant_id is not None:
+        stmt = stmt.where(models.Room.tenant_id == tenant_id)
+    if room_filter.building:
+        stmt = stmt.where(models.Room.building == room_filter.building)
+    if room_filter.min_capacity is not None:
+        stmt = stmt.where(models.Room.capacity >= room_filter.min_capacity)
+    if room_filter.search:
+        pattern = f"%{room_filter.search.lower()}%"
+        stmt = stmt.where(func.lower(models.Room.name).like(pattern))
+    stmt = stmt.order_by(models.Room.building, models.Room.name, models.Room.id)
+    return list((await session.scalars(stmt.limit(limit))).all())
+
+
+async def get_room(session: AsyncSession, *, room_id: str) -> models.Room | None:
+    return await session.get(models.Room, room_id)
+
+
+async def get_rooms(
+    session: AsyncSession, *, room_ids: Sequence[str]
+) -> list[models.Room]:
+    rows = await session.scalars(
+        select(models.Room).where(models.Room.id.in_(room_ids))
+    )
+    return list(rows.all())
+
+
+async def create_room(
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    name: str,
+    capacity: int | None = None,
+    building: str | None = None,
+    floor: str | None = None,
+    time_zone: str | None = None,
+    mailbox_email: str | None = None,
+) -> models.Room:
+    room = models.Room(
+        tenant_id=tenant_id,
+        name=name,
+        capacity=capacity,
+        building=building,
+        floor=floor,
+        time_zone=time_zone,
+        mailbox_email=mailbox_email.lower() if mailbox_email else None,
+    )
+    session.add(room)
+    await session.flush()
+    return room

@@ -1,0 +1,1 @@
+"""Pure domain rules and value types: stdlib only, no I/O."""

@@ -1,0 +1,46 @@
+"""Who may do what: roles and the viewer a request acts as."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from transom.domain.errors import NotFoundError, PermissionDeniedError
+
+
+class Role(StrEnum):
+    SUPERADMIN = "SUPERADMIN"
+    ADMIN = "ADMIN"
+    READER = "READER"
+    DISPLAY = "DISPLAY"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """An authenticated caller. ``tenant_id`` is None only for superadmins;
+    ``room_id`` is set only for door displays, which see that one room."""
+
+    token_id: str
+    role: Role
+    tenant_id: str | None
+    room_id: str | None = None
+
+    @property
+    def is_superadmin(self) -> bool:
+        return self.role is Role.SUPERADMIN
+
+    def can_see_tenant(self, tenant_id: str) -> bool:
+        return self.is_superadmin or self.tenant_id == tenant_id
+
+    def check_tenant(self, tenant_id: str, kind: str, ident: str) -> None:
+        """Another tenant's object is reported as not found, never as forbidden."""
+        if not self.can_see_tenant(tenant_id):
+            raise NotFoundError.of(kind, ident)
+
+    def require_admin(self) -> None:
+        if self.role not in (Role.SUPERADMIN, Role.ADMIN):
+            raise PermissionDeniedError("this needs an admin token")
+
+    def require_superadmin(self) -> None:
+        if not self.is_superadmin:
+            raise PermissionDeniedError("this needs a superadmin token")

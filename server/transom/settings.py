@@ -1,0 +1,186 @@
+"""The one typed Settings object, read from ``TRANSOM_*`` environment variables.
+
+Defaults need no configuration: a SQLite file and a generated secret key live in
+``TRANSOM_DATA_DIR``. A bad value raises :class:`SettingsError` whose message is one
+line naming the variable, the value and what would be accepted.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+__all__ = ["Secret", "Settings", "SettingsError"]
+
+_DB_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg")
+_PUBSUB_SCHEMES = ("memory", "redis", "postgresql")
+
+
+class SettingsError(ValueError):
+    """A ``TRANSOM_*`` variable has a value Transom cannot use."""
+
+
+class Secret:
+    """A string whose ``repr`` never shows its value."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def __str__(self) -> str:
+        return self._value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Transom reads from its environment.
+
+    >>> Settings.from_env({"TRANSOM_DATA_DIR": "/tmp/t"}).database_url
+    'sqlite+aiosqlite:////tmp/t/transom.db'
+    """
+
+    data_dir: Path
+    database_url: str
+    secret_key: Secret
+    public_url: str | None = None
+    graph_url: str = "https://graph.microsoft.com/v1.0"
+    authority_url: str = "https://login.microsoftonline.com"
+    bootstrap_token: Secret | None = None
+    pubsub_url: str = "memory://"
+    poll_interval_seconds: float = 60.0
+    sync_window_past_days: int = 1
+    sync_window_future_days: int = 56
+    run_sync: bool = True
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get("TRANSOM_DATA_DIR") or "./transom-data").absolute()
+        database_url = env.get("TRANSOM_DATABASE_URL") or (
+            f"sqlite+aiosqlite:///{data_dir / 'transom.db'}"
+        )
+        _check_scheme("TRANSOM_DATABASE_URL", database_url, _DB_SCHEMES)
+        pubsub_url = env.get("TRANSOM_PUBSUB_URL") or "memory://"
+        _check_scheme("TRANSOM_PUBSUB_URL", pubsub_url, _PUBSUB_SCHEMES)
+        secret_key = env.get("TRANSOM_SECRET_KEY") or _stored_secret_key(data_dir)
+        _check_secret_key(secret_key)
+        bootstrap = env.get("TRANSOM_BOOTSTRAP_TOKEN") or None
+        if bootstrap is not None and len(bootstrap) < 16:
+            raise SettingsError(
+                "TRANSOM_BOOTSTRAP_TOKEN is too short: use at least 16 characters"
+            )
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            secret_key=Secret(secret_key),
+            public_url=_optional_url(env, "TRANSOM_PUBLIC_URL"),
+            graph_url=_url(env, "TRANSOM_GRAPH_URL", cls.graph_url),
+            authority_url=_url(env, "TRANSOM_AUTHORITY_URL", cls.authority_url),
+            bootstrap_token=Secret(bootstrap) if bootstrap else None,
+            pubsub_url=pubsub_url,
+            poll_interval_seconds=_positive_float(env, "TRANSOM_POLL_INTERVAL", 60.0),
+            sync_window_past_days=_int(env, "TRANSOM_SYNC_PAST_DAYS", 1, 0, 365),
+            sync_window_future_days=_int(env, "TRANSOM_SYNC_FUTURE_DAYS", 56, 1, 730),
+            run_sync=_bool(env, "TRANSOM_RUN_SYNC", default=True),
+        )
+
+
+def _check_scheme(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    scheme = value.split("://", 1)[0] if "://" in value else ""
+    if scheme not in allowed:
+        raise SettingsError(
+            f"{name} has value {value!r}: the scheme must be one of "
+            f"{', '.join(s + '://' for s in allowed)}"
+        )
+
+
+def _url(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name) or default
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(f"{name} has value {value!r}: expected an http(s):// URL")
+    return value.rstrip("/")
+
+
+def _optional_url(env: Mapping[str, str], name: str) -> str | None:
+    return _url(env, name, "") if env.get(name) else None
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} has value {raw!r}: not a number") from None
+    if value <= 0:
+        raise SettingsError(f"{name} has value {raw!r}: must be greater than 0")
+    return value
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} has value {raw!r}: not a whole number") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} has value {raw!r}: must be {low}..{high}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = env.get(name)
+    if not raw:
+        return default
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} has value {raw!r}: expected true or false")
+
+
+def _check_secret_key(value: str) -> None:
+    if len(value) < 32:
+        raise SettingsError(
+            "TRANSOM_SECRET_KEY is too short: use at least 32 characters "
+            "(or unset it to generate one in TRANSOM_DATA_DIR)"
+        )
+
+
+def _stored_secret_key(data_dir: Path) -> str:
+    """Read the generated key from the data dir, creating it once."""
+    path = data_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    except OSError as exc:
+        raise SettingsError(
+            f"TRANSOM_DATA_DIR has value {str(data_dir)!r}: cannot write "
+            f"the secret key there ({exc.strerror})"
+        ) from exc
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
