@@ -3,7 +3,9 @@
 One :class:`~.control.EdgeState` per emulator holds what the edges share (fault
 plan, throttle counters, notifier, subscriptions); both functions below return
 parts wired to that same state. Middleware order, outermost first: the notifier's
-lifespan, faults (latency, injected 429/503), then Exchange throttling.
+lifespan, Exchange throttling (and the request tally), then faults - inside
+throttling, so injected latency holds a mailbox's concurrency slot as a slow
+Exchange would.
 """
 
 from __future__ import annotations
@@ -57,11 +59,11 @@ def edge_middleware(emulator: Emulator) -> list[Middleware]:
 
     return [
         Middleware(NotifierLifespan, notifier=edges.notifier),
-        Middleware(FaultMiddleware, faults=edges.faults),
         Middleware(
             ThrottlingMiddleware,
             throttle=edges.throttle,
             tally=edges.tally,
             canonical=canonical,
         ),
+        Middleware(FaultMiddleware, faults=edges.faults),
     ]

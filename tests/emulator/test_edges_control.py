@@ -1,0 +1,158 @@
+"""The control API under /_emulator/: credentials, consent, policy, stats, reset."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from tests.emulator.edges_directory import small_directory_app
+from tests.servers import serve_in_thread
+
+from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
+
+pytestmark = pytest.mark.anyio
+
+APP = f"/_emulator/tenants/{TENANT_ID}/apps/{CLIENT_ID}"
+
+
+@pytest.fixture
+def emulator_url() -> Iterator[str]:
+    with serve_in_thread(small_directory_app()) as url:
+        yield url
+
+
+async def request_token(
+    client: httpx.AsyncClient, secret: str = CLIENT_SECRET
+) -> httpx.Response:
+    form = {
+        "client_id": CLIENT_ID,
+        "client_secret": secret,
+        "grant_type": "client_credentials",
+        "scope": "https://graph.microsoft.com/.default",
+    }
+    return await client.post(f"/{TENANT_ID}/oauth2/v2.0/token", data=form)
+
+
+async def bearer(client: httpx.AsyncClient) -> dict[str, str]:
+    token = (await request_token(client)).json()["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_tenants_lists_apps_with_their_secrets(emulator_url: str):
+    # when
+    async with httpx.AsyncClient(base_url=emulator_url) as client:
+        response = await client.get("/_emulator/tenants")
+
+    # then
+    tenant = next(t for t in response.json()["value"] if t["tenantId"] == TENANT_ID)
+    app = next(a for a in tenant["apps"] if a["clientId"] == CLIENT_ID)
+    assert CLIENT_SECRET in [s["value"] for s in app["secrets"]]
+
+
+async def test_expired_secret_gets_aadsts7000222(emulator_url: str):
+    # given
+    async with httpx.AsyncClient(base_url=emulator_url) as client:
+        expired = await client.post(f"{APP}/secrets/all/expire")
+
+        # when
+        response = await request_token(client)
+
+    # then
+    assert expired.status_code == 200
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
+    assert "AADSTS7000222" in response.json()["error_description"]
+
+
+async def test_added_secret_works_and_removed_secret_does_not(emulator_url: str):
+    async with httpx.AsyncClient(base_url=emulator_url) as client:
+        # given
+        added = (await client.post(f"{APP}/secrets", json={"days": 1})).json()
+        works = await request_token(client, added["value"])
+
+        # when
+        removed = await client.delete(f"{APP}/secrets/{added['id']}")
+        refused = await request_token(client, added["value"])
+
+    # then
+    assert works.status_code == 200
+    assert removed.status_code == 204
+    assert "AADSTS7000215" in refused.json()["error_description"]
+
+
+async def test_revoked_consent_leaves_tokens_without_roles(emulator_url: str):
+    async with httpx.AsyncClient(base_url=emulator_url) as client:
+        # given
+        await client.post(f"{APP}/consent", json={"consented": False})
+        headers = await bearer(client)
+
+        # when
+        response = await client.get("/v1.0/users", headers=headers)
+
+    # then
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "Authorization_RequestDenied"
+
+
+async def test_access_policy_denies_mailboxes_outside_it(emulator_url: str):
+    async with httpx.AsyncClient(base_url=emulator_url) as client:
+        # given
+        headers = await bearer(client)
+        users = (await client.get("/v1.0/users", headers=headers)).json()["value"]
+        allowed, denied = users[0]["mail"], users[1]["mail"]
+        await client.put(f"{APP}/access-policy", json={"mailboxes": [allowed]})
+
+        # when
+        inside = await client.get(f"/v1.0/users/{allowed}/events", headers=headers)
+        outside = await client.get(f"/v1.0/users/{denied}/events", headers=headers)
+        await client.delete(f"{APP}/access-policy")
+        lifted = await client.get(f"/v1.0/users/{denied}/events", headers=headers)
+
+    # then
+    assert inside.status_code == 200
+    assert outside.status_code == 403
+    assert outside.json()["error"]["code"] == "ErrorAccessDenied"
+    assert lifted.status_code == 200
+
+
+async def test_stats_count_requests_per_path(emulator_url: str):
+    async with httpx.AsyncClient(base_url=emulator_url) as client:
+        # given
+        headers = await bearer(client)
+        await client.delete("/_emulator/stats")
+        for _ in range(3):
+            await client.get("/v1.0/organization", headers=headers)
+
+        # when
+        stats = (await client.get("/_emulator/stats")).json()
+
+    # then
+    assert stats["requests"]["GET /v1.0/organization"] == 3
+
+
+async def test_reset_restores_the_seed(emulator_url: str):
+    async with httpx.AsyncClient(base_url=emulator_url) as client:
+        # given
+        await client.post(f"{APP}/secrets/all/expire")
+        await client.post("/_emulator/faults", json={"unavailableShare": 1.0})
+
+        # when
+        reset = await client.post("/_emulator/reset", json={})
+        token = await request_token(client)
+        faults = (await client.get("/_emulator/faults")).json()
+
+    # then
+    assert reset.status_code == 200
+    assert token.status_code == 200
+    assert faults["unavailableShare"] == 0.0
+
+
+async def test_bad_control_input_is_a_400_with_a_message(emulator_url: str):
+    async with httpx.AsyncClient(base_url=emulator_url) as client:
+        # when
+        response = await client.post("/_emulator/faults", json={"nonsense": 1})
+
+    # then
+    assert response.status_code == 400
+    assert "nonsense" in response.json()["error"]
