@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.emulator.edges_directory import small_directory_app
+from tests.emulator.core_directory import core_app
 from tests.servers import serve_in_thread
 
 from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
@@ -22,7 +22,7 @@ ROOM = (
 
 @pytest.fixture(scope="module")
 def emulator_url() -> Iterator[str]:
-    with serve_in_thread(small_directory_app()) as url:
+    with serve_in_thread(core_app()) as url:
         yield url
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from tests.emulator.edges_directory import small_directory_app
+from tests.emulator.core_directory import core_app
 from tests.servers import serve_in_thread
 
 from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.anyio
 
 @pytest.fixture
 def emulator_url() -> Iterator[str]:
-    with serve_in_thread(small_directory_app()) as url:
+    with serve_in_thread(core_app()) as url:
         yield url
 
 
