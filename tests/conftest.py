@@ -1,8 +1,117 @@
 from __future__ import annotations
 
+import os
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests.databases import PG_ENV, PostgresDatabase, SqliteTemplate, postgres_url
+from tests.graphql_client import GraphQLClient
+from tests.servers import serve_in_thread
+from transom.app import create_app
+from transom.db.engine import Sessions, create_engine, create_sessions
+from transom.settings import Settings
+
+CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SqliteTemplate | PostgresDatabase]:
+    """Every database test runs on SQLite and again on PostgreSQL."""
+    if request.param == "sqlite":
+        yield SqliteTemplate(tmp_path_factory.mktemp("template"))
+        return
+    admin_url = postgres_url()
+    if admin_url is None and os.environ.get("TRANSOM_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"TRANSOM_REQUIRE_POSTGRES=1 but {PG_ENV} is not set")
+    if admin_url is None:
+        pytest.skip(f"PostgreSQL: set {PG_ENV} to run these on PostgreSQL too")
+    database = PostgresDatabase(admin_url)
+    try:
+        yield database
+    finally:
+        database.drop()
+
+
+@pytest.fixture
+def database_url(
+    database_template: SqliteTemplate | PostgresDatabase, tmp_path: Path
+) -> str:
+    if isinstance(database_template, SqliteTemplate):
+        return database_template.fresh(tmp_path)
+    return database_template.fresh()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    env = {
+        "TRANSOM_DATA_DIR": str(tmp_path / "data"),
+        "TRANSOM_DATABASE_URL": database_url,
+        "TRANSOM_SECRET_KEY": "test-secret-key-" + "x" * 32,
+        "TRANSOM_RUN_SYNC": "false",
+    }
+    return Settings.from_env(env)
+
+
+@pytest.fixture
+async def sessions(settings: Settings) -> AsyncIterator[Sessions]:
+    engine = create_engine(settings.database_url)
+    try:
+        yield create_sessions(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def session(sessions: Sessions) -> AsyncIterator[AsyncSession]:
+    async with sessions() as session:
+        yield session
+
+
+class Clock:
+    """A settable clock injected into the app (never frozen time)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 11, 23, 9, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def server(settings: Settings, clock: Clock) -> Iterator[str]:
+    with serve_in_thread(create_app(settings, clock=clock)) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def api(server: str) -> Iterator[GraphQLClient]:
+    with GraphQLClient(server) as client:
+        yield client
+
+
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    if os.environ.get("TRANSOM_REQUIRE_BROWSER") == "1":
+        return
+    if not Path("/usr/bin/chromium").exists():
+        skip = pytest.mark.skip(reason="no Chromium at /usr/bin/chromium")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)

@@ -24,6 +24,7 @@ from transom.api.schema import build_schema
 from transom.db.engine import create_engine, create_sessions
 from transom.db.migrate import is_current, upgrade_to_head
 from transom.db.tokens import ensure_bootstrap_token
+from transom.pubsub import MemoryBus
 from transom.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,9 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
                     session, token=str(settings.bootstrap_token)
                 )
                 await session.commit()
-        services = Services(settings=settings, sessions=sessions, clock=clock)
+        services = Services(
+            settings=settings, sessions=sessions, clock=clock, bus=MemoryBus()
+        )
         try:
             yield {"services": services, "engine": engine}
         finally:

@@ -18,6 +18,7 @@ from transom.db.engine import Sessions
 from transom.db.tokens import find_token
 from transom.domain.access import Role, Viewer
 from transom.domain.errors import UnauthenticatedError
+from transom.pubsub import MemoryBus
 from transom.settings import Settings
 
 Clock = Callable[[], datetime]
@@ -30,6 +31,7 @@ class Services:
     settings: Settings
     sessions: Sessions
     clock: Clock
+    bus: MemoryBus
 
 
 @dataclass

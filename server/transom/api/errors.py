@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import StreamExecutionResult
 
 from transom.domain.errors import InvalidInputError, TransomError
 
@@ -21,12 +22,22 @@ INTERNAL = "INTERNAL_SERVER_ERROR"
 
 
 class TransomErrors(SchemaExtension):
+    """Applies to single results and to each result of a subscription stream."""
+
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
-            return
-        result.errors = [_public(error) for error in result.errors]
+        _rewrite(self.execution_context.result)
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        _rewrite(result)
+        yield None
+
+
+def _rewrite(result: object) -> None:
+    """Idempotent: an error already made public keeps its code."""
+    errors = getattr(result, "errors", None)
+    if errors:
+        result.errors = [_public(error) for error in errors]  # type: ignore[attr-defined]
 
 
 def _public(error: GraphQLError) -> GraphQLError:

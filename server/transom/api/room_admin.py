@@ -12,6 +12,7 @@ from transom.api.scope import tenant_scope
 from transom.api.tenants import check_time_zone
 from transom.db import rooms as room_repo
 from transom.domain.errors import InvalidInputError
+from transom.pubsub import room_channel
 
 MAX_CAPACITY = 10_000
 
@@ -103,6 +104,7 @@ class RoomMutations:
             for key, value in checked.items():
                 setattr(row, key, value)
             await session.commit()
+        await _publish_room_changed(info, id)
         return Room.from_model(row)
 
     @strawberry.mutation(description="Delete a room and its bookings in Transom.")
@@ -115,4 +117,11 @@ class RoomMutations:
             if row is not None:
                 await session.delete(row)
                 await session.commit()
+        await _publish_room_changed(info, id)
         return id
+
+
+async def _publish_room_changed(info: Info, room_id: str) -> None:
+    await info.context.services.bus.publish(
+        room_channel(room_id), {"type": "room", "roomId": room_id}
+    )

@@ -11,6 +11,7 @@ import strawberry
 from transom.api.bookings import Booking, check_range
 from transom.api.context import Info
 from transom.api.scope import tenant_scope
+from transom.db import bookings as booking_repo
 from transom.db import models
 from transom.db import rooms as room_repo
 from transom.domain import bookings as rules
@@ -90,8 +91,7 @@ class Room:
         now = info.context.now
         key = (self.id, now - STATUS_WINDOW, now + STATUS_WINDOW, True)
         rows = await info.context.loaders.bookings.load(key)
-        status = rules.room_status([rules.Slot(r.start, r.end) for r in rows], now)
-        return RoomStatus(state=RoomState(status.state.value), until=status.until)
+        return status_of(rows, now)
 
     @strawberry.field(description="The tenant that owns this room.")
     async def tenant(
@@ -103,6 +103,26 @@ class Room:
         if row is None:
             raise NotFoundError.of("Tenant", self.tenant_id)
         return Tenant.from_model(row)
+
+
+def status_of(rows: list[models.Booking], now: datetime) -> RoomStatus:
+    """The status at ``now`` from the room's active bookings around it."""
+    status = rules.room_status([rules.Slot(r.start, r.end) for r in rows], now)
+    return RoomStatus(state=RoomState(status.state.value), until=status.until)
+
+
+async def current_status(info: Info, room_id: str) -> RoomStatus:
+    """Fresh from the database (no loader cache): for long-lived subscriptions."""
+    now = info.context.now
+    async with info.context.db() as session:
+        grouped = await booking_repo.bookings_in_range(
+            session,
+            room_ids=[room_id],
+            start=now - STATUS_WINDOW,
+            end=now + STATUS_WINDOW,
+            active_only=True,
+        )
+    return status_of(grouped[room_id], now)
 
 
 async def visible_room(info: Info, room_id: str) -> models.Room:

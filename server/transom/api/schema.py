@@ -8,6 +8,7 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
 from transom.api.errors import TransomErrors
+from transom.api.live import RoomSubscriptions
 from transom.api.people import PeopleQueries
 from transom.api.room_admin import RoomMutations
 from transom.api.rooms import RoomQueries
@@ -38,10 +39,16 @@ _LIMITS: list[Any] = [
 ]
 
 
+@strawberry.type(description="Live updates over websockets.")
+class Subscription(RoomSubscriptions):
+    pass
+
+
 def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             TransomErrors,
             *_LIMITS,

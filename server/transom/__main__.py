@@ -1,0 +1,5 @@
+"""``python -m transom`` runs the CLI."""
+
+from transom.cli import main
+
+main()

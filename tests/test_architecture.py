@@ -1,0 +1,64 @@
+"""Module boundaries: dependencies point down (STYLE.md §2)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parents[1] / "server" / "transom"
+
+FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "domain": ("transom.db", "transom.api", "transom.graph", "transom.sync", "transom.app",
+               "sqlalchemy", "strawberry", "starlette", "httpx", "msgraph", "azure", "kiota"),
+    "db": ("transom.api", "transom.graph", "transom.sync", "transom.app", "strawberry",
+           "msgraph", "azure"),
+    "graph": ("transom.api", "transom.db", "transom.sync", "transom.app", "strawberry",
+              "sqlalchemy"),
+    "sync": ("transom.api", "transom.app", "strawberry"),
+    "api": ("transom.graph", "msgraph", "azure", "kiota"),
+    "emulator": ("transom.api", "transom.db", "transom.graph", "transom.sync",
+                 "transom.domain", "transom.app", "transom.settings"),
+}  # fmt: skip
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def violations(layer: str) -> list[str]:
+    found = []
+    for path in sorted((PACKAGE / layer).rglob("*.py")):
+        for name in imports_of(path):
+            if any(name == f or name.startswith(f + ".") for f in FORBIDDEN[layer]):
+                found.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    return found
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_layer_imports_only_what_it_may(layer: str) -> None:
+    assert violations(layer) == []
+
+
+def test_only_the_graph_adapter_imports_msgraph_or_azure_identity() -> None:
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.is_relative_to(PACKAGE / "graph"):
+            continue
+        for name in imports_of(path):
+            if name.split(".")[0] in (
+                "msgraph",
+                "msgraph_core",
+                "azure",
+                "kiota_abstractions",
+            ):
+                offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert offenders == []
