@@ -19,7 +19,8 @@ async def test_migrated_database_is_current_and_has_every_table(settings) -> Non
     finally:
         await engine.dispose()
     assert {
-        "tenants", "rooms", "bookings", "people", "absences", "displays",
+        "tenants", "rooms", "bookings", "people", "absences", "displays", "admin_users",
+        "admin_sessions", "sync_log",
         "api_tokens", "mailbox_sync_states", "outbox",
     } <= tables  # fmt: skip
 

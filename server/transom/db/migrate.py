@@ -27,7 +27,7 @@ async def upgrade_to_head(engine: AsyncEngine) -> None:
 
 
 def _upgrade(connection: Connection) -> None:
-    command.upgrade(alembic_config(connection), "head")
+    command.upgrade(alembic_config(connection), "heads")
 
 
 async def is_current(engine: AsyncEngine) -> bool:
