@@ -41,10 +41,12 @@ def _invalid(message: str, code: int = 700027) -> EntraError:
 
 
 def _certificate_for(app: App, header: dict[str, object]) -> Certificate:
+    sha1 = str(header.get("x5t", "")).rstrip("=")
+    sha256 = str(header.get("x5t#S256", "")).rstrip("=")
     for cert in app.certificates:
-        if header.get("x5t") == cert.thumbprint:
-            return cert
-        if header.get("x5t#S256") == _sha256_thumbprint(cert.certificate_pem):
+        if sha1 == cert.thumbprint or sha256 == _sha256_thumbprint(
+            cert.certificate_pem
+        ):
             return cert
     raise _invalid(
         f"Client assertion failed signature validation. The key was not found. "
