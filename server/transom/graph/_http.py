@@ -138,6 +138,21 @@ def json_request(method: Method, path: str, body: dict[str, Any]) -> RequestInfo
     return info
 
 
+def action_request(builder: Any, body: dict[str, Any]) -> RequestInformation:
+    """POST to an SDK builder's URL with a documented camelCase JSON body.
+
+    msgraph-sdk serializes action parameters in PascalCase (``"Schedules"``,
+    ``"SendResponse"``), as Graph's metadata names them; the docs and most
+    servers use camelCase, which Graph accepts too.
+    """
+    info = RequestInformation(
+        Method.POST, builder.url_template, builder.path_parameters
+    )
+    info.headers.try_add("Accept", "application/json")
+    info.set_stream_content(_dump(body), "application/json")
+    return info
+
+
 def prefer(*values: str) -> str:
     """Graph wants one ``Prefer`` header with comma-separated preferences."""
     return ", ".join(v for v in values if v)

@@ -11,18 +11,9 @@ the room): the converter leaves the room out of the attendees then.
 from __future__ import annotations
 
 from kiota_abstractions.request_information import RequestInformation
-from msgraph.generated.users.item.events.item.accept.accept_post_request_body import (
-    AcceptPostRequestBody,
-)
-from msgraph.generated.users.item.events.item.cancel.cancel_post_request_body import (
-    CancelPostRequestBody,
-)
-from msgraph.generated.users.item.events.item.decline.decline_post_request_body import (
-    DeclinePostRequestBody,
-)
 
 from transom.domain.calendar import CalendarEvent, EventChanges, EventDraft
-from transom.graph._http import UTC_PREFERENCE, GraphHttp, configured
+from transom.graph._http import UTC_PREFERENCE, GraphHttp, action_request, configured
 from transom.graph.convert_events import (
     from_graph_event,
     to_graph_event_model,
@@ -76,8 +67,7 @@ class CalendarWriteOperations:
     ) -> bool:
         """Organizer cancels a meeting (attendees and rooms are told); False if gone."""
         builder = self._http.sdk.users.by_user_id(mailbox).events.by_event_id(event_id)
-        body = CancelPostRequestBody(comment=comment or None)
-        info = builder.cancel.to_post_request_information(body)
+        info = action_request(builder.cancel, _comment(comment))
         return await self._send_tolerating_404(mailbox, info)
 
     async def decline_event(
@@ -90,10 +80,8 @@ class CalendarWriteOperations:
     ) -> bool:
         """The mailbox (e.g. a room) declines a meeting it was invited to; False if gone."""
         builder = self._http.sdk.users.by_user_id(mailbox).events.by_event_id(event_id)
-        body = DeclinePostRequestBody(
-            comment=comment or None, send_response=send_response
-        )
-        info = builder.decline.to_post_request_information(body)
+        body = _comment(comment) | {"sendResponse": send_response}
+        info = action_request(builder.decline, body)
         return await self._send_tolerating_404(mailbox, info)
 
     async def accept_event(
@@ -105,10 +93,8 @@ class CalendarWriteOperations:
         send_response: bool = True,
     ) -> bool:
         builder = self._http.sdk.users.by_user_id(mailbox).events.by_event_id(event_id)
-        body = AcceptPostRequestBody(
-            comment=comment or None, send_response=send_response
-        )
-        info = builder.accept.to_post_request_information(body)
+        body = _comment(comment) | {"sendResponse": send_response}
+        info = action_request(builder.accept, body)
         return await self._send_tolerating_404(mailbox, info)
 
     async def _send_tolerating_404(
@@ -121,3 +107,7 @@ class CalendarWriteOperations:
         except GraphNotFoundError:
             return False
         return True
+
+
+def _comment(comment: str) -> dict[str, str]:
+    return {"comment": comment} if comment else {}

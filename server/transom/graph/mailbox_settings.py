@@ -9,13 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
-from msgraph.generated.users.item.calendar.get_schedule.get_schedule_post_request_body import (
-    GetSchedulePostRequestBody,
-)
-
 from transom.domain.calendar import AutomaticReplies, MailboxSchedule
-from transom.graph._http import UTC_PREFERENCE, GraphHttp, configured
+from transom.graph._http import UTC_PREFERENCE, GraphHttp, action_request
 from transom.graph.convert_mailbox import (
     from_graph_automatic_replies,
     from_graph_schedule,
@@ -67,21 +62,20 @@ class MailboxSettingsOperations:
             raise ValueError(f"getSchedule takes 1 to {MAX_SCHEDULES} mailboxes")
         if not start < end <= start + MAX_SCHEDULE_RANGE:
             raise ValueError("getSchedule needs start < end and a range under 62 days")
-        body = GetSchedulePostRequestBody(
-            schedules=list(mailboxes),
-            start_time=_utc(start),
-            end_time=_utc(end),
-            availability_view_interval=interval_minutes,
-        )
+        body = {
+            "schedules": list(mailboxes),
+            "startTime": _utc(start),
+            "endTime": _utc(end),
+            "availabilityViewInterval": interval_minutes,
+        }
         caller = via_mailbox or mailboxes[0]
         builder = self._http.sdk.users.by_user_id(caller).calendar.get_schedule
-        info = builder.to_post_request_information(
-            body, configured(prefer_header=UTC_PREFERENCE)
-        )
+        info = action_request(builder, body)
+        info.headers.try_add("Prefer", UTC_PREFERENCE)
         found = await self._http.values(info, mailbox=caller)
         return [from_graph_schedule(v) for v in found]
 
 
-def _utc(moment: datetime) -> DateTimeTimeZone:
+def _utc(moment: datetime) -> dict[str, str]:
     wall, zone = to_graph_datetime(moment, "UTC")
-    return DateTimeTimeZone(date_time=wall, time_zone=zone)
+    return {"dateTime": wall, "timeZone": zone}
