@@ -126,7 +126,9 @@ class Event:
     ``exceptions`` maps an occurrence's original UTC start to its overrides
     (Graph properties plus ``changeKey``); ``cancelled`` lists cancelled ones.
     ``origin`` links an attendee copy to the organizer's event
-    (``user_id/event_id``).
+    (``user_id/event_id``). ``series_key`` is the change key of the last
+    series-wide write: unmodified occurrences carry it, so editing one
+    occurrence leaves the others' change keys alone.
     """
 
     id: str
@@ -141,6 +143,7 @@ class Event:
     exceptions: dict[str, dict[str, Any]] = field(default_factory=dict)
     cancelled: list[str] = field(default_factory=list)
     origin: str | None = None
+    series_key: str = ""
 
 
 @dataclass

@@ -34,7 +34,10 @@ class Item:
     @property
     def change_key(self) -> str:
         overrides = self.event.exceptions.get(self.original_start or "", {})
-        return str(overrides.get("changeKey", self.event.change_key))
+        if self.original_start is None:
+            return self.event.change_key
+        default = self.event.series_key or self.event.change_key
+        return str(overrides.get("changeKey", default))
 
 
 def occurrence_key(moment: datetime) -> str:

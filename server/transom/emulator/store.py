@@ -138,9 +138,14 @@ class Emulator:
         change_type: ChangeType,
         item_id: str | None = None,
     ) -> Event:
-        """Store ``event``, bump its change key and notify listeners."""
+        """Store ``event``, bump its change key and notify listeners.
+
+        ``item_id`` names the occurrence written (a series-wide write otherwise).
+        """
         now = iso(self.clock())
         event.change_key = ids.change_key(self.rng)
+        if item_id is None:
+            event.series_key = event.change_key
         event.modified = now
         if change_type == "created":
             event.created = now
