@@ -7,9 +7,12 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.emulator.core_directory import core_app
-from tests.servers import serve_in_thread
+from msgraph_core.requests.batch_request_content import BatchRequestContent
+from msgraph_core.requests.batch_request_item import BatchRequestItem
 
+from tests.emulator.core_directory import ADELE, core_app
+from tests.emulator.graph_clients import graph_client
+from tests.servers import serve_in_thread
 from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 
 pytestmark = pytest.mark.anyio
@@ -172,3 +175,24 @@ async def test_batch_items_are_authorised_with_the_batch_token(emulator_url: str
     # then
     assert response.status_code == 200
     assert response.json()["responses"][0]["status"] == 401
+
+
+async def test_sdk_batch_returns_a_status_per_request(emulator_url: str):
+    # given
+    async with graph_client(emulator_url) as graph:
+        users = graph.users.by_user_id(ADELE)
+        content = BatchRequestContent(
+            {
+                "1": BatchRequestItem(users.events.to_get_request_information(), "1"),
+                "2": BatchRequestItem(
+                    graph.users.by_user_id("nobody@x.com").to_get_request_information(),
+                    "2",
+                ),
+            }
+        )
+
+        # when
+        answer = await graph.batch.post(content)
+
+    # then
+    assert answer.get_response_status_codes() == {"1": 200, "2": 404}

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from tests.emulator.core_directory import core_app
-from tests.servers import serve_in_thread
+from azure.core.exceptions import ClientAuthenticationError
+from kiota_abstractions.base_request_configuration import RequestConfiguration
+from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+from msgraph.generated.users.item.calendar_view.delta.delta_request_builder import (
+    DeltaRequestBuilder,
+)
 
+from tests.emulator.core_directory import ADELE, core_app
+from tests.emulator.graph_clients import graph_client
+from tests.servers import serve_in_thread
 from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 
 pytestmark = pytest.mark.anyio
@@ -156,3 +164,43 @@ async def test_bad_control_input_is_a_400_with_a_message(emulator_url: str):
     # then
     assert response.status_code == 400
     assert "nonsense" in response.json()["error"]
+
+
+async def test_expired_secret_fails_the_sdk_credential(emulator_url: str):
+    # given
+    async with httpx.AsyncClient(base_url=emulator_url) as client:
+        await client.post(f"{APP}/secrets/all/expire")
+
+    # when
+    async with graph_client(emulator_url) as graph:
+        with pytest.raises(ClientAuthenticationError) as failure:
+            await graph.organization.get()
+
+    # then
+    assert "AADSTS7000222" in str(failure.value)
+
+
+async def test_invalidated_delta_tokens_answer_410(emulator_url: str):
+    # given
+    start = datetime.now(UTC).replace(microsecond=0)
+    query = DeltaRequestBuilder.DeltaRequestBuilderGetQueryParameters(
+        start_date_time=start.isoformat(),
+        end_date_time=(start + timedelta(days=7)).isoformat(),
+    )
+    async with graph_client(emulator_url) as graph:
+        delta = graph.users.by_user_id(ADELE).calendar_view.delta
+        first = await delta.get(RequestConfiguration(query_parameters=query))
+
+        # when
+        async with httpx.AsyncClient(base_url=emulator_url) as client:
+            body = {"tenantId": TENANT_ID, "mailbox": ADELE}
+            invalidated = await client.post(
+                "/_emulator/delta-tokens/invalidate", json=body
+            )
+        with pytest.raises(ODataError) as failure:
+            await delta.with_url(first.odata_delta_link).get()
+
+    # then
+    assert invalidated.json()["invalidated"] >= 1
+    assert failure.value.response_status_code == 410
+    assert failure.value.error.code == "SyncStateNotFound"

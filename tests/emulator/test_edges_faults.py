@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+
 from tests.emulator.core_directory import core_app
 from tests.servers import serve_in_thread
-
 from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 
 pytestmark = pytest.mark.anyio

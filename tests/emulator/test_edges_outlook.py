@@ -13,10 +13,10 @@ from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.users.item.calendar_view.calendar_view_request_builder import (
     CalendarViewRequestBuilder,
 )
+
 from tests.emulator.core_directory import ADELE, ROOM1, core_app
 from tests.emulator.graph_clients import graph_client
 from tests.servers import serve_in_thread
-
 from transom.emulator import TENANT_ID
 
 pytestmark = pytest.mark.anyio

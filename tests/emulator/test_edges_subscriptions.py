@@ -18,11 +18,13 @@ from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
 from msgraph.generated.models.event import Event
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 from msgraph.generated.models.subscription import Subscription
+from msgraph_core.requests.batch_request_content import BatchRequestContent
+from msgraph_core.requests.batch_request_item import BatchRequestItem
+
 from tests.emulator.core_directory import ADELE, MEGAN, core_app
 from tests.emulator.graph_clients import graph_client
 from tests.emulator.webhook_receiver import WebhookReceiver, eventually
 from tests.servers import serve_in_thread
-
 from transom.emulator import CLIENT_ID, TENANT_ID
 
 pytestmark = pytest.mark.anyio
@@ -317,3 +319,64 @@ async def test_subscriptions_belong_to_the_app(graph: Any, receiver: Any):
     # then
     assert [s.id for s in listed.value] == [created.id]
     assert after.value == []
+
+
+async def test_dropped_notifications_never_arrive(
+    graph: Any, receiver: Any, emulator_url: str
+):
+    # given
+    hook, url = receiver
+    await graph.subscriptions.post(subscription(url))
+    async with httpx.AsyncClient(base_url=emulator_url) as control:
+        await control.post("/_emulator/notifications/drop", json={"share": 1.0})
+
+        # when
+        await graph.users.by_user_id(ADELE).events.post(meeting())
+        await anyio.sleep(0.5)
+        dropped = await control.get("/_emulator/notifications?outcome=dropped")
+
+    # then
+    assert hook.notifications == []
+    assert len(dropped.json()["value"]) == 1
+
+
+async def test_subscription_removed_by_exchange_sends_lifecycle(
+    graph: Any, receiver: Any, emulator_url: str
+):
+    # given
+    hook, url = receiver
+    created = await graph.subscriptions.post(subscription(url))
+
+    # when
+    async with httpx.AsyncClient(base_url=emulator_url) as control:
+        removed = await control.delete(f"/_emulator/subscriptions/{created.id}")
+    await eventually(lambda: hook.lifecycle)
+    await graph.users.by_user_id(ADELE).events.post(meeting())
+    await anyio.sleep(0.3)
+
+    # then
+    assert removed.status_code == 204
+    assert hook.lifecycle[0]["lifecycleEvent"] == "subscriptionRemoved"
+    assert hook.notifications == []
+
+
+async def test_notifications_arriving_together_share_one_post(
+    graph: Any, receiver: Any
+):
+    # given
+    hook, url = receiver
+    await graph.subscriptions.post(subscription(url))
+
+    events = graph.users.by_user_id(ADELE).events
+    posts = {
+        str(n): BatchRequestItem(events.to_post_request_information(meeting()), str(n))
+        for n in range(3)
+    }
+
+    # when: one $batch writes three events at once
+    answer = await graph.batch.post(BatchRequestContent(posts))
+    await eventually(lambda: len(hook.notifications) == 3)
+
+    # then
+    assert answer.get_response_status_codes() == {"0": 201, "1": 201, "2": 201}
+    assert len(hook.posts) < 3

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import anyio
 import httpx
 import pytest
+
 from tests.emulator.core_directory import ADELE, MEGAN, core_app
 from tests.emulator.graph_clients import graph_client
 from tests.servers import serve_in_thread
-
 from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 
 pytestmark = pytest.mark.anyio

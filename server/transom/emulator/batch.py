@@ -8,7 +8,8 @@ items' outcomes, or 400 when the batch itself is malformed:
   a ``body`` without a ``Content-Type`` header, or a ``dependsOn`` naming an id that
   is unknown or not earlier in the list.
 
-Each item's relative ``url`` (``/users/...`` relative to ``/v1.0``) is dispatched
+Each item's ``url`` (``/users/...`` relative to ``/v1.0``; an absolute Graph url,
+as msgraph-sdk sometimes sends, is reduced to its path) is dispatched
 *inside* the emulator through the whole ASGI app, so authentication, throttling and
 faults apply per item. The item carries the batch's ``Authorization`` header plus
 its own headers. An item waits for every item in its ``dependsOn``; if one of them
@@ -24,7 +25,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import anyio
 from starlette.requests import Request
@@ -145,11 +146,25 @@ async def _run_item(
             if prerequisite.result["status"] >= 400:
                 item.result = _failed_dependency(item, dep)
                 return
-        path = "/v1.0" + item.url if item.url.startswith("/") else "/v1.0/" + item.url
+        path = version_path(item.url)
         async with limits[mailbox_of(path.partition("?")[0])]:
             item.result = await dispatch(request, item, path)
     finally:
         item.done.set()
+
+
+def version_path(url: str) -> str:
+    """The emulator path of an item url: relative to ``/v1.0``, or absolute.
+
+    msgraph-sdk sometimes serialises absolute ``https://graph.microsoft.com/v1.0/…``
+    urls (when the request builder already carries its base url); keep only the
+    path and query then.
+    """
+    parts = urlsplit(url)
+    if parts.scheme:
+        path = parts.path.removeprefix("/v1.0")
+        url = path + (f"?{parts.query}" if parts.query else "")
+    return "/v1.0" + url if url.startswith("/") else "/v1.0/" + url
 
 
 def _failed_dependency(item: BatchItem, dep: str) -> dict[str, Any]:
