@@ -120,7 +120,9 @@ def _interval(payload: dict[str, Any]) -> int:
 
 async def get_schedule(request: Request) -> Response:
     box = open_mailbox(request, "Calendars.ReadBasic")
-    payload = await read_json(request)
+    # msgraph-sdk sends this action's parameters PascalCase ("Schedules",
+    # "StartTime"); Graph binds action parameters case-insensitively.
+    payload = {k[:1].lower() + k[1:]: v for k, v in (await read_json(request)).items()}
     schedules = [str(s) for s in payload.get("schedules") or []]
     if not schedules or len(schedules) > 20:
         raise GraphError(
