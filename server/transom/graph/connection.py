@@ -14,7 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
 import httpx
+from azure.core.credentials import AccessToken
+from azure.core.credentials_async import AsyncTokenCredential
 from azure.identity.aio import CertificateCredential, ClientSecretCredential
 from kiota_authentication_azure.azure_identity_authentication_provider import (
     AzureIdentityAuthenticationProvider,
@@ -57,11 +60,49 @@ class ClientCertificateCredentials:
 GraphCredentials = ClientSecretCredentials | ClientCertificateCredentials
 
 
+class SingleFlightCredential:
+    """Serialises ``get_token`` so concurrent first requests share one token request.
+
+    azure-identity's aio credentials cache tokens but do not coalesce concurrent
+    cache misses: without this, N requests started together fetch N tokens.
+    """
+
+    def __init__(self, inner: AsyncTokenCredential) -> None:
+        self._inner = inner
+        self._lock = anyio.Lock()
+
+    async def get_token(
+        self,
+        *scopes: str,
+        claims: str | None = None,
+        tenant_id: str | None = None,
+        enable_cae: bool = False,
+        **kwargs: Any,
+    ) -> AccessToken:
+        async with self._lock:
+            return await self._inner.get_token(
+                *scopes,
+                claims=claims,
+                tenant_id=tenant_id,
+                enable_cae=enable_cae,
+                **kwargs,
+            )
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+    async def __aenter__(self) -> SingleFlightCredential:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+
 @dataclass
 class GraphConnection:
     """The pieces one tenant client owns and must close."""
 
-    credential: Any
+    credential: SingleFlightCredential
     http: httpx.AsyncClient
     adapter: GraphRequestAdapter
 
@@ -80,7 +121,9 @@ def connect(
 ) -> GraphConnection:
     """Build (without any I/O) the credential, HTTP client and SDK request adapter."""
     routes = endpoints.routes()
-    credential = build_credential(credentials, RoutingAuthTransport(routes, counter))
+    credential = SingleFlightCredential(
+        build_credential(credentials, RoutingAuthTransport(routes, counter))
+    )
     http = GraphClientFactory.create_with_default_middleware(
         client=_http_client(routes, counter, limits),
         options={
