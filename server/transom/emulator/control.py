@@ -32,7 +32,7 @@ Subscriptions and notifications
 Process
   ``GET|DELETE /_emulator/stats`` - requests seen per ``METHOD /path/{id}``
   ``POST   /_emulator/reset`` ``{"seed"?}`` - back to the seed; forgets subscriptions,
-  faults, notifications and counters
+  faults, notifications, counters and the clock offset
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -66,6 +66,7 @@ class EdgeState:
     tally: RequestTally
     notifier: Notifier
     subscriptions: Subscriptions
+    real_clock: Callable[[], datetime]
 
     @classmethod
     def create(cls, emulator: Emulator) -> EdgeState:
@@ -78,7 +79,12 @@ class EdgeState:
             tally=RequestTally(),
             notifier=notifier,
             subscriptions=Subscriptions(emulator, notifier),
+            real_clock=emulator.clock,
         )
+
+    def shift_clock(self, offset: timedelta) -> None:
+        """Make the emulator's clock run ``offset`` ahead of its own clock."""
+        self.emulator.clock = lambda: self.real_clock() + offset
 
     def reset(self, seed: str | None) -> None:
         self.subscriptions.clear()
@@ -86,6 +92,7 @@ class EdgeState:
         self.faults.clear()
         self.throttle.reset()
         self.tally.reset()
+        self.emulator.clock = self.real_clock
         self.emulator.reset(seed)
 
 
@@ -316,7 +323,7 @@ class ControlRoutes:
 
     async def clock(self, request: Request) -> Response:
         offset = timedelta(seconds=float((await _body(request))["offsetSeconds"]))
-        self.emulator.clock = lambda: datetime.now(UTC) + offset
+        self.edges.shift_clock(offset)
         return JSONResponse({"now": self.emulator.clock().isoformat()})
 
     # -- subscriptions and notifications ------------------------------------
