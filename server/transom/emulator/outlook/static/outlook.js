@@ -123,7 +123,7 @@ function render(items) {
   }
 }
 
-async function load() {
+async function load(announce = true) {
   const { tenant, user } = mailbox();
   if (!user) return;
   const end = new Date(weekStart.getTime() + 7 * DAY);
@@ -131,7 +131,7 @@ async function load() {
   try {
     const data = await call("GET", `calendar?${query}`);
     render(data.items);
-    say(`Week of ${dayFormat.format(weekStart)}: ${data.items.length} meeting(s).`);
+    if (announce) say(`Week of ${dayFormat.format(weekStart)}: ${data.items.length} meeting(s).`);
   } catch (error) {
     say(`Could not load the calendar: ${error.message}`);
   }
@@ -149,9 +149,9 @@ async function create(event) {
   };
   try {
     await call("POST", "events", body);
+    await load(false);
     say(`Created “${body.subject}”.${body.room ? " Waiting for the room to answer…" : ""}`);
-    await load();
-    if (body.room) setTimeout(load, 1500);
+    if (body.room) setTimeout(() => load(false), 1500);
   } catch (error) {
     say(`Could not create the meeting: ${error.message}`);
   }
@@ -176,9 +176,9 @@ async function saveMove(event) {
   };
   try {
     await call("PATCH", `events/${encodeURIComponent(moving.id)}`, body);
+    await load(false);
     say(`Moved “${moving.subject}”.`);
-    await load();
-    setTimeout(load, 1500);
+    setTimeout(() => load(false), 1500);
   } catch (error) {
     say(`Could not move the meeting: ${error.message}`);
   }
@@ -188,8 +188,8 @@ async function cancelMeeting(item) {
   const query = new URLSearchParams(mailbox());
   try {
     await call("DELETE", `events/${encodeURIComponent(item.id)}?${query}`);
+    await load(false);
     say(`Cancelled “${item.subject}”.`);
-    await load();
   } catch (error) {
     say(`Could not cancel the meeting: ${error.message}`);
   }
@@ -201,7 +201,7 @@ function shiftWeek(days) {
 }
 
 $("day").value = isoDate(new Date());
-$("mailbox").addEventListener("change", load);
+$("mailbox").addEventListener("change", () => load());
 $("prev-week").addEventListener("click", () => shiftWeek(-7));
 $("this-week").addEventListener("click", () => shiftWeek(0));
 $("next-week").addEventListener("click", () => shiftWeek(7));
