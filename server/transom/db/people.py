@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
@@ -47,3 +47,32 @@ async def page_absences(
         stmt = stmt.where(models.Absence.person_id == person_id)
     order = [models.Absence.start, models.Absence.id]
     return await fetch_page(session, stmt, order, first=first, after=after)
+
+
+async def find_person_by_address(
+    session: AsyncSession, *, tenant_id: str, address: str
+) -> models.Person | None:
+    """The person whose primary address or an alias is ``address`` (any case)."""
+    wanted = address.lower()
+    base = select(models.Person).where(models.Person.tenant_id == tenant_id)
+    primary = await session.scalar(
+        base.where(func.lower(models.Person.primary_email) == wanted).limit(1)
+    )
+    if primary is not None:
+        return primary
+    # JSON lists have no portable "contains": narrow by text, then check exactly.
+    aliased = base.where(
+        func.lower(cast(models.Person.aliases, String)).like(f"%{wanted}%")
+    )
+    for person in (await session.scalars(aliased)).all():
+        if wanted in (a.lower() for a in person.aliases or ()):
+            return person
+    return None
+
+
+async def has_people(session: AsyncSession, *, tenant_id: str) -> bool:
+    """Whether the tenant's directory was imported (at least one person)."""
+    found = await session.scalar(
+        select(models.Person.id).where(models.Person.tenant_id == tenant_id).limit(1)
+    )
+    return found is not None

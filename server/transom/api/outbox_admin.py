@@ -1,0 +1,150 @@
+"""Writes to Microsoft 365 waiting, held or failed: list them, retry or drop them (admins)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transom.api.context import Info
+from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
+from transom.api.scope import tenant_scope
+from transom.db import models
+from transom.db import outbox as outbox_repo
+from transom.domain.access import Viewer
+from transom.domain.errors import NotFoundError
+from transom.pubsub import room_channel
+from transom.sync.booking_writes import OUTBOX_CHANNEL
+from transom.sync.outbox_commands import drop_item, retry_item
+
+
+@strawberry.enum(description="Where a write to Microsoft 365 stands.")
+class OutboxStatus(Enum):
+    PENDING = strawberry.enum_value("PENDING", description="Waiting for its turn.")
+    RUNNING = strawberry.enum_value("RUNNING", description="Being written now.")
+    DONE = strawberry.enum_value("DONE", description="Exchange has it.")
+    HELD = strawberry.enum_value(
+        "HELD",
+        description="Waiting for the tenant's credentials to work again; resumes "
+        "by itself once they are saved.",
+    )
+    FAILED = strawberry.enum_value(
+        "FAILED", description="Exchange refused it; retry or drop it."
+    )
+    DROPPED = strawberry.enum_value("DROPPED", description="Given up by an admin.")
+
+
+@strawberry.type(description="One write to Microsoft 365 (e.g. a booking's event).")
+class OutboxItem:
+    id: strawberry.ID
+    tenant_id: strawberry.ID
+    kind: str = strawberry.field(
+        description="booking.create, booking.await_response or booking.cancel."
+    )
+    status: OutboxStatus
+    attempts: int = strawberry.field(description="Attempts since the last retry.")
+    next_attempt_at: datetime = strawberry.field(
+        description="When it runs next (PENDING) or its lease ends (RUNNING)."
+    )
+    last_error: str | None = strawberry.field(description="What went wrong last.")
+    last_error_code: str | None = strawberry.field(
+        description="The Graph or AADSTS error code."
+    )
+    hint: str | None = strawberry.field(description="How to fix it.")
+    booking_id: strawberry.ID | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, row: models.OutboxItem) -> OutboxItem:
+        booking = strawberry.ID(row.booking_id) if row.booking_id else None
+        return cls(
+            id=strawberry.ID(row.id),
+            tenant_id=strawberry.ID(row.tenant_id),
+            kind=row.kind,
+            status=OutboxStatus(row.status),
+            attempts=row.attempts,
+            next_attempt_at=row.next_attempt_at,
+            last_error=row.last_error,
+            last_error_code=row.last_error_code,
+            hint=(row.result or {}).get("hint"),
+            booking_id=booking,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+
+async def _admin(info: Info) -> Viewer:
+    viewer = await info.context.viewer()
+    viewer.require_admin()
+    return viewer
+
+
+@strawberry.type
+class OutboxQueries:
+    @strawberry.field(
+        description="Writes to Microsoft 365, oldest first (admins; a superadmin "
+        "sees every tenant unless tenantId is given)."
+    )
+    async def outbox_items(
+        self,
+        info: Info,
+        tenant_id: strawberry.ID | None = None,
+        status: OutboxStatus | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[OutboxItem]:
+        scope = tenant_scope(await _admin(info), tenant_id)
+        wanted = outbox_repo.OutboxStatus(status.name) if status else None
+        async with info.context.db() as session:
+            page = await outbox_repo.page_items(
+                session, tenant_id=scope, status=wanted, first=first, after=after
+            )
+        return to_connection(page, [OutboxItem.from_model(r) for r in page.items])
+
+
+@strawberry.type
+class OutboxMutations:
+    @strawberry.mutation(
+        description="Run a FAILED or HELD write again now (CONFLICT otherwise)."
+    )
+    async def retry_outbox_item(self, info: Info, id: strawberry.ID) -> OutboxItem:
+        viewer = await _admin(info)
+        async with info.context.db() as session:
+            item = await _visible_item(session, viewer, id)
+            retry_item(item, now=info.context.now)
+            await session.commit()
+        await info.context.services.bus.publish(OUTBOX_CHANNEL, {"type": "outbox"})
+        return OutboxItem.from_model(item)
+
+    @strawberry.mutation(
+        description="Give up a PENDING, HELD or FAILED write. A dropped booking "
+        "create marks the booking DECLINED; a dropped cancel restores the booking."
+    )
+    async def drop_outbox_item(self, info: Info, id: strawberry.ID) -> OutboxItem:
+        viewer = await _admin(info)
+        async with info.context.db() as session:
+            item = await _visible_item(session, viewer, id)
+            booking = await drop_item(session, item, now=info.context.now)
+            await session.commit()
+        if booking is not None:
+            await info.context.services.bus.publish(
+                room_channel(booking.room_id),
+                {"type": "booking", "roomId": booking.room_id, "bookingId": booking.id},
+            )
+        return OutboxItem.from_model(item)
+
+
+async def _visible_item(
+    session: AsyncSession, viewer: Viewer, item_id: str
+) -> models.OutboxItem:
+    item = await outbox_repo.get_item(
+        session,
+        item_id=item_id,
+        tenant_id=None if viewer.is_superadmin else viewer.tenant_id,
+    )
+    if item is None:
+        raise NotFoundError.of("OutboxItem", item_id)
+    return item

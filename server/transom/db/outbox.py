@@ -1,0 +1,214 @@
+"""The outbox of Graph writes: enqueue, claim, settle, list (see ``transom.sync.outbox``).
+
+Claiming is safe with several worker processes: a candidate is taken by a
+conditional ``UPDATE ... WHERE status = <seen> AND next_attempt_at <= now``, so
+exactly one claimer sees ``rowcount == 1``. A claimed (RUNNING) row carries a
+lease in ``next_attempt_at``; a worker that dies leaves it RUNNING and the row is
+claimable again once the lease has passed.
+
+Writes of one booking run in order: a row waits while an older row of the same
+booking is still PENDING, RUNNING or HELD (follow-up reads never block others).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from transom.db import models
+from transom.db.pages import Page, fetch_page
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    DONE = "DONE"
+    HELD = "HELD"
+    FAILED = "FAILED"
+    DROPPED = "DROPPED"
+
+
+class OutboxKind(StrEnum):
+    CREATE_BOOKING = "booking.create"
+    AWAIT_ROOM_RESPONSE = "booking.await_response"
+    CANCEL_BOOKING = "booking.cancel"
+
+
+LIVE = (OutboxStatus.PENDING.value, OutboxStatus.RUNNING.value, OutboxStatus.HELD.value)
+NON_BLOCKING_KINDS = (OutboxKind.AWAIT_ROOM_RESPONSE.value,)
+
+
+def enqueue(
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    kind: OutboxKind,
+    payload: dict[str, Any],
+    now: datetime,
+    booking_id: str | None = None,
+) -> models.OutboxItem:
+    """Add a write to the session; it commits with the caller's domain change."""
+    item = models.OutboxItem(
+        tenant_id=tenant_id,
+        kind=kind.value,
+        payload=payload,
+        status=OutboxStatus.PENDING.value,
+        attempts=0,
+        next_attempt_at=now,
+        booking_id=booking_id,
+        created_at=now,
+        result={},
+    )
+    session.add(item)
+    return item
+
+
+def _claimable(now: datetime) -> Any:
+    due = models.OutboxItem.next_attempt_at <= now
+    statuses = models.OutboxItem.status.in_(
+        (OutboxStatus.PENDING.value, OutboxStatus.RUNNING.value)
+    )
+    older = aliased(models.OutboxItem)
+    blocked = exists().where(
+        older.booking_id == models.OutboxItem.booking_id,
+        older.id != models.OutboxItem.id,
+        older.status.in_(LIVE),
+        older.kind.not_in(NON_BLOCKING_KINDS),
+        or_(
+            older.created_at < models.OutboxItem.created_at,
+            and_(
+                older.created_at == models.OutboxItem.created_at,
+                older.id < models.OutboxItem.id,
+            ),
+        ),
+    )
+    unblocked = or_(models.OutboxItem.booking_id.is_(None), ~blocked)
+    return and_(due, statuses, unblocked)
+
+
+async def claim_due(
+    session: AsyncSession, *, now: datetime, lease: timedelta, limit: int
+) -> list[models.OutboxItem]:
+    """Take up to ``limit`` due rows; commits.
+
+    Each becomes RUNNING, leased until ``now + lease``, with one more attempt.
+    """
+    stmt = (
+        select(models.OutboxItem.id, models.OutboxItem.status)
+        .where(_claimable(now))
+        .order_by(models.OutboxItem.next_attempt_at, models.OutboxItem.id)
+        .limit(limit)
+    )
+    candidates = (await session.execute(stmt)).all()
+    won: list[str] = []
+    for item_id, status in candidates:
+        taken = await session.execute(
+            update(models.OutboxItem)
+            .where(
+                models.OutboxItem.id == item_id,
+                models.OutboxItem.status == status,
+                models.OutboxItem.next_attempt_at <= now,
+            )
+            .values(
+                status=OutboxStatus.RUNNING.value,
+                next_attempt_at=now + lease,
+                attempts=models.OutboxItem.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(taken, "rowcount", 0) == 1:
+            won.append(item_id)
+    await session.commit()
+    if not won:
+        return []
+    rows = await session.scalars(
+        select(models.OutboxItem)
+        .where(models.OutboxItem.id.in_(won))
+        .execution_options(populate_existing=True)
+    )
+    return sorted(rows.all(), key=lambda r: won.index(r.id))
+
+
+async def next_due_at(session: AsyncSession) -> datetime | None:
+    """When the earliest PENDING or leased row becomes due."""
+    return await session.scalar(
+        select(func.min(models.OutboxItem.next_attempt_at)).where(
+            models.OutboxItem.status.in_(
+                (OutboxStatus.PENDING.value, OutboxStatus.RUNNING.value)
+            )
+        )
+    )
+
+
+async def get_item(
+    session: AsyncSession, *, item_id: str, tenant_id: str | None
+) -> models.OutboxItem | None:
+    """One row; ``tenant_id`` None means any tenant (superadmin, worker)."""
+    item = await session.get(models.OutboxItem, item_id, populate_existing=True)
+    if item is None or (tenant_id is not None and item.tenant_id != tenant_id):
+        return None
+    return item
+
+
+async def items_of_booking(
+    session: AsyncSession, *, booking_id: str
+) -> list[models.OutboxItem]:
+    rows = await session.scalars(
+        select(models.OutboxItem)
+        .where(models.OutboxItem.booking_id == booking_id)
+        .order_by(models.OutboxItem.created_at, models.OutboxItem.id)
+    )
+    return list(rows.all())
+
+
+async def page_items(
+    session: AsyncSession,
+    *,
+    tenant_id: str | None,
+    status: OutboxStatus | None,
+    first: int,
+    after: str | None,
+) -> Page[models.OutboxItem]:
+    """Rows in the order they were enqueued, for the admin list of writes."""
+    stmt = select(models.OutboxItem)
+    if tenant_id is not None:
+        stmt = stmt.where(models.OutboxItem.tenant_id == tenant_id)
+    if status is not None:
+        stmt = stmt.where(models.OutboxItem.status == status.value)
+    order = [models.OutboxItem.created_at, models.OutboxItem.id]
+    return await fetch_page(session, stmt, order, first=first, after=after)
+
+
+async def hold_tenant(session: AsyncSession, *, tenant_id: str) -> int:
+    """Park every PENDING row of a tenant whose credentials failed."""
+    result = await session.execute(
+        update(models.OutboxItem)
+        .where(
+            models.OutboxItem.tenant_id == tenant_id,
+            models.OutboxItem.status == OutboxStatus.PENDING.value,
+        )
+        .values(status=OutboxStatus.HELD.value)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def release_tenant(
+    session: AsyncSession, *, tenant_id: str, now: datetime
+) -> int:
+    """HELD rows of a tenant become due now; the number released."""
+    result = await session.execute(
+        update(models.OutboxItem)
+        .where(
+            models.OutboxItem.tenant_id == tenant_id,
+            models.OutboxItem.status == OutboxStatus.HELD.value,
+        )
+        .values(status=OutboxStatus.PENDING.value, next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

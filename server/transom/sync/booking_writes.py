@@ -1,0 +1,184 @@
+"""The commands the API calls to book and cancel rooms: domain change + outbox row.
+
+Each command changes bookings and enqueues the Graph write in the caller's
+session, so both commit in one transaction (or neither does); the caller then
+commits, and calls :func:`announce` to tell displays and wake the outbox worker.
+Nothing here talks to Graph (the API never does): the worker runs the writes.
+
+Invariant: Transom never creates two occupying bookings for one room and slot.
+The room row is locked (``FOR UPDATE`` on PostgreSQL; SQLite serialises
+writers) while the local conflict check and the insert run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transom.db import bookings as booking_repo
+from transom.db import models
+from transom.db import outbox as outbox_repo
+from transom.db import people as people_repo
+from transom.db.outbox import OutboxKind
+from transom.domain.booking_requests import (
+    DECLINATION_SETTING,
+    BookingRequest,
+    ExistingBooking,
+    booking_route,
+    cancel_action,
+    first_conflict,
+)
+from transom.domain.bookings import BookingSource, BookingState, Slot
+from transom.domain.connection import LinkState
+from transom.pubsub import Bus, room_channel
+
+OUTBOX_CHANNEL = "outbox"
+"""Published after a write is enqueued; outbox workers wake up on it."""
+
+
+@dataclass(frozen=True)
+class SlotTaken:
+    """The slot is already taken by ``booking`` in Transom's synced data."""
+
+    booking: models.Booking
+
+
+@dataclass(frozen=True)
+class RoomUnlinked:
+    """The room has no verified Exchange mailbox, so nothing can book it."""
+
+    room: models.Room
+
+
+BookOutcome = models.Booking | SlotTaken | RoomUnlinked
+
+
+async def book_room(
+    session: AsyncSession,
+    *,
+    room: models.Room,
+    request: BookingRequest,
+    source: BookingSource,
+    now: datetime,
+) -> BookOutcome:
+    """A PENDING booking and its ``booking.create`` write, or why not (not committed)."""
+    if room.link_state != LinkState.VERIFIED or not room.mailbox_email:
+        return RoomUnlinked(room)
+    await _lock_room(session, room.id)
+    taken = await _local_conflict(session, room.id, request)
+    if taken is not None:
+        return SlotTaken(taken)
+    person = None
+    if request.organizer_email and source is not BookingSource.DISPLAY:
+        person = await people_repo.find_person_by_address(
+            session, tenant_id=room.tenant_id, address=request.organizer_email
+        )
+    route = booking_route(
+        request.organizer_email,
+        source=source,
+        directory_imported=await people_repo.has_people(
+            session, tenant_id=room.tenant_id
+        ),
+        in_directory=person is not None,
+    )
+    booking = _new_booking(room, request, source, person)
+    session.add(booking)
+    await session.flush()
+    outbox_repo.enqueue(
+        session,
+        tenant_id=room.tenant_id,
+        kind=OutboxKind.CREATE_BOOKING,
+        payload={"route": route.value},
+        now=now,
+        booking_id=booking.id,
+    )
+    return booking
+
+
+def _new_booking(
+    room: models.Room,
+    request: BookingRequest,
+    source: BookingSource,
+    person: models.Person | None,
+) -> models.Booking:
+    return models.Booking(
+        tenant_id=room.tenant_id,
+        room_id=room.id,
+        start=request.start,
+        end=request.end,
+        subject=request.subject,
+        organizer_email=person.primary_email if person else request.organizer_email,
+        organizer_name=person.display_name if person else None,
+        is_anonymous=person is None and request.organizer_email is None,
+        source=source.value,
+        state=BookingState.PENDING.value,
+    )
+
+
+async def _lock_room(session: AsyncSession, room_id: str) -> None:
+    await session.execute(
+        select(models.Room.id).where(models.Room.id == room_id).with_for_update()
+    )
+
+
+async def _local_conflict(
+    session: AsyncSession, room_id: str, request: BookingRequest
+) -> models.Booking | None:
+    grouped = await booking_repo.bookings_in_range(
+        session,
+        room_ids=[room_id],
+        start=request.start,
+        end=request.end,
+        active_only=True,
+    )
+    rows = {b.id: b for b in grouped[room_id]}
+    existing = [
+        ExistingBooking(b.id, Slot(b.start, b.end), b.state) for b in rows.values()
+    ]
+    found = first_conflict(request.slot, existing)
+    return rows[found.id] if found else None
+
+
+async def cancel_booking(
+    session: AsyncSession,
+    *,
+    booking: models.Booking,
+    tenant: models.Tenant,
+    is_admin: bool,
+    now: datetime,
+) -> models.Booking:
+    """Mark the booking CANCELLED and enqueue its withdrawal from Exchange.
+
+    Raises ``PermissionDeniedError`` for Outlook-made bookings unless the tenant
+    allows resource booking declination and the caller is an admin.
+    """
+    action = cancel_action(
+        source=booking.source,
+        state=booking.state,
+        is_admin=is_admin,
+        declination_allowed=bool((tenant.settings or {}).get(DECLINATION_SETTING)),
+    )
+    previous = booking.state
+    booking.state = BookingState.CANCELLED.value
+    booking.updated_at = now
+    outbox_repo.enqueue(
+        session,
+        tenant_id=booking.tenant_id,
+        kind=OutboxKind.CANCEL_BOOKING,
+        payload={"action": action.value, "previous_state": previous},
+        now=now,
+        booking_id=booking.id,
+    )
+    return booking
+
+
+async def announce(bus: Bus, *, room_id: str, booking_id: str) -> None:
+    """After commit: displays reload the room; outbox workers look for work."""
+    await bus.publish(
+        room_channel(room_id),
+        {"type": "booking", "roomId": room_id, "bookingId": booking_id},
+    )
+    await bus.publish(OUTBOX_CHANNEL, {"type": "outbox"})

@@ -1,0 +1,285 @@
+"""The durable outbox: every Graph write is a row, committed with the domain change.
+
+The API (``sync.booking_writes``) adds a PENDING booking and its ``OutboxItem``
+in one transaction; the :class:`OutboxWorker` runs the write later, with
+retries, and records what Exchange answered. A write is never lost (it is a row
+before it is a request) and never doubled (creates carry the row's
+``transaction_id``, Graph dedupes on it, and created ids are checkpointed).
+
+State machine of a row::
+
+                 claim (attempts += 1, lease)
+      PENDING ─────────────────────────────────> RUNNING
+        ^  ^                                        │
+        │  │ transient / 429 (backoff, Retry-After) │
+        │  └────────────────────────────────────────┤
+        │    poll again (follow-up reads)           │
+        │                                           ├── done ──────────────> DONE
+        │ release_held (credentials work again)     ├── auth refused ──────> HELD
+        └───────────────────────────────────── HELD │   (tenant marked; its
+                                                    │    other PENDING rows too)
+        retryOutboxItem ─── FAILED <────────────────┴── permanent error, or
+        dropOutboxItem ──> DROPPED                      too many attempts
+
+- RUNNING rows are leased (``next_attempt_at`` = claim time + lease); a worker
+  killed mid-write leaves the row RUNNING and any worker reclaims it once the
+  lease has passed. Handlers time out well before the lease ends.
+- Claims are atomic conditional UPDATEs (``db.outbox.claim_due``), so several
+  worker processes on PostgreSQL never run one row twice.
+- Writes of one booking run in order (a cancel waits for the create).
+- After every state change the worker commits, then publishes the room's
+  channel so displays reload.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from contextlib import AsyncExitStack
+from datetime import datetime, timedelta
+
+import anyio
+
+from transom.db import models
+from transom.db import outbox as outbox_repo
+from transom.db.engine import Sessions
+from transom.graph import (
+    GraphAuthError,
+    GraphError,
+    GraphThrottledError,
+    GraphTransientError,
+)
+from transom.pubsub import Bus, room_channel, tenant_channel
+from transom.security import SecretBox
+from transom.settings import Settings
+from transom.sync import outbox_settle as settle
+from transom.sync.booking_writes import OUTBOX_CHANNEL
+from transom.sync.credentials import MissingCredentialsError
+from transom.sync.held_writes import mark_tenant_auth_failure, writes_are_held
+from transom.sync.outbox_clients import TenantClients
+from transom.sync.outbox_handlers import HANDLERS
+from transom.sync.outbox_jobs import BookingUpdate, BookingView, WriteJob
+from transom.sync.outbox_policy import backoff, gives_up, throttled
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+LEASE = timedelta(minutes=5)
+ITEM_TIMEOUT_SECONDS = 120.0
+
+
+class OutboxWorker:
+    """Runs due outbox rows forever; owned by the sync supervisor's task group.
+
+    Example::
+
+        worker = OutboxWorker(sessions=sessions, settings=settings, bus=bus,
+                              clock=clock)
+        task_group.start_soon(worker.run)
+        ...
+        worker.wake()          # after enqueueing, to skip the idle wait
+    """
+
+    def __init__(
+        self,
+        *,
+        sessions: Sessions,
+        settings: Settings,
+        bus: Bus,
+        clock: Clock,
+        idle_seconds: float = 5.0,
+        batch_size: int = 8,
+        lease: timedelta = LEASE,
+        item_timeout: float = ITEM_TIMEOUT_SECONDS,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self._sessions = sessions
+        self._bus = bus
+        self._clock = clock
+        self._idle_seconds = idle_seconds
+        self._batch_size = batch_size
+        self._lease = lease
+        self._item_timeout = item_timeout
+        self._random = rng
+        self._clients = TenantClients(settings, SecretBox(str(settings.secret_key)))
+        self._wake = anyio.Event()
+
+    def wake(self) -> None:
+        """Look for due rows now instead of after the idle wait."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Claim and run due rows until cancelled; closes its Graph clients."""
+        async with AsyncExitStack() as stack:
+            stack.push_async_callback(self._clients.aclose)
+            task_group = await stack.enter_async_context(anyio.create_task_group())
+            task_group.start_soon(self._listen)
+            while True:
+                if await self.run_due() == 0:
+                    await self._idle()
+
+    async def run_due(self) -> int:
+        """Claim one batch of due rows and run them concurrently; how many ran."""
+        async with self._sessions() as session:
+            items = await outbox_repo.claim_due(
+                session, now=self._clock(), lease=self._lease, limit=self._batch_size
+            )
+        async with anyio.create_task_group() as task_group:
+            for item in items:
+                task_group.start_soon(self._run_one, item.id)
+        return len(items)
+
+    async def _listen(self) -> None:
+        async with self._bus.subscribe(OUTBOX_CHANNEL) as events:
+            while True:
+                await events.get()
+                self.wake()
+
+    async def _idle(self) -> None:
+        async with self._sessions() as session:
+            due = await outbox_repo.next_due_at(session)
+        wait = self._idle_seconds
+        if due is not None:
+            wait = min(wait, max(0.0, (due - self._clock()).total_seconds()))
+        with anyio.move_on_after(wait):
+            await self._wake.wait()
+        self._wake = anyio.Event()
+
+    async def _run_one(self, item_id: str) -> None:
+        loaded = await self._load(item_id)
+        if loaded is None:
+            return
+        item, tenant, booking = loaded
+        if writes_are_held(tenant):
+            await self._hold(item_id, tenant, None)
+            return
+        try:
+            graph = await self._clients.client_for(tenant)
+            job = WriteJob(
+                item_id=item.id,
+                kind=item.kind,
+                payload=dict(item.payload or {}),
+                transaction_id=item.transaction_id,
+                attempts=item.attempts,
+                booking=booking,
+                graph=graph,
+                checkpoint=lambda result, update: self._checkpoint(
+                    item_id, result, update
+                ),
+                result=dict(item.result or {}),
+            )
+            with anyio.fail_after(self._item_timeout):
+                outcome = await HANDLERS[item.kind](job)
+        except GraphAuthError as exc:
+            await self._hold(item_id, tenant, exc)
+        except MissingCredentialsError as exc:
+            await self._fail(item_id, settle.Failure.of(exc))
+        except GraphThrottledError as exc:
+            delay = throttled(exc.retry_after_seconds, self._random)
+            await self._retry(item, delay, exc)
+        except (GraphTransientError, TimeoutError) as exc:
+            await self._retry(item, backoff(item.attempts, self._random), exc)
+        except GraphError as exc:
+            await self._fail(item_id, settle.Failure.of(exc))
+        except Exception as exc:  # the worker's boundary: record it, retry later
+            log.exception("outbox item %s (%s) failed", item_id, item.kind)
+            await self._retry(item, backoff(item.attempts, self._random), exc)
+        else:
+            async with self._sessions() as session:
+                room_id = await settle.finish(
+                    session, item_id=item_id, outcome=outcome, now=self._clock()
+                )
+                await session.commit()
+            await self._announce(room_id)
+
+    async def _load(
+        self, item_id: str
+    ) -> tuple[models.OutboxItem, models.Tenant, BookingView | None] | None:
+        async with self._sessions() as session:
+            item = await outbox_repo.get_item(session, item_id=item_id, tenant_id=None)
+            if item is None:
+                return None
+            tenant = await session.get(models.Tenant, item.tenant_id)
+            booking = (
+                await session.get(models.Booking, item.booking_id)
+                if item.booking_id
+                else None
+            )
+            room = await session.get(models.Room, booking.room_id) if booking else None
+        if tenant is None:
+            return None
+        view = BookingView.of(booking, room) if booking and room else None
+        return item, tenant, view
+
+    async def _checkpoint(
+        self, item_id: str, result: dict[str, object], update: BookingUpdate | None
+    ) -> None:
+        async with self._sessions() as session:
+            await settle.checkpoint(
+                session,
+                item_id=item_id,
+                result=result,
+                update=update,
+                now=self._clock(),
+            )
+            await session.commit()
+
+    async def _retry(
+        self, item: models.OutboxItem, delay: timedelta, exc: BaseException
+    ) -> None:
+        failure = settle.Failure.of(exc)
+        if gives_up(item.attempts):
+            failure = settle.Failure(
+                f"gave up after {item.attempts} attempts: {failure.message}",
+                failure.code,
+                failure.hint,
+            )
+            await self._fail(item.id, failure)
+            return
+        async with self._sessions() as session:
+            await settle.reschedule(
+                session,
+                item_id=item.id,
+                delay=delay,
+                failure=failure,
+                now=self._clock(),
+            )
+            await session.commit()
+
+    async def _fail(self, item_id: str, failure: settle.Failure) -> None:
+        log.warning("outbox item %s failed: %s", item_id, failure.message)
+        async with self._sessions() as session:
+            await settle.fail(
+                session, item_id=item_id, failure=failure, now=self._clock()
+            )
+            await session.commit()
+
+    async def _hold(
+        self, item_id: str, tenant: models.Tenant, exc: GraphAuthError | None
+    ) -> None:
+        now = self._clock()
+        async with self._sessions() as session:
+            if exc is not None:
+                row = await session.get(models.Tenant, tenant.id)
+                assert row is not None
+                await mark_tenant_auth_failure(session, tenant=row, error=exc, now=now)
+                failure = settle.Failure.of(exc)
+            else:
+                failure = settle.Failure(
+                    tenant.connection_message or "the tenant is not connected",
+                    tenant.connection_code or tenant.connection_status,
+                    tenant.connection_hint,
+                )
+            await settle.hold(session, item_id=item_id, failure=failure, now=now)
+            await session.commit()
+        if exc is not None:
+            await self._bus.publish(
+                tenant_channel(tenant.id), {"type": "tenant", "tenantId": tenant.id}
+            )
+
+    async def _announce(self, room_id: str | None) -> None:
+        if room_id is not None:
+            await self._bus.publish(
+                room_channel(room_id), {"type": "booking", "roomId": room_id}
+            )

@@ -1,0 +1,141 @@
+"""Recording what became of an outbox row, with its booking, in one transaction.
+
+Every function loads the row afresh in the given session, changes it (and its
+booking), and leaves the commit to the caller. Each returns the room whose
+displays should reload, if a booking's state changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transom.db import models
+from transom.db import outbox as outbox_repo
+from transom.db.outbox import OutboxStatus
+from transom.graph import GraphError
+from transom.sync.outbox_jobs import BookingUpdate, Outcome
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why an attempt failed, for the admin: message, code, how to fix it."""
+
+    message: str
+    code: str | None
+    hint: str | None
+
+    @classmethod
+    def of(cls, exc: BaseException) -> Failure:
+        if isinstance(exc, GraphError):
+            return cls(exc.message, exc.code or type(exc).__name__, exc.hint)
+        hint = getattr(exc, "hint", None)
+        return cls(str(exc) or type(exc).__name__, type(exc).__name__, hint)
+
+
+async def _item(session: AsyncSession, item_id: str) -> models.OutboxItem:
+    item = await outbox_repo.get_item(session, item_id=item_id, tenant_id=None)
+    if item is None:
+        raise LookupError(f"outbox item {item_id} vanished")
+    return item
+
+
+async def _booking(
+    session: AsyncSession, item: models.OutboxItem
+) -> models.Booking | None:
+    if item.booking_id is None:
+        return None
+    return await session.get(models.Booking, item.booking_id, populate_existing=True)
+
+
+def _record(item: models.OutboxItem, failure: Failure | None) -> None:
+    item.last_error = failure.message if failure else None
+    item.last_error_code = failure.code if failure else None
+    result = dict(item.result or {})
+    if failure and failure.hint:
+        result["hint"] = failure.hint
+    else:
+        result.pop("hint", None)
+    item.result = result
+
+
+async def checkpoint(
+    session: AsyncSession,
+    *,
+    item_id: str,
+    result: dict[str, Any],
+    update: BookingUpdate | None,
+    now: datetime,
+) -> None:
+    """Save a handler's progress while the row stays RUNNING."""
+    item = await _item(session, item_id)
+    item.result = dict(result)
+    booking = await _booking(session, item)
+    if booking is not None and update is not None:
+        update.apply(booking, now)
+
+
+async def finish(
+    session: AsyncSession, *, item_id: str, outcome: Outcome, now: datetime
+) -> str | None:
+    """DONE (or PENDING again for a poll), booking updated, follow-up enqueued."""
+    item = await _item(session, item_id)
+    item.result = dict(outcome.result)
+    _record(item, None)
+    if outcome.again_after is not None:
+        item.status = OutboxStatus.PENDING.value
+        item.next_attempt_at = now + outcome.again_after
+        item.attempts = 0
+    else:
+        item.status = OutboxStatus.DONE.value
+    booking = await _booking(session, item)
+    changed = bool(booking and outcome.booking and outcome.booking.apply(booking, now))
+    if outcome.follow_up is not None:
+        outbox_repo.enqueue(
+            session,
+            tenant_id=item.tenant_id,
+            kind=outcome.follow_up.kind,
+            payload=outcome.follow_up.payload,
+            now=now + outcome.follow_up.delay,
+            booking_id=item.booking_id,
+        )
+    return booking.room_id if booking is not None and changed else None
+
+
+async def reschedule(
+    session: AsyncSession,
+    *,
+    item_id: str,
+    delay: timedelta,
+    failure: Failure,
+    now: datetime,
+) -> None:
+    """PENDING again after ``delay``; the error stays visible meanwhile."""
+    item = await _item(session, item_id)
+    item.status = OutboxStatus.PENDING.value
+    item.next_attempt_at = now + delay
+    _record(item, failure)
+
+
+async def fail(
+    session: AsyncSession, *, item_id: str, failure: Failure, now: datetime
+) -> None:
+    """FAILED: stays visible until an admin retries or drops it."""
+    item = await _item(session, item_id)
+    item.status = OutboxStatus.FAILED.value
+    item.next_attempt_at = now
+    _record(item, failure)
+
+
+async def hold(
+    session: AsyncSession, *, item_id: str, failure: Failure, now: datetime
+) -> models.OutboxItem:
+    """HELD until the tenant's credentials work again (``release_held``)."""
+    item = await _item(session, item_id)
+    item.status = OutboxStatus.HELD.value
+    item.next_attempt_at = now
+    _record(item, failure)
+    return item
