@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.graph.conftest import ADELE, MEGAN, Emulated
+from tests.graph.emulated import ADELE, MEGAN, Emulated
 from transom.domain.calendar import (
     AutomaticReplies,
     AutoReplyStatus,

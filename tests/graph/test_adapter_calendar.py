@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.graph.conftest import ADELE, MEGAN, ROOM1, ROOM2, Emulated, eventually
+from tests.graph.emulated import ADELE, MEGAN, ROOM1, ROOM2, Emulated, eventually
 from transom.domain.calendar import (
     AttendeeType,
     CalendarEvent,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.graph.conftest import (
+from tests.graph.emulated import (
     ADELE,
     ALEX,
     APP_PATH,

@@ -11,15 +11,19 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from tests.graph.conftest import APP_PATH, ROOM1, Emulated
+from tests.graph.emulated import APP_PATH, ROOM1, SECRET, Emulated
+from tests.servers import free_port
 from transom.emulator import CLIENT_ID, TENANT_ID
 from transom.graph import (
     ClientCertificateCredentials,
     ClientSecretCredentials,
     GraphAuthError,
     GraphAuthKind,
+    GraphEndpoints,
     GraphLimits,
     GraphThrottledError,
+    GraphTransientError,
+    open_graph_client,
 )
 
 pytestmark = pytest.mark.anyio
@@ -150,3 +154,21 @@ def self_signed_certificate() -> tuple[bytes, bytes]:
         serialization.NoEncryption(),
     )
     return key_pem, cert.public_bytes(serialization.Encoding.PEM)
+
+
+async def test_unreachable_graph_is_a_transient_error():
+    # given nothing listens on this port
+    endpoints = GraphEndpoints(
+        f"http://127.0.0.1:{free_port()}/v1.0", "http://127.0.0.1:1"
+    )
+    client = open_graph_client(
+        SECRET, endpoints, limits=GraphLimits(timeout_seconds=2, max_retries=0)
+    )
+
+    # when
+    async with client:
+        with pytest.raises(GraphTransientError) as failure:
+            await client.fetch_organization()
+
+    # then
+    assert failure.value.hint

@@ -8,7 +8,7 @@ import pytest
 
 from tests.emulator.webhook_receiver import WebhookReceiver
 from tests.emulator.webhook_receiver import eventually as soon_true
-from tests.graph.conftest import ROOM1, Emulated
+from tests.graph.emulated import ROOM1, Emulated
 from transom.domain.calendar import EventDraft
 from transom.graph import GraphRequestError, GraphTenantClient
 

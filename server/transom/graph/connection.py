@@ -122,7 +122,9 @@ def connect(
     """Build (without any I/O) the credential, HTTP client and SDK request adapter."""
     routes = endpoints.routes()
     credential = SingleFlightCredential(
-        build_credential(credentials, RoutingAuthTransport(routes, counter))
+        build_credential(
+            credentials, RoutingAuthTransport(routes, counter), limits.max_retries
+        )
     )
     http = GraphClientFactory.create_with_default_middleware(
         client=_http_client(routes, counter, limits),
@@ -139,8 +141,8 @@ def connect(
 
 
 def build_credential(
-    credentials: GraphCredentials, transport: RoutingAuthTransport
-) -> Any:
+    credentials: GraphCredentials, transport: RoutingAuthTransport, retries: int = 3
+) -> AsyncTokenCredential:
     """The azure.identity.aio credential for a secret or a PEM certificate."""
     if isinstance(credentials, ClientSecretCredentials):
         return ClientSecretCredential(
@@ -148,6 +150,7 @@ def build_credential(
             credentials.client_id,
             credentials.client_secret,
             transport=transport,
+            retry_total=retries,
         )
     return CertificateCredential(
         credentials.tenant_id,
@@ -155,6 +158,7 @@ def build_credential(
         certificate_data=credentials.certificate_pem,
         password=credentials.password,
         transport=transport,
+        retry_total=retries,
     )
 
 
