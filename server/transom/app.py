@@ -24,6 +24,7 @@ from transom.api.schema import build_schema
 from transom.db.engine import create_engine, create_sessions
 from transom.db.migrate import is_current, upgrade_to_head
 from transom.db.tokens import ensure_bootstrap_token
+from transom.pages import admin_routes
 from transom.pubsub import MemoryBus
 from transom.settings import Settings
 
@@ -60,6 +61,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
         Route("/readyz", readyz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
+        *admin_routes(settings),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

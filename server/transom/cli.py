@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from transom.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from transom.admin_auth.accounts import NewAccount
 
 DEFAULT_SCHEMA = Path("schema/schema.graphql")
 
@@ -52,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--name")
     create.set_defaults(run=_token_create)
 
+    _add_admin_commands(commands)
+
     schema = commands.add_parser("schema", help="GraphQL schema").add_subparsers(
         required=True, metavar="action"
     )
@@ -66,6 +72,64 @@ def _parser() -> argparse.ArgumentParser:
     emulator.add_argument("--state", type=Path, help="keep state in this JSON file")
     emulator.set_defaults(run=_emulator)
     return parser
+
+
+def _add_admin_commands(commands: argparse._SubParsersAction[Any]) -> None:
+    admin = commands.add_parser("admin", help="admin UI accounts").add_subparsers(
+        required=True, metavar="action"
+    )
+    create = admin.add_parser(
+        "create", help="create an admin (prints a generated password)"
+    )
+    create.add_argument("--email", required=True)
+    create.add_argument("--tenant", help="tenant id; omit for a superadmin")
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin"
+    )
+    create.set_defaults(run=_admin_create)
+    reset = admin.add_parser(
+        "set-password", help="set a new password, unlock and sign out everywhere"
+    )
+    reset.add_argument("--email", required=True)
+    reset.add_argument("--password-stdin", action="store_true")
+    reset.set_defaults(run=_admin_set_password)
+
+
+def _admin_create(args: argparse.Namespace) -> None:
+    from transom.admins_cli import create_admin_for_cli
+
+    password = _stdin_password() if args.password_stdin else None
+    account = _account_or_exit(
+        create_admin_for_cli(Settings.from_env(), args.email, args.tenant, password)
+    )
+    role = "superadmin" if account.admin.tenant_id is None else "tenant admin"
+    print(f"created {role} {account.admin.email}")
+    if account.generated:
+        print(f"password: {account.password}")
+
+
+def _admin_set_password(args: argparse.Namespace) -> None:
+    from transom.admins_cli import set_password_for_cli
+
+    password = _stdin_password() if args.password_stdin else None
+    account = _account_or_exit(
+        set_password_for_cli(Settings.from_env(), args.email, password)
+    )
+    print(f"new password set for {account.admin.email}")
+    if account.generated:
+        print(f"password: {account.password}")
+
+
+def _stdin_password() -> str:
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _account_or_exit(work: Coroutine[Any, Any, NewAccount]) -> NewAccount:
+    try:
+        return asyncio.run(work)
+    except ValueError as exc:
+        print(f"transom: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def _serve(args: argparse.Namespace) -> None:

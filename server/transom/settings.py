@@ -18,6 +18,9 @@ __all__ = ["Secret", "Settings", "SettingsError"]
 
 _DB_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg")
 _PUBSUB_SCHEMES = ("memory", "redis", "postgresql")
+# The source checkout (server/transom/settings.py -> the repository root), where
+# web/, signage/ and schema/operations/ live; `pip install -e .` keeps them there.
+_CHECKOUT = Path(__file__).resolve().parents[2]
 
 
 class SettingsError(ValueError):
@@ -63,6 +66,7 @@ class Settings:
     sync_window_past_days: int = 1
     sync_window_future_days: int = 56
     run_sync: bool = True
+    assets_dir: Path = field(default_factory=lambda: _CHECKOUT)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -95,6 +99,7 @@ class Settings:
             sync_window_past_days=_int(env, "TRANSOM_SYNC_PAST_DAYS", 1, 0, 365),
             sync_window_future_days=_int(env, "TRANSOM_SYNC_FUTURE_DAYS", 56, 1, 730),
             run_sync=_bool(env, "TRANSOM_RUN_SYNC", default=True),
+            assets_dir=_assets_dir(env),
         )
 
 
@@ -155,6 +160,19 @@ def _bool(env: Mapping[str, str], name: str, *, default: bool) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise SettingsError(f"{name} has value {raw!r}: expected true or false")
+
+
+def _assets_dir(env: Mapping[str, str]) -> Path:
+    raw = env.get("TRANSOM_ASSETS_DIR")
+    if not raw:
+        return _CHECKOUT
+    path = Path(raw).absolute()
+    if not (path / "web").is_dir():
+        raise SettingsError(
+            f"TRANSOM_ASSETS_DIR has value {raw!r}: expected a folder holding "
+            "web/, signage/ and schema/operations/ (a copy of the repository's)"
+        )
+    return path
 
 
 def _check_secret_key(value: str) -> None:

@@ -13,6 +13,8 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
+from transom.admin_auth.cookies import SESSION_COOKIE, check_cookie_request
+from transom.admin_auth.sessions import find_signed_in
 from transom.api.loaders import Loaders
 from transom.db.engine import Sessions
 from transom.db.tokens import find_token
@@ -76,6 +78,9 @@ class Context:
             ) or self.connection_params.get("authorization")
             token = _bearer(raw if isinstance(raw, str) else None)
         if token is None:
+            session_viewer = await self._session_viewer()
+            if session_viewer is not None:
+                return session_viewer
             raise UnauthenticatedError(
                 "sign in: send 'Authorization: Bearer <token>' "
                 "(or an Authorization entry in the websocket connection_init payload)"
@@ -85,6 +90,21 @@ class Context:
         if row is None:
             raise UnauthenticatedError("the token is unknown or revoked")
         return Viewer(token_id=row.id, role=Role(row.role), tenant_id=row.tenant_id)
+
+    async def _session_viewer(self) -> Viewer | None:
+        """The admin signed in through the web UI's session cookie, if any."""
+        cookie = self.connection.cookies.get(SESSION_COOKIE)
+        if not cookie:
+            return None
+        async with self.db() as session:
+            signed_in = await find_signed_in(session, token=cookie, now=self.now)
+        if signed_in is None:
+            raise UnauthenticatedError(
+                "your admin session has expired or was signed out: sign in again"
+            )
+        public_url = self.services.settings.public_url
+        check_cookie_request(self.connection, signed_in.csrf_token, public_url)
+        return signed_in.viewer
 
 
 def _bearer(header: str | None) -> str | None:

@@ -12,6 +12,7 @@ from transom.api.live import RoomSubscriptions
 from transom.api.people import PeopleQueries
 from transom.api.room_admin import RoomMutations
 from transom.api.rooms import RoomQueries
+from transom.api.tenant_settings import TenantSettingsMutations
 from transom.api.tenants import TenantMutations, TenantQueries
 from transom.api.viewer import ViewerQueries
 
@@ -26,7 +27,7 @@ class Query(ViewerQueries, TenantQueries, RoomQueries, PeopleQueries):
 
 
 @strawberry.type(description="Everything you can change.")
-class Mutation(TenantMutations, RoomMutations):
+class Mutation(TenantMutations, RoomMutations, TenantSettingsMutations):
     pass
 
 

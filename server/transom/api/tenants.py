@@ -11,6 +11,7 @@ import strawberry
 from transom.api.context import Info
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
 from transom.api.rooms import Room
+from transom.api.tenant_settings import TenantSettings, settings_of
 from transom.db import models
 from transom.db import rooms as room_repo
 from transom.db import tenants as tenant_repo
@@ -74,6 +75,10 @@ class Tenant:
         async with info.context.db() as session:
             rows = await room_repo.list_rooms(session, tenant_id=self.id)
         return [Room.from_model(row) for row in rows]
+
+    @strawberry.field(description="What displays show and how bookings behave.")
+    async def settings(self, info: Info) -> TenantSettings:
+        return await settings_of(info, self.id)
 
 
 async def visible_tenant(info: Info, tenant_id: str) -> models.Tenant:

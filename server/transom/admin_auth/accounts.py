@@ -1,0 +1,84 @@
+"""Creating admin accounts and resetting their passwords (the CLI and the demo).
+
+An admin with a tenant administers that tenant; one without is a superadmin.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transom.admin_auth.passwords import (
+    WeakPasswordError,
+    hash_password_async,
+    new_password,
+)
+from transom.db import admins as admin_repo
+from transom.db import models
+from transom.db import tenants as tenant_repo
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class AccountError(ValueError):
+    """The account cannot be created or changed as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    admin: models.AdminUser
+    password: str
+    generated: bool
+
+
+async def create_admin_account(
+    session: AsyncSession,
+    *,
+    email: str,
+    tenant_id: str | None,
+    password: str | None = None,
+) -> NewAccount:
+    """Add an admin; a password is generated when none is given. The caller commits."""
+    if not _EMAIL.match(email.strip()):
+        raise AccountError(f"{email!r} is not an email address")
+    if await admin_repo.find_admin_by_email(session, email=email) is not None:
+        raise AccountError(
+            f"an admin {email!r} exists already: use `transom admin set-password`"
+        )
+    if (
+        tenant_id is not None
+        and await tenant_repo.get_tenant(session, tenant_id=tenant_id) is None
+    ):
+        raise AccountError(f"there is no tenant {tenant_id!r}")
+    chosen = password if password is not None else new_password()
+    admin = await admin_repo.create_admin(
+        session,
+        email=email,
+        password_hash=await _hash(chosen),
+        tenant_id=tenant_id,
+    )
+    return NewAccount(admin=admin, password=chosen, generated=password is None)
+
+
+async def set_admin_password(
+    session: AsyncSession, *, email: str, password: str | None = None
+) -> NewAccount:
+    """Replace the password, lift a lockout and end the admin's sessions."""
+    admin = await admin_repo.find_admin_by_email(session, email=email)
+    if admin is None:
+        raise AccountError(f"there is no admin {email!r}")
+    chosen = password if password is not None else new_password()
+    admin.password_hash = await _hash(chosen)
+    admin.failed_attempts = 0
+    admin.locked_until = None
+    await admin_repo.delete_sessions_of(session, admin_user_id=admin.id)
+    return NewAccount(admin=admin, password=chosen, generated=password is None)
+
+
+async def _hash(password: str) -> str:
+    try:
+        return await hash_password_async(password)
+    except WeakPasswordError as exc:
+        raise AccountError(str(exc)) from exc

@@ -1,0 +1,50 @@
+"""Lockout after repeated failed sign-ins: pure rules, given ``now``.
+
+After :data:`MAX_FAILURES` wrong passwords in a row an account is locked for
+:data:`LOCK_DURATION`; a successful sign-in resets the count. While locked, even
+the right password is refused, so guessing cannot continue in the background.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+MAX_FAILURES = 5
+LOCK_DURATION = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class AttemptState:
+    failed_attempts: int
+    locked_until: datetime | None
+
+
+def is_locked(state: AttemptState, now: datetime) -> bool:
+    return state.locked_until is not None and now < state.locked_until
+
+
+def after_failure(state: AttemptState, now: datetime) -> AttemptState:
+    """Count one more failure; the fifth in a row locks the account."""
+    failures = 1 if _lock_expired(state, now) else state.failed_attempts + 1
+    if failures >= MAX_FAILURES:
+        return AttemptState(failures, now + LOCK_DURATION)
+    return AttemptState(failures, None)
+
+
+def after_success() -> AttemptState:
+    return AttemptState(0, None)
+
+
+def locked_message(state: AttemptState, now: datetime) -> str:
+    assert state.locked_until is not None
+    minutes = max(1, round((state.locked_until - now).total_seconds() / 60))
+    return (
+        f"Too many wrong passwords: this account is locked for {minutes} more "
+        f"minute{'s' if minutes != 1 else ''}. Try again later, or ask another "
+        "admin to reset your password with `transom admin create`."
+    )
+
+
+def _lock_expired(state: AttemptState, now: datetime) -> bool:
+    return state.locked_until is not None and now >= state.locked_until

@@ -1,0 +1,92 @@
+"""Admin users of the web UI and their signed-in sessions.
+
+Passwords arrive here already hashed and session tokens as SHA-256 digests: the
+repository never sees a secret it could leak.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transom.db import models
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def create_admin(
+    session: AsyncSession, *, email: str, password_hash: str, tenant_id: str | None
+) -> models.AdminUser:
+    row = models.AdminUser(
+        email=normalise_email(email), password_hash=password_hash, tenant_id=tenant_id
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def find_admin_by_email(
+    session: AsyncSession, *, email: str
+) -> models.AdminUser | None:
+    return await session.scalar(
+        select(models.AdminUser).where(models.AdminUser.email == normalise_email(email))
+    )
+
+
+async def create_admin_session(
+    session: AsyncSession,
+    *,
+    admin_user_id: str,
+    token_hash: str,
+    csrf_token: str,
+    expires_at: datetime,
+) -> models.AdminSession:
+    row = models.AdminSession(
+        admin_user_id=admin_user_id,
+        token_hash=token_hash,
+        csrf_token=csrf_token,
+        expires_at=expires_at,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def find_admin_session(
+    session: AsyncSession, *, token_hash: str
+) -> tuple[models.AdminSession, models.AdminUser] | None:
+    found = (
+        await session.execute(
+            select(models.AdminSession, models.AdminUser)
+            .join(
+                models.AdminUser,
+                models.AdminUser.id == models.AdminSession.admin_user_id,
+            )
+            .where(models.AdminSession.token_hash == token_hash)
+        )
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
+async def delete_admin_session(session: AsyncSession, *, token_hash: str) -> None:
+    await session.execute(
+        delete(models.AdminSession).where(models.AdminSession.token_hash == token_hash)
+    )
+
+
+async def delete_expired_sessions(session: AsyncSession, *, now: datetime) -> None:
+    await session.execute(
+        delete(models.AdminSession).where(models.AdminSession.expires_at <= now)
+    )
+
+
+async def delete_sessions_of(session: AsyncSession, *, admin_user_id: str) -> None:
+    await session.execute(
+        delete(models.AdminSession).where(
+            models.AdminSession.admin_user_id == admin_user_id
+        )
+    )

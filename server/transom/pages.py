@@ -1,0 +1,91 @@
+"""Starlette routes for the admin UI: Jinja2 shells, static files, operations.
+
+The shells hold no data: their ES modules fetch everything from ``/graphql``,
+sending the operation text served read-only from ``schema/operations/web/``.
+Files are found under ``Settings.assets_dir`` (``TRANSOM_ASSETS_DIR``; by default
+the source checkout, which ``pip install -e .`` keeps in place).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from transom.admin_auth.forms import (
+    current_admin,
+    secure_headers,
+    sign_in_redirect,
+    sign_in_routes,
+)
+from transom.settings import Settings
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    template: str
+    title: str
+
+
+PAGES = (
+    Page("/admin/", "tenants.html", "Tenants"),
+    Page("/admin/rooms", "rooms.html", "Rooms"),
+    Page("/admin/displays", "displays.html", "Displays"),
+    Page("/admin/sync-log", "sync_log.html", "Sync log"),
+    Page("/admin/settings", "settings.html", "Settings"),
+)
+
+
+def admin_routes(settings: Settings) -> list[BaseRoute]:
+    web = settings.assets_dir / "web"
+    operations = settings.assets_dir / "schema" / "operations" / "web"
+    if not (web / "templates").is_dir():
+        return [Route("/admin/{path:path}", _missing_files(web))]
+    templates = Jinja2Templates(directory=web / "templates")
+    templates.env.globals["pages"] = PAGES
+    return [
+        Route("/", _to_admin),
+        Route("/admin", _to_admin),
+        *sign_in_routes(templates),
+        *(Route(page.path, _shell(templates, page)) for page in PAGES),
+        Mount("/admin/static", StaticFiles(directory=web / "static", check_dir=False)),
+        Mount("/admin/operations", StaticFiles(directory=operations, check_dir=False)),
+    ]
+
+
+def _shell(templates: Jinja2Templates, page: Page) -> Endpoint:
+    async def render(request: Request) -> Response:
+        signed_in = await current_admin(request)
+        if signed_in is None:
+            return sign_in_redirect(request)
+        response = templates.TemplateResponse(
+            request, page.template, {"page": page, "admin": signed_in}
+        )
+        secure_headers(response)
+        return response
+
+    return render
+
+
+async def _to_admin(request: Request) -> Response:
+    return RedirectResponse("/admin/", status_code=307)
+
+
+def _missing_files(web: Path) -> Endpoint:
+    async def explain(request: Request) -> Response:
+        return PlainTextResponse(
+            f"The admin UI files are not at {web}: set TRANSOM_ASSETS_DIR to a "
+            "folder holding web/, signage/ and schema/operations/.",
+            status_code=503,
+        )
+
+    return explain

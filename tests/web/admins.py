@@ -1,0 +1,70 @@
+"""Admin accounts and signed-in HTTP clients for the admin UI tests."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transom.admin_auth.accounts import create_admin_account
+from transom.db import models
+
+PASSWORD = "correct horse battery staple"
+_CSRF_INPUT = re.compile(r'name="csrf" value="([^"]+)"')
+_CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+async def make_admin(
+    session: AsyncSession,
+    tenant: models.Tenant | None = None,
+    email: str = "admin@contoso.example",
+    password: str = PASSWORD,
+) -> models.AdminUser:
+    account = await create_admin_account(
+        session,
+        email=email,
+        tenant_id=tenant.id if tenant else None,
+        password=password,
+    )
+    await session.commit()
+    return account.admin
+
+
+def submit_sign_in(
+    client: httpx.Client, email: str, password: str, **extra: str
+) -> httpx.Response:
+    form = client.get("/admin/sign-in")
+    found = _CSRF_INPUT.search(form.text)
+    assert found, form.text
+    data = {"email": email, "password": password, "csrf": found.group(1), **extra}
+    return client.post("/admin/sign-in", data=data)
+
+
+def signed_in_client(base_url: str, email: str, password: str = PASSWORD) -> Any:
+    """An httpx client holding a session cookie, and the page's CSRF token."""
+    client = httpx.Client(base_url=base_url, timeout=30, follow_redirects=False)
+    response = submit_sign_in(client, email, password)
+    assert response.status_code == 303, response.text
+    page = client.get("/admin/")
+    assert page.status_code == 200, page.text
+    found = _CSRF_META.search(page.text)
+    assert found
+    return client, found.group(1)
+
+
+def graphql(
+    client: httpx.Client,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    csrf: str | None = None,
+) -> dict[str, Any]:
+    headers = {"X-CSRF-Token": csrf} if csrf else {}
+    response = client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body

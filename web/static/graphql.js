@@ -1,0 +1,156 @@
+// The admin UI's one GraphQL client: fetch for queries and mutations,
+// graphql-transport-ws for subscriptions. Operation text comes from
+// /admin/operations/<Name>.graphql (schema/operations/web/, the contract).
+// Authentication is the HttpOnly session cookie; state-changing requests echo
+// the page's CSRF token in the X-CSRF-Token header.
+
+const ENDPOINT = "/graphql";
+const operations = new Map();
+
+export class GraphQLErrors extends Error {
+  constructor(errors) {
+    super(errors.map((e) => e.message).join("; "));
+    this.errors = errors;
+  }
+
+  // The first error about `field` (extensions.field), if any.
+  forField(field) {
+    return this.errors.find((e) => e.extensions && e.extensions.field === field);
+  }
+}
+
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
+export async function operation(name) {
+  if (!operations.has(name)) {
+    operations.set(
+      name,
+      fetch(`/admin/operations/${name}.graphql`, { credentials: "same-origin" }).then(
+        (response) => {
+          if (!response.ok) throw new Error(`operation ${name} is missing`);
+          return response.text();
+        },
+      ),
+    );
+  }
+  return operations.get(name);
+}
+
+function signInAgain() {
+  const next = encodeURIComponent(location.pathname + location.search);
+  location.assign(`/admin/sign-in?next=${next}`);
+}
+
+// Run a query or mutation by operation name; resolves to `data`, rejects with
+// GraphQLErrors (whose .errors carry extensions.code and extensions.field).
+export async function request(name, variables = {}) {
+  const query = await operation(name);
+  const response = await fetch(ENDPOINT, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: {
+      "Content-Type": "application/json",
+      Accept: "application/json",
+      "X-CSRF-Token": csrfToken(),
+    },
+    body: JSON.stringify({ query, variables, operationName: name }),
+  });
+  const body = await response.json();
+  if (body.errors && body.errors.length) {
+    if (body.errors.some((e) => e.extensions && e.extensions.code === "UNAUTHENTICATED")) {
+      signInAgain();
+    }
+    throw new GraphQLErrors(body.errors);
+  }
+  return body.data;
+}
+
+// --- subscriptions over graphql-transport-ws --------------------------------
+
+const subscriptions = new Map();
+const reconnectListeners = new Set();
+let socket = null;
+let acknowledged = false;
+let nextId = 1;
+let attempt = 0;
+
+function send(message) {
+  if (socket && acknowledged) socket.send(JSON.stringify(message));
+}
+
+function startSubscription(id, entry) {
+  send({ id, type: "subscribe", payload: entry.payload });
+}
+
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  socket = new WebSocket(`${scheme}//${location.host}${ENDPOINT}`, "graphql-transport-ws");
+  acknowledged = false;
+  socket.addEventListener("open", () => {
+    socket.send(JSON.stringify({ type: "connection_init", payload: {} }));
+  });
+  socket.addEventListener("message", (event) => onMessage(JSON.parse(event.data)));
+  socket.addEventListener("close", onClose);
+}
+
+function onMessage(message) {
+  const entry = subscriptions.get(message.id);
+  switch (message.type) {
+    case "connection_ack":
+      acknowledged = true;
+      if (attempt > 0) reconnectListeners.forEach((listener) => listener());
+      attempt = 0;
+      subscriptions.forEach((value, id) => startSubscription(id, value));
+      break;
+    case "ping":
+      socket.send(JSON.stringify({ type: "pong" }));
+      break;
+    case "next":
+      if (!entry) break;
+      if (message.payload.errors) entry.onError(new GraphQLErrors(message.payload.errors));
+      else entry.onData(message.payload.data);
+      break;
+    case "error":
+      if (entry) entry.onError(new GraphQLErrors(message.payload));
+      break;
+    case "complete":
+      subscriptions.delete(message.id);
+      break;
+    default:
+      break;
+  }
+}
+
+function onClose() {
+  socket = null;
+  acknowledged = false;
+  if (subscriptions.size === 0) return;
+  attempt += 1;
+  const ceiling = Math.min(30000, 500 * 2 ** Math.min(attempt, 6));
+  const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+  setTimeout(() => {
+    if (!socket && subscriptions.size) connect();
+  }, delay);
+}
+
+// Subscribe by operation name. Returns a function that unsubscribes.
+export async function subscribe(name, variables, onData, onError = console.error) {
+  const query = await operation(name);
+  const id = String(nextId++);
+  const entry = { payload: { query, variables, operationName: name }, onData, onError };
+  subscriptions.set(id, entry);
+  if (!socket) connect();
+  else startSubscription(id, entry);
+  return () => {
+    if (subscriptions.delete(id)) send({ id, type: "complete" });
+  };
+}
+
+// Called after the websocket reconnects: events missed meanwhile are not
+// replayed, so pages refetch.
+export function onReconnect(listener) {
+  reconnectListeners.add(listener);
+}
