@@ -87,7 +87,7 @@ class RoutingGraphTransport(httpx.AsyncHTTPTransport):
         return await super().handle_async_request(request)
 
 
-class RoutingAuthTransport(AioHttpTransport):  # type: ignore[misc]  # untyped base
+class RoutingAuthTransport(AioHttpTransport):  # type: ignore[misc]  # lazy export: Any
     """aiohttp transport for azure.identity.aio: routes and counts token requests."""
 
     def __init__(
