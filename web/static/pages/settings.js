@@ -1,0 +1,51 @@
+// The Settings page: one tenant's display and booking settings.
+import { request } from "../graphql.js";
+import { chosenTenant } from "../tenant.js";
+import { clearErrors, showErrors, whileBusy } from "../ui.js";
+
+const form = document.getElementById("settings-form");
+const saved = document.getElementById("settings-saved");
+const BOOLEANS = ["showSubject", "showOrganizer", "allowResourceBookingDeclination", "checkInRequired"];
+const CHOICES = ["privateMeetingHandling", "displayLanguage"];
+let tenant = null;
+
+function fill(settings) {
+  BOOLEANS.forEach((name) => (form.elements[name].checked = settings[name]));
+  CHOICES.forEach((name) => (form.elements[name].value = settings[name]));
+  form.elements.noShowReleaseMinutes.value = settings.noShowReleaseMinutes;
+  form.elements.noShowReleaseMinutes.disabled = !settings.checkInRequired;
+  form.removeAttribute("aria-busy");
+}
+
+form.elements.checkInRequired.addEventListener("change", () => {
+  form.elements.noShowReleaseMinutes.disabled = !form.elements.checkInRequired.checked;
+});
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearErrors(form);
+  saved.textContent = "";
+  const input = {};
+  BOOLEANS.forEach((name) => (input[name] = form.elements[name].checked));
+  CHOICES.forEach((name) => (input[name] = form.elements[name].value));
+  const minutes = form.elements.noShowReleaseMinutes.value;
+  if (form.elements.checkInRequired.checked) input.noShowReleaseMinutes = minutes === "" ? null : Number(minutes);
+  await whileBusy(form.querySelector("button[type=submit]"), async () => {
+    try {
+      const { updateTenantSettings } = await request("UpdateTenantSettings", { tenantId: tenant.id, input });
+      fill(updateTenantSettings);
+      saved.textContent = `Saved for ${tenant.name}.`;
+    } catch (error) {
+      showErrors(form, error);
+    }
+  });
+});
+
+async function start() {
+  tenant = await chosenTenant();
+  if (!tenant) return;
+  const data = await request("TenantSettings", { tenantId: tenant.id });
+  fill(data.tenant.settings);
+}
+
+start().catch((error) => showErrors(form, error));

@@ -1,0 +1,122 @@
+// The Tenants page: connect Microsoft 365, test it, see its status explained.
+import { request, subscribe, onReconnect } from "../graphql.js";
+import { explanation, secretBanner, statusBadge } from "../connection.js";
+import { clearErrors, el, showErrors, toast, whileBusy } from "../ui.js";
+
+const list = document.getElementById("tenants");
+const banners = document.getElementById("banners");
+const template = document.getElementById("tenant-card");
+const watched = new Set();
+
+const cards = new Map();
+
+async function load() {
+  const data = await request("TenantsOverview");
+  const tenants = data.tenants.nodes;
+  const known = tenants.every((t) => cards.has(t.id)) && tenants.length === cards.size;
+  if (!known) {
+    cards.clear();
+    tenants.forEach((t) => cards.set(t.id, card(t)));
+    list.replaceChildren(...(tenants.length ? cards.values() : [el("p", { class: "empty" }, "No tenants yet. A superadmin creates them with the createTenant mutation.")]));
+  } else {
+    // Keep the forms (and whatever the admin is typing); refresh the status only.
+    tenants.forEach((t) => showConnection(cards.get(t.id), t.connection));
+  }
+  banners.replaceChildren(...tenants.map((t) => secretBanner(t)).filter(Boolean));
+  list.removeAttribute("aria-busy");
+  tenants.forEach(watch);
+}
+
+function card(tenant) {
+  const node = template.content.firstElementChild.cloneNode(true);
+  const prefix = `tenant-${tenant.id}`;
+  node.id = prefix;
+  node.dataset.tenantId = tenant.id;
+  node.setAttribute("aria-labelledby", `${prefix}-name`);
+  const title = node.querySelector(".tenant-name");
+  title.id = `${prefix}-name`;
+  title.textContent = tenant.name;
+  showConnection(node, tenant.connection);
+  const form = node.querySelector("form");
+  form.setAttribute("aria-label", `Microsoft 365 connection of ${tenant.name}`);
+  form.querySelectorAll("[data-name]").forEach((input) => {
+    input.id = `${prefix}-${input.dataset.name}`;
+    const label = form.querySelector(`label[data-for="${input.dataset.name}"]`);
+    label.htmlFor = input.id;
+  });
+  form.elements.directoryId.value = tenant.directoryId || "";
+  form.elements.clientId.value = tenant.clientId || "";
+  form.elements.secretExpiresAt.value = tenant.secretExpiresAt ? tenant.secretExpiresAt.slice(0, 10) : "";
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    connect(node, form, tenant);
+  });
+  const test = node.querySelector(".test-connection");
+  test.addEventListener("click", () => testConnection(node, form, test, tenant));
+  return node;
+}
+
+function showConnection(node, connection) {
+  const box = node.querySelector(".connection");
+  box.replaceChildren(el("p", {}, "Status: ", statusBadge(connection.status)), el("div", { class: "explanation" }, explanation(connection)));
+}
+
+async function connect(node, form, tenant) {
+  clearErrors(form);
+  const expiry = form.elements.secretExpiresAt.value;
+  const input = {
+    tenantId: tenant.id,
+    directoryId: form.elements.directoryId.value.trim(),
+    clientId: form.elements.clientId.value.trim(),
+    clientSecret: form.elements.clientSecret.value || null,
+    secretExpiresAt: expiry ? `${expiry}T00:00:00Z` : null,
+  };
+  await whileBusy(form.querySelector("button[type=submit]"), async () => {
+    try {
+      const { connectTenant } = await request("ConnectTenant", { input });
+      form.elements.clientSecret.value = "";
+      showConnection(node, { ...connectTenant, checkedAt: new Date().toISOString() });
+      toast(`${tenant.name}: ${connectTenant.message}`);
+      await load();
+    } catch (error) {
+      showErrors(form, error);
+    }
+  });
+}
+
+async function testConnection(node, form, button, tenant) {
+  clearErrors(form);
+  await whileBusy(button, async () => {
+    try {
+      const { testTenantConnection } = await request("TestTenantConnection", { tenantId: tenant.id });
+      showConnection(node, { ...testTenantConnection, checkedAt: new Date().toISOString() });
+      toast(`${tenant.name}: ${testTenantConnection.message}`);
+    } catch (error) {
+      showErrors(form, error);
+    }
+  });
+}
+
+function watch(tenant) {
+  if (watched.has(tenant.id)) return;
+  watched.add(tenant.id);
+  let first = true;
+  subscribe("TenantChanges", { tenantId: tenant.id }, () => {
+    if (first) {
+      first = false;
+      return;
+    }
+    reloadSoon();
+  });
+}
+
+let timer = null;
+function reloadSoon() {
+  clearTimeout(timer);
+  timer = setTimeout(() => load().catch(console.error), 150);
+}
+
+onReconnect(reloadSoon);
+load().catch((error) => {
+  list.replaceChildren(el("p", { class: "form-error", role: "alert" }, `Could not load tenants: ${error.message}`));
+});
