@@ -16,6 +16,7 @@ from msgraph.generated.users.item.calendar_view.delta.delta_request_builder impo
 
 from tests.emulator.core_directory import ADELE, core_app
 from tests.emulator.graph_clients import graph_client
+from tests.emulator.raw_http import bearer, request_token
 from tests.servers import serve_in_thread
 from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 
@@ -28,23 +29,6 @@ APP = f"/_emulator/tenants/{TENANT_ID}/apps/{CLIENT_ID}"
 def emulator_url() -> Iterator[str]:
     with serve_in_thread(core_app()) as url:
         yield url
-
-
-async def request_token(
-    client: httpx.AsyncClient, secret: str = CLIENT_SECRET
-) -> httpx.Response:
-    form = {
-        "client_id": CLIENT_ID,
-        "client_secret": secret,
-        "grant_type": "client_credentials",
-        "scope": "https://graph.microsoft.com/.default",
-    }
-    return await client.post(f"/{TENANT_ID}/oauth2/v2.0/token", data=form)
-
-
-async def bearer(client: httpx.AsyncClient) -> dict[str, str]:
-    token = (await request_token(client)).json()["access_token"]
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_tenants_lists_apps_with_their_secrets(emulator_url: str):

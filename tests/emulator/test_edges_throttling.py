@@ -10,8 +10,8 @@ import pytest
 
 from tests.emulator.core_directory import ADELE, MEGAN, core_app
 from tests.emulator.graph_clients import graph_client
+from tests.emulator.raw_http import bearer
 from tests.servers import serve_in_thread
-from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 
 pytestmark = pytest.mark.anyio
 
@@ -20,17 +20,6 @@ pytestmark = pytest.mark.anyio
 def emulator_url() -> Iterator[str]:
     with serve_in_thread(core_app()) as url:
         yield url
-
-
-async def bearer(client: httpx.AsyncClient) -> dict[str, str]:
-    form = {
-        "client_id": CLIENT_ID,
-        "client_secret": CLIENT_SECRET,
-        "grant_type": "client_credentials",
-        "scope": "https://graph.microsoft.com/.default",
-    }
-    response = await client.post(f"/{TENANT_ID}/oauth2/v2.0/token", data=form)
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 async def concurrent_gets(

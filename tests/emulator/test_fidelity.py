@@ -18,7 +18,7 @@ from msgraph.generated.models.room import Room
 from msgraph.generated.models.user import User
 
 from tests.emulator.core_directory import ADELE, ROOM1, CoreServer, core_server
-from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
+from tests.emulator.raw_http import token
 
 __all__ = ["core_server"]
 
@@ -40,21 +40,6 @@ ROOM_FIELDS = {
     "building",
     "floorNumber",
 }
-
-
-def token(base: str) -> str:
-    response = httpx.post(
-        f"{base}/{TENANT_ID}/oauth2/v2.0/token",
-        data={
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "grant_type": "client_credentials",
-            "scope": "https://graph.microsoft.com/.default",
-        },
-    )
-    assert response.status_code == 200, response.text
-    value: str = response.json()["access_token"]
-    return value
 
 
 def graph(base: str, method: str, path: str, body: Any = None) -> dict[str, Any]:

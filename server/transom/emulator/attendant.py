@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from . import ids
 from .model import CalendarProcessing, Event, Tenant, User
 from .occurrences import Item, expand, view
 from .store import Emulator, iso
@@ -131,24 +130,10 @@ def _write_copy(
     origin: str,
     response: str,
 ) -> None:
-    from .meetings import find_copy, mirror
+    from .meetings import find_copy, mirror, new_copy
 
     existing = find_copy(emulator, tenant, room, origin)
-    target = existing or Event(
-        id=ids.event_id(emulator.rng),
-        props={
-            "categories": [],
-            "isReminderOn": False,
-            "reminderMinutesBeforeStart": 15,
-        },
-        start={},
-        end={},
-        ical_uid=event.ical_uid,
-        change_key="",
-        created="",
-        modified="",
-        origin=origin,
-    )
+    target = existing or new_copy(emulator, event, origin, reminder=False)
     mirror(event, target)
     rules = room.processing or CalendarProcessing()
     organizer_name = event.props["organizer"]["emailAddress"]["name"]

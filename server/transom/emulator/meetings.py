@@ -66,6 +66,25 @@ def _invitees(
     return found
 
 
+def new_copy(emulator: Emulator, event: Event, origin: str, *, reminder: bool) -> Event:
+    """An empty attendee (or room) copy of ``event``, to be filled by :func:`mirror`."""
+    return Event(
+        id=ids.event_id(emulator.rng),
+        props={
+            "categories": [],
+            "isReminderOn": reminder,
+            "reminderMinutesBeforeStart": 15,
+        },
+        start={},
+        end={},
+        ical_uid=event.ical_uid,
+        change_key="",
+        created="",
+        modified="",
+        origin=origin,
+    )
+
+
 def mirror(source: Event, target: Event) -> None:
     """Copy the meeting's shared properties and times from ``source`` to ``target``."""
     for key in MIRRORED:
@@ -84,21 +103,7 @@ def _upsert_person_copy(
         event.start,
         event.end,
     )
-    target = existing or Event(
-        id=ids.event_id(emulator.rng),
-        props={
-            "categories": [],
-            "isReminderOn": True,
-            "reminderMinutesBeforeStart": 15,
-        },
-        start={},
-        end={},
-        ical_uid=event.ical_uid,
-        change_key="",
-        created="",
-        modified="",
-        origin=origin,
-    )
+    target = existing or new_copy(emulator, event, origin, reminder=True)
     mirror(event, target)
     target.props["isOrganizer"] = False
     if existing is None or moved:
