@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,14 +16,46 @@ from starlette.requests import HTTPConnection
 from transom.admin_auth.cookies import SESSION_COOKIE, check_cookie_request
 from transom.admin_auth.sessions import find_signed_in
 from transom.api.loaders import Loaders
+from transom.db import models
 from transom.db.engine import Sessions
 from transom.db.tokens import find_token
 from transom.domain.access import Role, Viewer
+from transom.domain.connection import ConnectionReport, RoomImport
 from transom.domain.errors import UnauthenticatedError
 from transom.pubsub import MemoryBus
 from transom.settings import Settings
 
 Clock = Callable[[], datetime]
+
+
+class SyncCommands(Protocol):
+    """What the API asks of the sync engine (``transom.sync.service.SyncService``).
+
+    The API never talks to Graph itself; these commands do, with timeouts.
+    """
+
+    async def connect_tenant(
+        self,
+        tenant_id: str,
+        *,
+        directory_id: str,
+        client_id: str,
+        client_secret: str | None,
+        secret_expires_at: datetime | None,
+        certificate_pem: str | None,
+    ) -> ConnectionReport: ...
+
+    async def test_connection(self, tenant_id: str) -> ConnectionReport: ...
+
+    async def import_rooms(self, tenant_id: str) -> RoomImport: ...
+
+    async def link_room(self, room_id: str, email: str) -> models.Room: ...
+
+    async def unlink_room(self, room_id: str, *, confirm: bool) -> int: ...
+
+    def sync_room(self, room_id: str) -> bool: ...
+
+    def sync_tenant(self, tenant_id: str) -> int: ...
 
 
 @dataclass
@@ -34,6 +66,7 @@ class Services:
     sessions: Sessions
     clock: Clock
     bus: MemoryBus
+    sync: SyncCommands | None = None
 
 
 @dataclass

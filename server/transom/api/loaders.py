@@ -13,6 +13,7 @@ from strawberry.dataloader import DataLoader
 from transom.db import bookings as booking_repo
 from transom.db import models
 from transom.db import rooms as room_repo
+from transom.db import sync_status as sync_repo
 from transom.db import tenants as tenant_repo
 
 OpenSession = Callable[[], AbstractAsyncContextManager[AsyncSession]]
@@ -25,6 +26,14 @@ class Loaders:
         self.room = DataLoader(self._load_rooms)
         self.tenant = DataLoader(self._load_tenants)
         self.bookings = DataLoader(self._load_bookings)
+        self.sync_state = DataLoader(self._load_sync_states)
+
+    async def _load_sync_states(
+        self, ids: Sequence[str]
+    ) -> list[models.MailboxSyncState | None]:
+        async with self._db() as session:
+            found = await sync_repo.states_for_rooms(session, room_ids=ids)
+        return [found.get(i) for i in ids]
 
     async def _load_rooms(self, ids: Sequence[str]) -> list[models.Room | None]:
         async with self._db() as session:

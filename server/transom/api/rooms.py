@@ -18,6 +18,7 @@ from transom.domain import bookings as rules
 from transom.domain.errors import NotFoundError
 
 if TYPE_CHECKING:
+    from transom.api.sync_status import RoomSync
     from transom.api.tenants import Tenant
 
 STATUS_WINDOW = timedelta(days=2)
@@ -62,6 +63,14 @@ class Room:
     link_state: LinkState
     link_error: str | None = strawberry.field(description="Why linking failed.")
     tenant_id: strawberry.ID
+    link_error_code: str | None = strawberry.field(
+        default=None,
+        description="NO_SUCH_MAILBOX, NO_EXCHANGE_MAILBOX, NOT_A_RESOURCE, "
+        "ACCESS_DENIED, NOT_CONNECTED or Graph's code.",
+    )
+    link_hint: str | None = strawberry.field(
+        default=None, description="How to fix a failed link."
+    )
 
     @classmethod
     def from_model(cls, row: models.Room) -> Room:
@@ -76,7 +85,20 @@ class Room:
             link_state=LinkState(row.link_state),
             link_error=row.link_error,
             tenant_id=strawberry.ID(row.tenant_id),
+            link_error_code=row.link_error_code,
+            link_hint=row.link_hint,
         )
+
+    @strawberry.field(
+        description="The calendar sync with the room's mailbox; null before the "
+        "first sync."
+    )
+    async def sync(
+        self, info: Info
+    ) -> Annotated[RoomSync, strawberry.lazy("transom.api.sync_status")] | None:
+        from transom.api.sync_status import room_sync
+
+        return await room_sync(info, self.id)
 
     @strawberry.field(description="Bookings overlapping [start, end), at most 93 days.")
     async def bookings(

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -54,6 +55,7 @@ class Tenant(Base):
     connection_hint: Mapped[str | None] = mapped_column(Text)
     connection_checked_at: Mapped[datetime | None]
     sync_mode: Mapped[str] = mapped_column(String(16), default="NOTIFICATIONS")
+    verified_domains: Mapped[list[str] | None] = mapped_column(JSON)
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -76,6 +78,7 @@ class Room(Base):
     link_state: Mapped[str] = mapped_column(String(16), default="UNLINKED")
     link_error: Mapped[str | None] = mapped_column(Text)
     link_error_code: Mapped[str | None] = mapped_column(String(64))
+    link_hint: Mapped[str | None] = mapped_column(Text)
     graph_user_id: Mapped[str | None] = mapped_column(String(100))
     graph_place_id: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -216,6 +219,15 @@ class MailboxSyncState(Base):
     status: Mapped[str] = mapped_column(String(32), default="IDLE")
     last_error: Mapped[str | None] = mapped_column(Text)
     last_synced_at: Mapped[datetime | None]
+    mode: Mapped[str] = mapped_column(
+        String(16), default="NOTIFICATIONS", server_default="NOTIFICATIONS"
+    )
+    round_started_at: Mapped[datetime | None]
+    round_full: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_hint: Mapped[str | None] = mapped_column(Text)
 
 
 class OutboxItem(Base):

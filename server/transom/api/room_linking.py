@@ -1,0 +1,58 @@
+"""Linking rooms to their Exchange resource mailboxes."""
+
+from __future__ import annotations
+
+import strawberry
+
+from transom.api.context import Info
+from transom.api.rooms import Room, visible_room
+from transom.api.tenant_connection import sync_commands
+
+
+@strawberry.type(description="What unlinking removed.")
+class UnlinkResult:
+    room: Room
+    removed_bookings: int = strawberry.field(
+        description="Bookings that came from Exchange and were removed."
+    )
+
+
+async def _admin_room(info: Info, room_id: str) -> None:
+    viewer = await info.context.viewer()
+    viewer.require_admin()
+    await visible_room(info, room_id)
+
+
+async def _fresh_room(info: Info, room_id: str) -> Room:
+    info.context.loaders.room.clear(room_id)
+    return Room.from_model(await visible_room(info, room_id))
+
+
+@strawberry.type
+class RoomLinkingMutations:
+    @strawberry.mutation(
+        description="Link the room to a resource mailbox: checks that it exists, is "
+        "a room or resource and that its calendar is readable (linkState VERIFIED, "
+        "else FAILED with linkError, linkErrorCode and linkHint). When verified, the "
+        "room's future local bookings are replaced by its Exchange calendar."
+    )
+    async def link_room_mailbox(
+        self, info: Info, room_id: strawberry.ID, email: str
+    ) -> Room:
+        await _admin_room(info, room_id)
+        await sync_commands(info).link_room(room_id, email)
+        return await _fresh_room(info, room_id)
+
+    @strawberry.mutation(
+        description="Stop syncing the room, delete its Graph subscription and remove "
+        "the bookings that came from Exchange. Without confirm: true it answers "
+        "BAD_USER_INPUT saying what would be removed."
+    )
+    async def unlink_room_mailbox(
+        self, info: Info, room_id: strawberry.ID, confirm: bool
+    ) -> UnlinkResult:
+        await _admin_room(info, room_id)
+        removed = await sync_commands(info).unlink_room(room_id, confirm=confirm)
+        return UnlinkResult(
+            room=await _fresh_room(info, room_id), removed_bookings=removed
+        )

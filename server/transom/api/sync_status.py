@@ -1,0 +1,192 @@
+"""Sync status (per room and per tenant), resync mutations and free-room search."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from transom.api.bookings import check_range
+from transom.api.context import Info
+from transom.api.rooms import Room, visible_room
+from transom.api.scope import tenant_scope
+from transom.api.tenant_connection import admin_tenant, sync_commands
+from transom.api.tenants import visible_tenant
+from transom.db import bookings as booking_repo
+from transom.db import models
+from transom.db import rooms as room_repo
+from transom.db import sync_status as status_repo
+
+MAX_LOG = 200
+
+
+@strawberry.enum(description="How a room's calendar sync stands.")
+class RoomSyncStatus(Enum):
+    IDLE = "IDLE"
+    SYNCING = "SYNCING"
+    IN_SYNC = "IN_SYNC"
+    THROTTLED = strawberry.enum_value(
+        "THROTTLED", description="Graph asked us to wait; retried after its delay."
+    )
+    ERROR = "ERROR"
+    ACCESS_DENIED = strawberry.enum_value(
+        "ACCESS_DENIED",
+        description="Graph refuses this mailbox (access policy, no mailbox).",
+    )
+    STOPPED = strawberry.enum_value(
+        "STOPPED", description="Paused until the tenant's credentials work again."
+    )
+
+
+@strawberry.enum(description="How Transom learns about changes in Exchange.")
+class SyncMode(Enum):
+    NOTIFICATIONS = strawberry.enum_value(
+        "NOTIFICATIONS", description="Graph change notifications (within seconds)."
+    )
+    POLLING = strawberry.enum_value(
+        "POLLING",
+        description="Delta polling every TRANSOM_POLL_INTERVAL seconds, because "
+        "Graph cannot reach TRANSOM_PUBLIC_URL (or none is set).",
+    )
+
+
+@strawberry.type(description="A room's calendar sync with its Exchange mailbox.")
+class RoomSync:
+    status: RoomSyncStatus
+    mode: SyncMode
+    last_synced_at: datetime | None = strawberry.field(
+        description="When the last delta round completed."
+    )
+    last_error: str | None
+    error_code: str | None = strawberry.field(description="Graph's error code.")
+    hint: str | None = strawberry.field(description="How to fix the error.")
+    subscription_expires_at: datetime | None
+
+    @classmethod
+    def from_model(cls, row: models.MailboxSyncState) -> RoomSync:
+        return cls(
+            status=RoomSyncStatus(row.status),
+            mode=SyncMode(row.mode),
+            last_synced_at=row.last_synced_at,
+            last_error=row.last_error,
+            error_code=row.error_code,
+            hint=row.error_hint,
+            subscription_expires_at=row.subscription_expires_at,
+        )
+
+
+@strawberry.type(description="Something the sync engine wants an admin to see.")
+class SyncLogEntry:
+    level: str
+    message: str
+    code: str | None
+    hint: str | None
+    room_id: strawberry.ID | None
+    mailbox: str | None
+    created_at: datetime
+
+
+@strawberry.type(description="A tenant's sync: mode, rooms by status, recent log.")
+class TenantSyncStatus:
+    mode: SyncMode = strawberry.field(
+        description="POLLING when any linked room is polled instead of notified."
+    )
+    rooms_by_status: list[RoomSyncCount]
+    log: list[SyncLogEntry] = strawberry.field(description="Newest first.")
+
+
+@strawberry.type(description="How many rooms have a sync status.")
+class RoomSyncCount:
+    status: RoomSyncStatus
+    count: int
+
+
+async def room_sync(info: Info, room_id: str) -> RoomSync | None:
+    row = await info.context.loaders.sync_state.load(room_id)
+    return None if row is None else RoomSync.from_model(row)
+
+
+@strawberry.type
+class SyncQueries:
+    @strawberry.field(
+        description="Rooms with no active booking overlapping [start, end), from "
+        "the synced data, by building and name."
+    )
+    async def find_free_rooms(
+        self,
+        info: Info,
+        start: datetime,
+        end: datetime,
+        min_capacity: int | None = None,
+        building: str | None = None,
+        tenant_id: strawberry.ID | None = None,
+    ) -> list[Room]:
+        check_range(start, end)
+        viewer = await info.context.viewer()
+        scope = tenant_scope(viewer, tenant_id)
+        room_filter = room_repo.RoomFilter(building, min_capacity, None)
+        async with info.context.db() as session:
+            rooms = await room_repo.list_rooms(
+                session, tenant_id=scope, room_filter=room_filter
+            )
+            busy = await booking_repo.bookings_in_range(
+                session,
+                room_ids=[r.id for r in rooms],
+                start=start,
+                end=end,
+                active_only=True,
+            )
+        return [Room.from_model(r) for r in rooms if not busy[r.id]]
+
+    @strawberry.field(description="The tenant's sync mode, room statuses and log.")
+    async def tenant_sync_status(
+        self, info: Info, tenant_id: strawberry.ID, log_limit: int = 50
+    ) -> TenantSyncStatus:
+        await visible_tenant(info, tenant_id)
+        async with info.context.db() as session:
+            states = await status_repo.states_of_tenant(session, tenant_id=tenant_id)
+            entries = await status_repo.sync_log(
+                session, tenant_id=tenant_id, limit=max(1, min(log_limit, MAX_LOG))
+            )
+        counts: dict[str, int] = {}
+        for row in states:
+            counts[row.status] = counts.get(row.status, 0) + 1
+        polling = any(row.mode == "POLLING" for row in states)
+        return TenantSyncStatus(
+            mode=SyncMode.POLLING if polling else SyncMode.NOTIFICATIONS,
+            rooms_by_status=[
+                RoomSyncCount(status=RoomSyncStatus(s), count=c)
+                for s, c in sorted(counts.items())
+            ],
+            log=[
+                SyncLogEntry(
+                    level=e.level,
+                    message=e.message,
+                    code=e.code,
+                    hint=e.hint,
+                    room_id=strawberry.ID(e.room_id) if e.room_id else None,
+                    mailbox=e.mailbox,
+                    created_at=e.created_at,
+                )
+                for e in entries
+            ],
+        )
+
+
+@strawberry.type
+class SyncMutations:
+    @strawberry.mutation(
+        description="Resync the room from Exchange now (a full read of its window)."
+    )
+    async def sync_room(self, info: Info, room_id: strawberry.ID) -> Room:
+        viewer = await info.context.viewer()
+        viewer.require_admin()
+        row = await visible_room(info, room_id)
+        sync_commands(info).sync_room(room_id)
+        return Room.from_model(row)
+
+    @strawberry.mutation(description="Resync every linked room of the tenant now.")
+    async def sync_tenant(self, info: Info, tenant_id: strawberry.ID) -> int:
+        await admin_tenant(info, tenant_id)
+        return sync_commands(info).sync_tenant(tenant_id)

@@ -1,0 +1,98 @@
+"""The commands the API calls (through ``api.context.SyncCommands``).
+
+Each command does its Graph work inline, bounded by timeouts, and then tells
+the supervisor (if sync runs in this process) to reconcile or wake loops.
+Without a supervisor (``TRANSOM_RUN_SYNC=false``) the data changes are made and
+loops simply do not run here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from transom.db import models
+from transom.domain.connection import ConnectionReport, ConnectionStatus, RoomImport
+from transom.domain.errors import InvalidInputError
+from transom.sync import connection, linking, rooms_import
+from transom.sync.env import SyncEnv
+from transom.sync.held_writes import resume_tenant_writes
+from transom.sync.supervisor import SyncSupervisor
+
+HEALTHY = (ConnectionStatus.CONNECTED, ConnectionStatus.SECRET_EXPIRING)
+
+
+class SyncService:
+    def __init__(self, env: SyncEnv, supervisor: SyncSupervisor | None) -> None:
+        self.env = env
+        self.supervisor = supervisor
+
+    async def connect_tenant(
+        self,
+        tenant_id: str,
+        *,
+        directory_id: str,
+        client_id: str,
+        client_secret: str | None,
+        secret_expires_at: datetime | None,
+        certificate_pem: str | None,
+    ) -> ConnectionReport:
+        await connection.save_credentials(
+            self.env,
+            tenant_id,
+            directory_id=directory_id,
+            client_id=client_id,
+            client_secret=client_secret,
+            secret_expires_at=secret_expires_at,
+            certificate_pem=certificate_pem,
+        )
+        return await self.test_connection(tenant_id)
+
+    async def test_connection(self, tenant_id: str) -> ConnectionReport:
+        report = await connection.test_connection(self.env, tenant_id)
+        if report.status in HEALTHY:
+            await resume_tenant_writes(
+                self.env.sessions,
+                self.env.bus,
+                tenant_id=tenant_id,
+                now=self.env.clock(),
+            )
+        if self.supervisor is not None:
+            self.supervisor.refresh()
+        return report
+
+    async def import_rooms(self, tenant_id: str) -> RoomImport:
+        return await rooms_import.import_rooms(self.env, tenant_id)
+
+    async def link_room(self, room_id: str, email: str) -> models.Room:
+        await linking.start_link(self.env, room_id, email)
+        if self.supervisor is not None:
+            await self.supervisor.stop_room(room_id)
+        room = await linking.verify_link(self.env, room_id)
+        if self.supervisor is not None:
+            self.supervisor.refresh()
+        return room
+
+    async def unlink_room(self, room_id: str, *, confirm: bool) -> int:
+        count = await linking.exchange_booking_count(self.env, room_id)
+        if not confirm:
+            raise InvalidInputError(
+                f"Unlinking stops the sync, deletes the Graph subscription and "
+                f"removes the {count} booking(s) that came from Exchange (bookings "
+                "made in Transom stay). Send confirm: true to go ahead.",
+                field="confirm",
+            )
+        if self.supervisor is not None:
+            await self.supervisor.stop_room(room_id)
+        _, removed = await linking.unlink(self.env, room_id)
+        return removed
+
+    def sync_room(self, room_id: str) -> bool:
+        """A full resync of the room now; False when no loop runs for it."""
+        if self.supervisor is None:
+            return False
+        return self.supervisor.wake_room(room_id, full=True)
+
+    def sync_tenant(self, tenant_id: str) -> int:
+        if self.supervisor is None:
+            return 0
+        return self.supervisor.wake_tenant(tenant_id, full=True)

@@ -1,0 +1,161 @@
+"""One room's change-notification subscription: create, renew, reauthorize, recreate.
+
+State machine (persisted in ``MailboxSyncState``)::
+
+    none --create ok--> ACTIVE(id, expiry, clientState)       mode NOTIFICATIONS
+    none --no public URL / validation failed--> none          mode POLLING
+    ACTIVE --renew due (half the remaining lifetime, <= 1 day before expiry)--> ACTIVE
+    ACTIVE --reauthorizationRequired--> reauthorize --> ACTIVE
+    ACTIVE --subscriptionRemoved / renew 404--> none --create--> ACTIVE (+ delta catch-up)
+
+Invariants: renewal is scheduled from the ``expirationDateTime`` Graph returns,
+never from an assumed lifetime; in POLLING mode creation is retried every
+``RETRY_SUBSCRIBE``; the webhook index (``SyncEnv.subscriptions``) always
+matches the stored id and clientState.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from transom.db import models
+from transom.domain.connection import SyncMode
+from transom.graph import GraphNotFoundError, GraphRequestError, GraphTenantClient
+from transom.sync.env import SyncEnv
+
+REQUESTED_LIFETIME = timedelta(days=3)
+MAX_RENEW_MARGIN = timedelta(days=1)
+RETRY_SUBSCRIBE = timedelta(hours=1)
+WEBHOOK_PATH = "/webhooks/graph"
+
+
+@dataclass
+class SubscriptionPlan:
+    """What the loop keeps in memory between steps."""
+
+    renew_at: datetime | None = None
+    retry_at: datetime | None = None
+    action: str | None = None  # "renew" | "reauthorize" | "recreate"
+    logs: list[models.SyncLogEntry] = field(default_factory=list)
+
+
+def renew_time(now: datetime, expires: datetime) -> datetime:
+    remaining = expires - now
+    return expires - min(MAX_RENEW_MARGIN, remaining / 2)
+
+
+def webhook_url(env: SyncEnv) -> str | None:
+    base = env.settings.public_url
+    return f"{base.rstrip('/')}{WEBHOOK_PATH}" if base else None
+
+
+async def ensure_subscription(
+    env: SyncEnv,
+    graph: GraphTenantClient,
+    state: models.MailboxSyncState,
+    plan: SubscriptionPlan,
+    now: datetime,
+) -> bool:
+    """Bring the subscription up to date; True when it was (re)created.
+
+    Mutates the detached ``state`` (the caller merges and commits it) and
+    ``plan`` (``plan.logs`` holds sync-log entries for the caller to add).
+    """
+    url = webhook_url(env)
+    if url is None:
+        _polling(env, plan, state, "TRANSOM_PUBLIC_URL is not set", None)
+        return False
+    action, plan.action = plan.action, None
+    if state.subscription_id and action == "reauthorize":
+        try:
+            await graph.reauthorize_subscription(state.subscription_id)
+            return False
+        except GraphNotFoundError:
+            action = "recreate"
+    if state.subscription_id and action != "recreate":
+        expires = state.subscription_expires_at or now
+        plan.renew_at = plan.renew_at or renew_time(now, expires)
+        if action != "renew" and now < plan.renew_at:
+            return False
+        try:
+            info = await graph.renew_subscription(
+                state.subscription_id, now + REQUESTED_LIFETIME
+            )
+        except GraphNotFoundError:
+            action = "recreate"
+        else:
+            state.subscription_expires_at = info.expiration
+            plan.renew_at = renew_time(now, info.expiration)
+            return False
+    if state.subscription_id is None and plan.retry_at and now < plan.retry_at:
+        return False
+    return await _create(env, graph, state, plan, now, url)
+
+
+async def _create(
+    env: SyncEnv,
+    graph: GraphTenantClient,
+    state: models.MailboxSyncState,
+    plan: SubscriptionPlan,
+    now: datetime,
+    url: str,
+) -> bool:
+    if state.subscription_id:
+        env.subscriptions.pop(state.subscription_id, None)
+        state.subscription_id = None
+    client_state = secrets.token_urlsafe(32)
+    try:
+        info = await graph.create_subscription(
+            state.mailbox, url, url, client_state, now + REQUESTED_LIFETIME
+        )
+    except GraphRequestError as exc:
+        plan.retry_at = now + RETRY_SUBSCRIBE
+        _polling(env, plan, state, f"Graph cannot deliver notifications to {url}", exc)
+        return False
+    state.subscription_id = info.id
+    state.subscription_expires_at = info.expiration
+    state.client_state = client_state
+    state.mode = SyncMode.NOTIFICATIONS.value
+    plan.renew_at = renew_time(now, info.expiration)
+    plan.retry_at = None
+    assert state.room_id is not None
+    env.subscriptions[info.id] = (state.room_id, client_state)
+    return True
+
+
+async def delete_subscription(
+    env: SyncEnv, graph: GraphTenantClient, state: models.MailboxSyncState
+) -> None:
+    if state.subscription_id:
+        env.subscriptions.pop(state.subscription_id, None)
+        await graph.delete_subscription(state.subscription_id)
+        state.subscription_id = None
+        state.subscription_expires_at = None
+
+
+def _polling(
+    env: SyncEnv,
+    plan: SubscriptionPlan,
+    state: models.MailboxSyncState,
+    reason: str,
+    error: GraphRequestError | None,
+) -> None:
+    if state.mode == SyncMode.POLLING.value:
+        return
+    state.mode = SyncMode.POLLING.value
+    seconds = env.settings.poll_interval_seconds
+    detail = f" ({error.message})" if error else ""
+    plan.logs.append(
+        models.SyncLogEntry(
+            tenant_id=state.tenant_id,
+            room_id=state.room_id,
+            mailbox=state.mailbox,
+            level="WARNING",
+            code=error.code if error else None,
+            message=f"{reason}{detail}: polling for changes every {seconds:g} s.",
+            hint="Set TRANSOM_PUBLIC_URL to an https URL Microsoft Graph can reach "
+            "for changes within seconds.",
+        )
+    )

@@ -1,0 +1,264 @@
+"""Scheduling: which mailbox loops run, restarting failed ones, connection checks.
+
+The supervisor runs inside the app's lifespan task group (``run``) and owns one
+task per linked room (``MailboxLoop.run``) plus the outbox worker. Every
+``RECONCILE_SECONDS`` (or when ``refresh()`` is called) it compares the running
+loops with the rooms that should sync: VERIFIED rooms with a mailbox whose
+tenant has credentials and a non-blocking connection status.
+
+Loop task life cycle::
+
+    (wanted) --start--> RUNNING --Exception--> (logged, recorded) backoff --> RUNNING
+    RUNNING --credentials refused--> ended (tenant blocked; not restarted until
+                                     new credentials make it wanted again)
+    RUNNING --not wanted any more (unlinked, tenant blocked)--> cancelled
+
+Invariants: ``except Exception`` only here, at the loop boundary, where the
+error is logged and recorded on the mailbox; no fire-and-forget tasks (every
+task belongs to the supervisor's task group); webhook calls (``notify``) only
+wake loops and never do I/O.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+import anyio
+from anyio.abc import TaskGroup
+from sqlalchemy import select
+
+from transom.db import models
+from transom.domain.connection import LinkState, MailboxStatus, is_blocking
+from transom.sync import state as state_repo
+from transom.sync.apply import RoomRef
+from transom.sync.connection import test_connection
+from transom.sync.env import SyncEnv
+from transom.sync.mailbox import MailboxLoop
+from transom.sync.outbox import OutboxWorker
+
+log = logging.getLogger(__name__)
+
+RECONCILE_SECONDS = 30.0
+CONNECTION_CHECK = timedelta(hours=6)
+MAX_BACKOFF = 300.0
+
+
+class SyncSupervisor:
+    """Starts, restarts and stops mailbox loops.
+
+    Example::
+
+        supervisor = SyncSupervisor(env)
+        async with anyio.create_task_group() as tg:
+            await tg.start(supervisor.run)
+    """
+
+    def __init__(
+        self,
+        env: SyncEnv,
+        *,
+        reconcile_seconds: float = RECONCILE_SECONDS,
+        connection_check: timedelta = CONNECTION_CHECK,
+        run_outbox: bool = True,
+    ) -> None:
+        self.env = env
+        self.loops: dict[str, MailboxLoop] = {}
+        self._scopes: dict[str, anyio.CancelScope] = {}
+        self._ended: dict[str, anyio.Event] = {}
+        self._reconcile_seconds = reconcile_seconds
+        self._connection_check = connection_check
+        self._wake = anyio.Event()
+        self._tg: TaskGroup | None = None
+        self.outbox: OutboxWorker | None = None
+        if run_outbox:
+            self.outbox = OutboxWorker(
+                sessions=env.sessions,
+                settings=env.settings,
+                bus=env.bus,
+                clock=env.clock,
+            )
+
+    async def run(self, *, task_status: Any = anyio.TASK_STATUS_IGNORED) -> None:
+        async with anyio.create_task_group() as tg:
+            self._tg = tg
+            await self._load_subscriptions()
+            if self.outbox is not None:
+                tg.start_soon(self.outbox.run)
+            task_status.started()
+            while True:
+                self._wake = anyio.Event()
+                try:
+                    await self.reconcile()
+                    await self._check_connections()
+                except Exception:  # supervisor boundary: log, retry next tick
+                    log.exception("sync supervisor: reconcile failed")
+                with anyio.move_on_after(self._reconcile_seconds):
+                    await self._wake.wait()
+
+    def refresh(self) -> None:
+        """Reconcile now (a room was linked, credentials changed...)."""
+        self._wake.set()
+
+    def wake_room(self, room_id: str, *, full: bool = False) -> bool:
+        loop = self.loops.get(room_id)
+        if loop is None:
+            self.refresh()
+            return False
+        loop.wake(full=full)
+        return True
+
+    def wake_tenant(self, tenant_id: str, *, full: bool = False) -> int:
+        woken = [x for x in self.loops.values() if x.room.tenant_id == tenant_id]
+        for loop in woken:
+            loop.wake(full=full)
+        self.refresh()
+        return len(woken)
+
+    async def stop_room(self, room_id: str) -> None:
+        """Cancel the room's loop and wait until it has ended."""
+        scope, ended = self._scopes.get(room_id), self._ended.get(room_id)
+        if scope is not None and ended is not None:
+            scope.cancel()
+            with anyio.fail_after(30):
+                await ended.wait()
+
+    def notify(self, notification: Mapping[str, Any]) -> bool:
+        """A change or lifecycle notification: wake the room's loop (no I/O).
+
+        False (ignored) for unknown subscriptions or a wrong clientState.
+        """
+        known = self.env.subscriptions.get(str(notification.get("subscriptionId")))
+        if known is None or notification.get("clientState") != known[1]:
+            return False
+        loop = self.loops.get(known[0])
+        if loop is None:
+            return False
+        event = notification.get("lifecycleEvent")
+        if event == "reauthorizationRequired":
+            loop.wake(subscription="reauthorize")
+        elif event == "subscriptionRemoved":
+            loop.wake(subscription="recreate")
+        else:  # a change, or "missed": a delta round catches up
+            loop.wake()
+        return True
+
+    async def reconcile(self) -> None:
+        wanted, blocked = await self._wanted()
+        for room_id in [r for r in self.loops if r not in wanted]:
+            if self.loops[room_id].room.tenant_id in blocked:
+                await self._mark_stopped(room_id, blocked)
+            scope = self._scopes.get(room_id)
+            if scope is not None:
+                scope.cancel()
+        assert self._tg is not None, "call reconcile from run()"
+        for room_id, room in wanted.items():
+            if room_id not in self.loops:
+                loop = MailboxLoop(self.env, room)
+                self.loops[room_id] = loop
+                self._ended[room_id] = anyio.Event()
+                self._tg.start_soon(self._supervise, loop)
+
+    async def _supervise(self, loop: MailboxLoop) -> None:
+        room_id = loop.room.id
+        backoff = 1.0
+        try:
+            with anyio.CancelScope() as scope:
+                self._scopes[room_id] = scope
+                while True:
+                    try:
+                        await loop.run()
+                        self.refresh()  # credentials refused: stop the others
+                        return
+                    except Exception as exc:  # loop boundary: record, restart
+                        log.exception("mailbox loop %s failed", loop.room.mailbox)
+                        await self._record_crash(loop, exc)
+                    await anyio.sleep(backoff * (1 + random.random() / 2))
+                    backoff = min(backoff * 2, MAX_BACKOFF)
+        finally:
+            if self.loops.get(room_id) is loop:
+                del self.loops[room_id]
+                self._scopes.pop(room_id, None)
+            self._ended.pop(room_id, anyio.Event()).set()
+
+    async def _wanted(self) -> tuple[dict[str, RoomRef], dict[str, str]]:
+        async with self.env.sessions() as session:
+            rows = await session.execute(
+                select(models.Room, models.Tenant)
+                .join(models.Tenant, models.Tenant.id == models.Room.tenant_id)
+                .where(
+                    models.Room.link_state == LinkState.VERIFIED.value,
+                    models.Room.mailbox_email.is_not(None),
+                )
+            )
+            pairs = rows.tuples().all()
+        wanted: dict[str, RoomRef] = {}
+        blocked: dict[str, str] = {}
+        for room, tenant in pairs:
+            if is_blocking(tenant.connection_status) or not tenant.client_id:
+                blocked[tenant.id] = tenant.connection_message or "not connected"
+                continue
+            assert room.mailbox_email is not None
+            wanted[room.id] = RoomRef(room.id, tenant.id, room.mailbox_email)
+        return wanted, blocked
+
+    async def _check_connections(self) -> None:
+        now = self.env.clock()
+        async with self.env.sessions() as session:
+            tenants = (
+                await session.scalars(
+                    select(models.Tenant).where(models.Tenant.client_id.is_not(None))
+                )
+            ).all()
+        due = [
+            t.id
+            for t in tenants
+            if not is_blocking(t.connection_status)
+            and (
+                t.connection_checked_at is None
+                or now - t.connection_checked_at >= self._connection_check
+            )
+        ]
+        for tenant_id in due:
+            report = await test_connection(self.env, tenant_id)
+            if is_blocking(report.status):
+                self.refresh()
+
+    async def _load_subscriptions(self) -> None:
+        async with self.env.sessions() as session:
+            for sub_id, room_id, client_state in await state_repo.subscriptions(
+                session
+            ):
+                self.env.subscriptions[sub_id] = (room_id, client_state)
+
+    async def _mark_stopped(self, room_id: str, blocked: dict[str, str]) -> None:
+        loop = self.loops[room_id]
+        reason = blocked.get(loop.room.tenant_id, "")
+        await self._record(
+            loop, MailboxStatus.STOPPED, f"Sync paused: {reason}", None, None
+        )
+
+    async def _record_crash(self, loop: MailboxLoop, exc: Exception) -> None:
+        await self._record(loop, MailboxStatus.ERROR, f"{type(exc).__name__}: {exc}")
+
+    async def _record(
+        self,
+        loop: MailboxLoop,
+        status: MailboxStatus,
+        message: str,
+        code: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        async with self.env.sessions() as session:
+            room = await session.get(models.Room, loop.room.id)
+            if room is None or room.mailbox_email is None:
+                return
+            row = await state_repo.state_for_room(
+                session, tenant_id=room.tenant_id, room=room
+            )
+            state_repo.record_status(row, status, error=message, code=code, hint=hint)
+            await session.commit()
+        await self.env.room_changed(loop.room.tenant_id, loop.room.id)

@@ -1,0 +1,71 @@
+"""Tenant connection: credentials stored encrypted, tested against Graph."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.sync.harness import TEST
+from transom.db import models
+from transom.emulator import CLIENT_SECRET
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_connect_tenant_reports_connected_with_the_organization(api, session):
+    # when
+    result = await api.connect()
+
+    # then
+    assert result["status"] == "CONNECTED"
+    assert result["organizationName"] == "Contoso"
+    assert result["roomCount"] == 3
+    stored = await session.scalar(select(models.Tenant.client_secret_encrypted))
+    assert stored and CLIENT_SECRET not in stored
+
+
+async def test_a_wrong_secret_is_invalid_credentials_with_the_aadsts_code(api):
+    # when
+    result = await api.connect(secret="not-the-secret")
+
+    # then
+    assert result["status"] == "INVALID_CREDENTIALS"
+    assert result["code"] == "7000215"
+    assert "Secret ID" in result["hint"]
+
+
+async def test_import_rooms_is_idempotent_by_mailbox(api):
+    # given
+    await api.connect()
+    first = await api.import_rooms()
+
+    # when
+    second = await api.import_rooms()
+
+    # then
+    assert first == second
+    assert sorted(first) == [
+        "aurora@contoso.onmicrosoft.com",
+        "borealis@contoso.onmicrosoft.com",
+        "cirrus@contoso.onmicrosoft.com",
+    ]
+
+
+async def test_consent_revoked_shows_consent_missing(api, emulator):
+    # given
+    from tests.sync.harness import control
+    from transom.emulator import CLIENT_ID, TENANT_ID
+
+    await api.connect()
+    await control(
+        emulator.url,
+        "POST",
+        f"/tenants/{TENANT_ID}/apps/{CLIENT_ID}/consent",
+        consented=False,
+    )
+
+    # when
+    data = await api.data(TEST, id=api.tenant_id)
+
+    # then
+    assert data["testTenantConnection"]["status"] == "CONSENT_MISSING"
