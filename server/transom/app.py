@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import anyio
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
@@ -27,6 +28,11 @@ from transom.db.tokens import ensure_bootstrap_token
 from transom.pages import admin_routes
 from transom.pubsub import MemoryBus
 from transom.settings import Settings
+from transom.sync.env import SyncEnv
+from transom.sync.service import SyncService
+from transom.sync.subscriptions import WEBHOOK_PATH
+from transom.sync.supervisor import SyncSupervisor
+from transom.sync.webhooks import graph_webhook
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +53,23 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
                     session, token=str(settings.bootstrap_token)
                 )
                 await session.commit()
+        bus = MemoryBus()
+        env = SyncEnv.create(settings, sessions, bus, clock)
+        supervisor = SyncSupervisor(env) if settings.run_sync else None
         services = Services(
-            settings=settings, sessions=sessions, clock=clock, bus=MemoryBus()
+            settings=settings,
+            sessions=sessions,
+            clock=clock,
+            bus=bus,
+            sync=SyncService(env, supervisor),
         )
         try:
-            yield {"services": services, "engine": engine}
+            async with anyio.create_task_group() as tasks:
+                if supervisor is not None:
+                    await tasks.start(supervisor.run)
+                yield {"services": services, "engine": engine, "sync": supervisor}
+                tasks.cancel_scope.cancel()
+            await env.clients.aclose()
         finally:
             await engine.dispose()
 
@@ -61,6 +79,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
         Route("/readyz", readyz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
+        Route(WEBHOOK_PATH, graph_webhook, methods=["POST"]),
         *admin_routes(settings),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

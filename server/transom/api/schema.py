@@ -11,7 +11,10 @@ from transom.api.errors import TransomErrors
 from transom.api.live import RoomSubscriptions
 from transom.api.people import PeopleQueries
 from transom.api.room_admin import RoomMutations
+from transom.api.room_linking import RoomLinkingMutations
 from transom.api.rooms import RoomQueries
+from transom.api.sync_status import SyncMutations, SyncQueries
+from transom.api.tenant_connection import TenantConnectionMutations
 from transom.api.tenant_settings import TenantSettingsMutations
 from transom.api.tenants import TenantMutations, TenantQueries
 from transom.api.viewer import ViewerQueries
@@ -22,12 +25,19 @@ MAX_ALIASES = 30
 
 
 @strawberry.type(description="Everything you can read.")
-class Query(ViewerQueries, TenantQueries, RoomQueries, PeopleQueries):
+class Query(ViewerQueries, TenantQueries, RoomQueries, PeopleQueries, SyncQueries):
     pass
 
 
 @strawberry.type(description="Everything you can change.")
-class Mutation(TenantMutations, RoomMutations, TenantSettingsMutations):
+class Mutation(
+    TenantMutations,
+    RoomMutations,
+    TenantSettingsMutations,
+    TenantConnectionMutations,
+    RoomLinkingMutations,
+    SyncMutations,
+):
     pass
 
 
