@@ -3,11 +3,13 @@
 When Entra ID or Graph refuses the tenant's app (expired or wrong secret, no
 admin consent), retrying cannot help: the outbox parks the tenant's writes as
 HELD and marks the tenant's connection with a message, code and hint. When an
-admin saves working credentials (``connectTenant``) or a connection check finds
-them healthy again, :func:`release_held` makes the held writes due at once.
+admin saves working credentials (``connectTenant``) or a connection test finds
+them healthy again, :func:`release_held` makes the held writes due at once
+(``SyncService.test_connection`` calls :func:`resume_tenant_writes`).
 
-Both functions only change the session; the caller commits (and so decides
-what else belongs to the same transaction).
+:func:`mark_tenant_auth_failure` and :func:`release_held` only change the
+session; the caller commits (and so decides what else belongs to the same
+transaction).
 """
 
 from __future__ import annotations
@@ -18,21 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
 from transom.db import outbox as outbox_repo
-from transom.domain.connection import ConnectionStatus, is_blocking
-from transom.graph import GraphAuthError, GraphAuthKind
-
-_STATUS_OF_KIND = {
-    GraphAuthKind.SECRET_EXPIRED: ConnectionStatus.SECRET_EXPIRED,
-    GraphAuthKind.INVALID_CREDENTIALS: ConnectionStatus.INVALID_CREDENTIALS,
-    GraphAuthKind.TENANT_NOT_FOUND: ConnectionStatus.INVALID_CREDENTIALS,
-    GraphAuthKind.APP_NOT_FOUND: ConnectionStatus.INVALID_CREDENTIALS,
-    GraphAuthKind.CONSENT_MISSING: ConnectionStatus.CONSENT_MISSING,
-}
-
-
-def connection_status_for(error: GraphAuthError) -> ConnectionStatus:
-    """The tenant status an auth failure means (ERROR when Entra ID gave no reason)."""
-    return _STATUS_OF_KIND.get(error.kind, ConnectionStatus.ERROR)
+from transom.db.engine import Sessions
+from transom.domain.connection import is_blocking
+from transom.graph import GraphAuthError
+from transom.pubsub import Bus
+from transom.sync.booking_writes import OUTBOX_CHANNEL
+from transom.sync.connection import apply_report, report_for_error
 
 
 async def mark_tenant_auth_failure(
@@ -43,13 +36,7 @@ async def mark_tenant_auth_failure(
     now: datetime,
 ) -> None:
     """Record why the tenant's app was refused and park its pending writes."""
-    tenant.connection_status = connection_status_for(error).value
-    tenant.connection_message = error.message
-    tenant.connection_code = (
-        f"AADSTS{error.aadsts_code}" if error.aadsts_code else error.code
-    )
-    tenant.connection_hint = error.hint
-    tenant.connection_checked_at = now
+    apply_report(tenant, report_for_error(error), now)
     await outbox_repo.hold_tenant(session, tenant_id=tenant.id)
 
 
@@ -65,3 +52,15 @@ async def release_held(session: AsyncSession, *, tenant_id: str, now: datetime) 
     Returns how many were released. Wake the outbox worker after committing.
     """
     return await outbox_repo.release_tenant(session, tenant_id=tenant_id, now=now)
+
+
+async def resume_tenant_writes(
+    sessions: Sessions, bus: Bus, *, tenant_id: str, now: datetime
+) -> int:
+    """After a successful connection test: release HELD writes and wake workers."""
+    async with sessions() as session:
+        released = await release_held(session, tenant_id=tenant_id, now=now)
+        await session.commit()
+    if released:
+        await bus.publish(OUTBOX_CHANNEL, {"type": "outbox"})
+    return released

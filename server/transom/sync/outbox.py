@@ -38,6 +38,7 @@ import random
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from datetime import datetime, timedelta
+from typing import Any
 
 import anyio
 
@@ -155,43 +156,58 @@ class OutboxWorker:
             await self._hold(item_id, tenant, None)
             return
         try:
-            graph = await self._clients.client_for(tenant)
-            job = WriteJob(
-                item_id=item.id,
-                kind=item.kind,
-                payload=dict(item.payload or {}),
-                transaction_id=item.transaction_id,
-                attempts=item.attempts,
-                booking=booking,
-                graph=graph,
-                checkpoint=lambda result, update: self._checkpoint(
-                    item_id, result, update
-                ),
-                result=dict(item.result or {}),
-            )
+            job = await self._job(item, tenant, booking)
             with anyio.fail_after(self._item_timeout):
                 outcome = await HANDLERS[item.kind](job)
-        except GraphAuthError as exc:
-            await self._hold(item_id, tenant, exc)
-        except MissingCredentialsError as exc:
-            await self._fail(item_id, settle.Failure.of(exc))
-        except GraphThrottledError as exc:
+        except Exception as exc:  # noqa: BLE001 - boundary: _failed records every error
+            await self._failed(item, tenant, exc)
+            return
+        async with self._sessions() as session:
+            room_id = await settle.finish(
+                session, item_id=item_id, outcome=outcome, now=self._clock()
+            )
+            await session.commit()
+        await self._announce(room_id)
+
+    async def _job(
+        self,
+        item: models.OutboxItem,
+        tenant: models.Tenant,
+        booking: BookingView | None,
+    ) -> WriteJob:
+        async def checkpoint(
+            result: dict[str, Any], update: BookingUpdate | None
+        ) -> None:
+            await self._checkpoint(item.id, result, update)
+
+        return WriteJob(
+            item_id=item.id,
+            kind=item.kind,
+            payload=dict(item.payload or {}),
+            transaction_id=item.transaction_id,
+            attempts=item.attempts,
+            booking=booking,
+            graph=await self._clients.client_for(tenant),
+            checkpoint=checkpoint,
+            result=dict(item.result or {}),
+        )
+
+    async def _failed(
+        self, item: models.OutboxItem, tenant: models.Tenant, exc: Exception
+    ) -> None:
+        """HELD for auth, retry for throttling and transient errors, else FAILED."""
+        if isinstance(exc, GraphAuthError):
+            await self._hold(item.id, tenant, exc)
+        elif isinstance(exc, GraphThrottledError):
             delay = throttled(exc.retry_after_seconds, self._random)
             await self._retry(item, delay, exc)
-        except (GraphTransientError, TimeoutError) as exc:
+        elif isinstance(exc, GraphTransientError | TimeoutError):
             await self._retry(item, backoff(item.attempts, self._random), exc)
-        except GraphError as exc:
-            await self._fail(item_id, settle.Failure.of(exc))
-        except Exception as exc:  # the worker's boundary: record it, retry later
-            log.exception("outbox item %s (%s) failed", item_id, item.kind)
-            await self._retry(item, backoff(item.attempts, self._random), exc)
+        elif isinstance(exc, GraphError | MissingCredentialsError):
+            await self._fail(item.id, settle.Failure.of(exc))
         else:
-            async with self._sessions() as session:
-                room_id = await settle.finish(
-                    session, item_id=item_id, outcome=outcome, now=self._clock()
-                )
-                await session.commit()
-            await self._announce(room_id)
+            log.error("outbox item %s (%s) failed", item.id, item.kind, exc_info=exc)
+            await self._retry(item, backoff(item.attempts, self._random), exc)
 
     async def _load(
         self, item_id: str
@@ -213,7 +229,7 @@ class OutboxWorker:
         return item, tenant, view
 
     async def _checkpoint(
-        self, item_id: str, result: dict[str, object], update: BookingUpdate | None
+        self, item_id: str, result: dict[str, Any], update: BookingUpdate | None
     ) -> None:
         async with self._sessions() as session:
             await settle.checkpoint(
