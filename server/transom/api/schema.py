@@ -7,8 +7,10 @@ from typing import Any
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
+from transom.api.booking_mutations import BookingMutations
 from transom.api.errors import TransomErrors
 from transom.api.live import RoomSubscriptions
+from transom.api.outbox_admin import OutboxMutations, OutboxQueries
 from transom.api.people import PeopleQueries
 from transom.api.room_admin import RoomMutations
 from transom.api.room_linking import RoomLinkingMutations
@@ -25,7 +27,9 @@ MAX_ALIASES = 30
 
 
 @strawberry.type(description="Everything you can read.")
-class Query(ViewerQueries, TenantQueries, RoomQueries, PeopleQueries, SyncQueries):
+class Query(
+    ViewerQueries, TenantQueries, RoomQueries, PeopleQueries, OutboxQueries, SyncQueries
+):
     pass
 
 
@@ -34,6 +38,8 @@ class Mutation(
     TenantMutations,
     RoomMutations,
     TenantSettingsMutations,
+    BookingMutations,
+    OutboxMutations,
     TenantConnectionMutations,
     RoomLinkingMutations,
     SyncMutations,
