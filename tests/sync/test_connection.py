@@ -21,7 +21,8 @@ async def test_connect_tenant_reports_connected_with_the_organization(api, sessi
     assert result["organizationName"] == "Contoso"
     assert result["roomCount"] == 3
     stored = await session.scalar(select(models.Tenant.client_secret_encrypted))
-    assert stored and CLIENT_SECRET not in stored
+    assert stored
+    assert CLIENT_SECRET not in stored
 
 
 async def test_a_wrong_secret_is_invalid_credentials_with_the_aadsts_code(api):

@@ -1,0 +1,209 @@
+"""One mailbox loop, driven step by step: restarts, expired delta tokens, series."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.emulator.graph_clients import graph_client
+from tests.factories import make_tenant
+from tests.sync.harness import address, control, eventually, sync_settings
+from tests.sync.outlook import book, cancel, daily, move
+from transom.db import models
+from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
+from transom.pubsub import MemoryBus
+from transom.sync.apply import RoomRef
+from transom.sync.env import SyncEnv, wall_clock
+from transom.sync.mailbox import MailboxLoop
+from transom.sync.service import SyncService
+
+pytestmark = pytest.mark.anyio
+
+AURORA = address("aurora")
+ADELE = address("adele")
+
+
+def tomorrow(hour: int) -> datetime:
+    day = datetime.now(UTC).date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+@pytest.fixture
+async def env(database_url: str, tmp_path: Path, emulator, sessions):
+    settings = sync_settings(
+        database_url, tmp_path, emulator_url=emulator.url, public_url=None
+    )
+    env = SyncEnv.create(settings, sessions, MemoryBus(), wall_clock)
+    try:
+        yield env
+    finally:
+        await env.clients.aclose()
+
+
+@pytest.fixture
+async def room(env, session) -> RoomRef:
+    tenant = await make_tenant(session)
+    service = SyncService(env, None)
+    report = await service.connect_tenant(
+        tenant.id,
+        directory_id=TENANT_ID,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        secret_expires_at=None,
+        certificate_pem=None,
+    )
+    assert report.status.value == "CONNECTED"
+    imported = await service.import_rooms(tenant.id)
+    rows = await session.scalars(
+        select(models.Room).where(models.Room.id.in_(imported.room_ids))
+    )
+    aurora = next(r for r in rows if r.mailbox_email == AURORA)
+    linked = await service.link_room(aurora.id, AURORA)
+    assert linked.link_state == "VERIFIED"
+    return RoomRef(aurora.id, tenant.id, AURORA)
+
+
+async def bookings(env, room: RoomRef) -> list[models.Booking]:
+    async with env.sessions() as session:
+        rows = await session.scalars(
+            select(models.Booking)
+            .where(models.Booking.room_id == room.id)
+            .order_by(models.Booking.start)
+        )
+        return list(rows.all())
+
+
+async def meetings_in_room(emulator, count: int) -> list[str]:
+    ids = []
+    async with graph_client(emulator.url) as outlook:
+        for n in range(count):
+            start = tomorrow(8 + n)
+            event = await book(
+                outlook, ADELE, f"M{n}", start, start + timedelta(minutes=30), (AURORA,)
+            )
+            ids.append(event.id)
+
+    async def copies() -> bool:
+        async with graph_client(emulator.url) as client:
+            view = await client.users.by_user_id(AURORA).events.get()
+        return view is not None and len(view.value or []) == count
+
+    await eventually(copies, 5, "room copies")
+    return ids
+
+
+async def test_a_restart_mid_round_resumes_from_the_stored_link_without_duplicates(
+    env, room, emulator
+):
+    # given: five meetings, read two per page; the process dies after one page
+    await meetings_in_room(emulator, 5)
+    first = MailboxLoop(env, room, page_size=2, max_pages=1)
+    await first.step()
+    assert len(await bookings(env, room)) == 2
+    async with env.sessions() as session:
+        state = await session.scalar(select(models.MailboxSyncState))
+    assert state is not None
+    assert state.delta_link is not None
+    assert "skiptoken" in state.delta_link.lower()
+
+    # when: a new process resumes
+    await control(emulator.url, "DELETE", "/stats")
+    second = MailboxLoop(env, room, page_size=2)
+    await second.step()
+
+    # then: all five, once each, and it did not start over
+    rows = await bookings(env, room)
+    assert [r.subject for r in rows] == ["M0", "M1", "M2", "M3", "M4"]
+    assert second.pages_applied == 2
+    async with env.sessions() as session:
+        count = await session.scalar(select(func.count(models.Booking.id)))
+        state = await session.scalar(select(models.MailboxSyncState))
+    assert count == 5
+    assert state is not None
+    assert "deltatoken" in (state.delta_link or "").lower()
+    assert state.status == "IN_SYNC"
+
+
+async def test_an_expired_delta_token_triggers_a_full_resync(env, room, emulator):
+    # given: in sync with two meetings
+    ids = await meetings_in_room(emulator, 2)
+    loop = MailboxLoop(env, room)
+    await loop.guarded_step()
+    assert len(await bookings(env, room)) == 2
+
+    # when: one is cancelled and Graph forgets our delta token
+    async with graph_client(emulator.url) as outlook:
+        await cancel(outlook, ADELE, ids[0])
+    await control(emulator.url, "POST", "/delta-tokens/invalidate", tenantId=TENANT_ID)
+    await loop.guarded_step()  # 410: the link is dropped
+    await loop.guarded_step()  # full round
+
+    # then: the absent one is cancelled by the diff, nothing duplicated
+    rows = await bookings(env, room)
+    assert [(r.subject, r.state) for r in rows] == [
+        ("M0", "CANCELLED"),
+        ("M1", "CONFIRMED"),
+    ]
+
+
+async def test_a_series_with_an_exception_is_one_booking_per_occurrence(
+    env, room, emulator
+):
+    # given: a daily series of three, the second occurrence moved
+    start = tomorrow(14)
+    async with graph_client(emulator.url) as outlook:
+        master = await book(
+            outlook,
+            ADELE,
+            "Stand-up",
+            start,
+            start + timedelta(minutes=15),
+            (AURORA,),
+            recurrence=daily(start, 3),
+        )
+        view = (
+            await outlook.users.by_user_id(ADELE)
+            .events.by_event_id(master.id)
+            .instances.get(
+                request_configuration=_instances(start, start + timedelta(days=4))
+            )
+        )
+        assert view is not None
+        second = sorted(view.value or [], key=lambda e: e.start.date_time)[1]
+        moved = start + timedelta(days=1, hours=2)
+        await move(outlook, ADELE, second.id, moved, moved + timedelta(minutes=15))
+
+    # when
+    loop = MailboxLoop(env, room)
+
+    async def three() -> list[models.Booking] | None:
+        await loop.guarded_step()
+        rows = [r for r in await bookings(env, room) if r.state == "CONFIRMED"]
+        return rows if len(rows) == 3 and rows[1].start == moved else None
+
+    rows = await eventually(three, 5, "three occurrences, one moved")
+
+    # then
+    assert len({r.series_id for r in rows}) == 1
+    assert rows[0].series_id is not None
+    assert [r.subject for r in rows] == ["Stand-up"] * 3
+    assert [r.start for r in rows] == [
+        start,
+        moved,
+        start + timedelta(days=2),
+    ]
+
+
+def _instances(start: datetime, end: datetime):
+    from kiota_abstractions.base_request_configuration import RequestConfiguration
+    from msgraph.generated.users.item.events.item.instances.instances_request_builder import (
+        InstancesRequestBuilder,
+    )
+
+    query = InstancesRequestBuilder.InstancesRequestBuilderGetQueryParameters(
+        start_date_time=start.isoformat(), end_date_time=end.isoformat()
+    )
+    return RequestConfiguration(query_parameters=query)
