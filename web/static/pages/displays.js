@@ -94,6 +94,7 @@ async function start() {
   tenant = await chosenTenant();
   if (!tenant) return;
   await load();
+  form.querySelector("button[type=submit]").disabled = false;
   subscribe("TenantChanges", { tenantId: tenant.id }, reloadSoon);
   onReconnect(reloadSoon);
   setInterval(reloadSoon, 60000); // "online" ages without an event

@@ -243,6 +243,7 @@ async function start() {
     return;
   }
   await load();
+  document.getElementById("import-rooms").disabled = false;
   let first = true;
   subscribe("TenantChanges", { tenantId: tenant.id }, () => {
     if (first) {

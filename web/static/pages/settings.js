@@ -15,6 +15,7 @@ function fill(settings) {
   form.elements.noShowReleaseMinutes.value = settings.noShowReleaseMinutes;
   form.elements.noShowReleaseMinutes.disabled = !settings.checkInRequired;
   form.removeAttribute("aria-busy");
+  form.querySelector("button[type=submit]").disabled = false;
 }
 
 form.elements.checkInRequired.addEventListener("change", () => {
