@@ -181,17 +181,17 @@ def _schema_export(args: argparse.Namespace) -> None:
 
 
 def _demo(args: argparse.Namespace) -> None:
-    from datetime import UTC, datetime
-
-    import uvicorn
-
-    from transom.app import create_app
-    from transom.demo import prepare_demo
+    from transom.demo import DemoInfo, run_demo
 
     settings = Settings.from_env()
-    token = asyncio.run(prepare_demo(settings, today=datetime.now(UTC).date()))
-    _print_demo_banner(f"http://{args.host}:{args.port}", token)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+
+    def ready(info: DemoInfo) -> None:
+        _print_demo_banner(info.base_url, info.token)
+        print(f"  Graph emulator: {info.emulator_url} ({info.rooms} rooms synced)")
+        print(f"  Outlook (make changes, watch them sync): {info.outlook_url}")
+        print("  Stop with Ctrl+C", flush=True)
+
+    asyncio.run(run_demo(settings, args.host, args.port, ready))
 
 
 def _print_demo_banner(base: str, token: str) -> None:

@@ -1,156 +1,182 @@
-"""`transom demo`: a demo tenant with rooms and a week of bookings, served.
+"""`transom demo`: Contoso's rooms and meetings, synced from a local Graph emulator.
 
-The demo data lives in the embedded database; it is seeded once and kept.
+One process serves two apps: the Graph emulator (seed ``demo``, state kept in
+``TRANSOM_DATA_DIR/emulator.json``) on ``port + 1`` and Transom on ``port``.
+Transom reaches the emulator exactly as it reaches Microsoft Graph (settings
+``graph_url``/``authority_url``), with the emulator's demo app credentials: it
+connects the demo tenant, imports the rooms from Graph places, links every room
+to its mailbox and runs one delta round per room before serving, so the demo's
+bookings come from Exchange. Change notifications then keep it current (the
+emulator delivers them to ``http://host:port/webhooks/graph``); the Outlook page
+on the emulator makes changes to watch.
 """
 
 from __future__ import annotations
 
-import random
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
 
+import anyio
+import uvicorn
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
 
+from transom.app import create_app
 from transom.db import models
-from transom.db import rooms as room_repo
 from transom.db import tenants as tenant_repo
-from transom.db.engine import create_engine, create_sessions
+from transom.db.engine import Sessions, create_engine, create_sessions
 from transom.db.migrate import upgrade_to_head
 from transom.db.tokens import create_token
 from transom.domain.access import Role
+from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
+from transom.emulator import create_app as create_emulator
+from transom.pubsub import MemoryBus
 from transom.settings import Settings
+from transom.sync.apply import RoomRef
+from transom.sync.env import SyncEnv, wall_clock
+from transom.sync.mailbox import MailboxLoop
+from transom.sync.service import SyncService
 
 DEMO_TENANT = "Contoso (demo)"
 DEMO_ZONE = "Europe/Copenhagen"
-ROOMS = [
-    ("North", "1", "Aurora", 8),
-    ("North", "1", "Borealis", 4),
-    ("North", "2", "Cirrus", 12),
-    ("North", "2", "Drizzle", 6),
-    ("North", "3", "Equinox", 20),
-    ("North", "3", "Fjord", 2),
-    ("South", "1", "Glacier", 10),
-    ("South", "1", "Harbour", 4),
-    ("South", "2", "Iceberg", 16),
-    ("South", "2", "Juniper", 6),
-    ("South", "3", "Kestrel", 8),
-    ("South", "3", "Lagoon", 30),
-]
-PEOPLE = [
-    ("Adele Vance", "adele.vance"),
-    ("Alex Wilber", "alex.wilber"),
-    ("Diego Siciliani", "diego.siciliani"),
-    ("Grady Archie", "grady.archie"),
-    ("Isaiah Langer", "isaiah.langer"),
-    ("Johanna Lorenz", "johanna.lorenz"),
-    ("Lee Gu", "lee.gu"),
-    ("Megan Bowen", "megan.bowen"),
-]
-SUBJECTS = ["Sprint planning", "1:1", "Design review", "Customer call",
-            "Budget 2027", "Interview", "Retro", "All hands prep"]  # fmt: skip
-DOMAIN = "contoso.example"
+DEMO_PAST_DAYS = 7  # the emulator's demo week started on Monday
+STARTUP_TIMEOUT = 60.0
 
 
-async def prepare_demo(settings: Settings, *, today: date) -> str:
-    """Migrate, seed once, and return a token that can read the demo."""
+@dataclass(frozen=True)
+class DemoInfo:
+    base_url: str
+    emulator_url: str
+    token: str
+    rooms: int
+
+    @property
+    def outlook_url(self) -> str:
+        return f"{self.emulator_url}/_emulator/outlook"
+
+
+def demo_settings(settings: Settings, host: str, port: int) -> Settings:
+    """Settings pointed at the emulator on ``port + 1``, notifications to ``port``."""
+    emulator = f"http://{host}:{port + 1}"
+    return dataclasses.replace(
+        settings,
+        graph_url=emulator,
+        authority_url=emulator,
+        public_url=f"http://{host}:{port}",
+        sync_window_past_days=max(settings.sync_window_past_days, DEMO_PAST_DAYS),
+        run_sync=True,
+    )
+
+
+async def run_demo(
+    settings: Settings, host: str, port: int, on_ready: Callable[[DemoInfo], None]
+) -> None:
+    """Serve the emulator and Transom until cancelled; ``on_ready`` once synced."""
+    settings = demo_settings(settings, host, port)
+    emulator_app = create_emulator(
+        seed="demo", state_file=settings.data_dir / "emulator.json"
+    )
+    emulator = _server(emulator_app, host, port + 1)
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(emulator.serve)
+        await _started(emulator)
+        info = await prepare_demo(settings, f"http://{host}:{port}")
+        transom = _server(create_app(settings), host, port)
+        tasks.start_soon(transom.serve)
+        await _started(transom)
+        on_ready(info)
+        try:
+            await anyio.sleep_forever()
+        finally:
+            transom.should_exit = emulator.should_exit = True
+
+
+async def prepare_demo(settings: Settings, base_url: str) -> DemoInfo:
+    """Migrate, connect the demo tenant through Graph, link and sync its rooms."""
     engine = create_engine(settings.database_url)
     try:
         await upgrade_to_head(engine)
-        async with create_sessions(engine)() as session:
-            tenant = await _demo_tenant(session, today)
-            if settings.bootstrap_token is not None:
-                token = str(settings.bootstrap_token)
-            else:
-                _, token = await create_token(
-                    session, tenant_id=tenant.id, role=Role.ADMIN, name="demo"
-                )
+        sessions = create_sessions(engine)
+        async with sessions() as session:
+            tenant = await _demo_tenant(session)
+            token = await _token(session, settings, tenant)
             await session.commit()
+        env = SyncEnv.create(settings, sessions, MemoryBus(), wall_clock)
+        try:
+            rooms = await _connect_and_link(env, sessions, tenant.id)
+        finally:
+            await env.clients.aclose()
     finally:
         await engine.dispose()
-    return token
+    return DemoInfo(base_url, settings.graph_url, token, rooms)
 
 
-async def _demo_tenant(session: AsyncSession, today: date) -> models.Tenant:
+async def _connect_and_link(env: SyncEnv, sessions: Sessions, tenant_id: str) -> int:
+    service = SyncService(env, None)
+    report = await service.connect_tenant(
+        tenant_id,
+        directory_id=TENANT_ID,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        secret_expires_at=None,
+        certificate_pem=None,
+    )
+    if report.status.value != "CONNECTED":
+        raise RuntimeError(f"the demo cannot reach the emulator: {report.message}")
+    imported = await service.import_rooms(tenant_id)
+    async with sessions() as session:
+        rooms = (
+            await session.scalars(
+                select(models.Room).where(models.Room.id.in_(imported.room_ids))
+            )
+        ).all()
+    async with anyio.create_task_group() as tasks:
+        for room in rooms:
+            tasks.start_soon(_link_and_sync, env, service, room)
+    return len(rooms)
+
+
+async def _link_and_sync(env: SyncEnv, service: SyncService, room: models.Room) -> None:
+    mailbox = room.mailbox_email
+    assert mailbox is not None
+    if room.link_state != "VERIFIED":
+        room = await service.link_room(room.id, mailbox)
+    if room.link_state == "VERIFIED":
+        loop = MailboxLoop(env, RoomRef(room.id, room.tenant_id, mailbox))
+        await loop.guarded_step()
+
+
+async def _demo_tenant(session: AsyncSession) -> models.Tenant:
     found = await session.scalar(
         select(models.Tenant).where(models.Tenant.name == DEMO_TENANT)
     )
     if found is not None:
         return found
-    tenant = await tenant_repo.create_tenant(
+    return await tenant_repo.create_tenant(
         session, name=DEMO_TENANT, time_zone=DEMO_ZONE
     )
-    rng = random.Random(today.toordinal())
-    for building, floor, name, capacity in ROOMS:
-        room = await room_repo.create_room(
-            session,
-            tenant_id=tenant.id,
-            name=name,
-            capacity=capacity,
-            building=building,
-            floor=floor,
-            time_zone=DEMO_ZONE,
-            mailbox_email=f"{name.lower()}@{DOMAIN}",
-        )
-        session.add_all(_week_of_bookings(tenant.id, room.id, today, rng))
-    return tenant
 
 
-def _week_of_bookings(
-    tenant_id: str, room_id: str, today: date, rng: random.Random
-) -> list[models.Booking]:
-    zone = ZoneInfo(DEMO_ZONE)
-    monday = today - timedelta(days=today.weekday())
-    series = f"demo-standup-{room_id}"
-    bookings = []
-    for offset in range(7 if rng.random() < 0.5 else 5):
-        day = monday + timedelta(days=offset)
-        bookings.append(
-            _booking(tenant_id, room_id, day, 9, 15, "Stand-up", zone, series)
-        )
-        for hour in sorted(rng.sample(range(10, 17), k=rng.randint(1, 4))):
-            minutes = rng.choice([30, 60, 60, 90])
-            bookings.append(
-                _booking(
-                    tenant_id,
-                    room_id,
-                    day,
-                    hour,
-                    minutes,
-                    rng.choice(SUBJECTS),
-                    zone,
-                    None,
-                    rng,
-                )
-            )
-    return bookings
-
-
-def _booking(
-    tenant_id: str,
-    room_id: str,
-    day: date,
-    hour: int,
-    minutes: int,
-    subject: str,
-    zone: ZoneInfo,
-    series_id: str | None,
-    rng: random.Random | None = None,
-) -> models.Booking:
-    start = datetime.combine(day, time(hour), tzinfo=zone).astimezone(UTC)
-    name, local = PEOPLE[(hour + day.day) % len(PEOPLE)]
-    anonymous = rng is not None and rng.random() < 0.1
-    return models.Booking(
-        tenant_id=tenant_id,
-        room_id=room_id,
-        start=start,
-        end=start + timedelta(minutes=minutes),
-        subject=subject,
-        organizer_name=None if anonymous else name,
-        organizer_email=None if anonymous else f"{local}@{DOMAIN}",
-        is_anonymous=anonymous,
-        is_private=rng is not None and rng.random() < 0.1,
-        source="OUTLOOK",
-        state="CONFIRMED",
-        series_id=series_id,
+async def _token(
+    session: AsyncSession, settings: Settings, tenant: models.Tenant
+) -> str:
+    if settings.bootstrap_token is not None:
+        return str(settings.bootstrap_token)
+    _, token = await create_token(
+        session, tenant_id=tenant.id, role=Role.ADMIN, name="demo"
     )
+    return token
+
+
+def _server(app: Starlette, host: str, port: int) -> uvicorn.Server:
+    return uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level="warning")
+    )
+
+
+async def _started(server: uvicorn.Server) -> None:
+    with anyio.fail_after(STARTUP_TIMEOUT):
+        while not server.started:  # noqa: ASYNC110 - uvicorn offers only a flag
+            await anyio.sleep(0.02)
