@@ -77,7 +77,9 @@ async def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(
     with client_for(server) as client:
         # when
         statuses = [
-            submit_sign_in(client, "admin@contoso.example", "wrong password!").status_code
+            submit_sign_in(
+                client, "admin@contoso.example", "wrong password!"
+            ).status_code
             for _ in range(MAX_FAILURES)
         ]
         right = submit_sign_in(client, "admin@contoso.example", PASSWORD)
@@ -87,7 +89,9 @@ async def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(
     assert "locked for 15 more minutes" in right.text
 
 
-async def test_the_lock_lifts_after_fifteen_minutes(server: str, session, clock) -> None:
+async def test_the_lock_lifts_after_fifteen_minutes(
+    server: str, session, clock
+) -> None:
     # given
     await make_admin(session)
     with client_for(server) as client:
@@ -120,7 +124,9 @@ async def test_pages_redirect_to_sign_in_when_signed_out(server: str) -> None:
     with client_for(server) as client:
         response = client.get("/admin/rooms?tenant=t1")
     assert response.status_code == 303
-    assert response.headers["location"] == "/admin/sign-in?next=/admin/rooms%3Ftenant%3Dt1"
+    assert (
+        response.headers["location"] == "/admin/sign-in?next=/admin/rooms%3Ftenant%3Dt1"
+    )
 
 
 async def test_a_signed_in_tenant_admin_is_an_admin_of_its_tenant(
