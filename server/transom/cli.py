@@ -181,12 +181,18 @@ def _schema_export(args: argparse.Namespace) -> None:
 
 
 def _demo(args: argparse.Namespace) -> None:
+    from transom.admins_cli import DEMO_ADMIN_EMAIL, ensure_demo_admin
     from transom.demo import DemoInfo, run_demo
 
     settings = Settings.from_env()
+    admin_password = asyncio.run(ensure_demo_admin(settings))
 
     def ready(info: DemoInfo) -> None:
         _print_demo_banner(info.base_url, info.token)
+        print(
+            f"  Admin UI: {info.base_url}/admin/ "
+            f"(sign in as {DEMO_ADMIN_EMAIL} / {admin_password})"
+        )
         print(f"  Graph emulator: {info.emulator_url} ({info.rooms} rooms synced)")
         print(f"  Outlook (make changes, watch them sync): {info.outlook_url}")
         print("  Stop with Ctrl+C", flush=True)

@@ -75,3 +75,23 @@ def test_set_password_replaces_the_password(capsys) -> None:
     assert out[0] == "new password set for ops@contoso.example"
     assert out[1].startswith("password: ")
     assert out[1] != first
+
+
+@pytest.mark.anyio
+async def test_the_demo_admin_is_a_superadmin_with_a_fresh_password_each_start(
+    settings, session
+) -> None:
+    # given
+    from transom.admin_auth.passwords import verify_password
+    from transom.admins_cli import DEMO_ADMIN_EMAIL, ensure_demo_admin
+    from transom.db.admins import find_admin_by_email
+
+    # when
+    first = await ensure_demo_admin(settings)
+    second = await ensure_demo_admin(settings)
+    # then
+    admin = await find_admin_by_email(session, email=DEMO_ADMIN_EMAIL)
+    assert admin is not None
+    assert admin.tenant_id is None
+    assert first != second
+    assert verify_password(admin.password_hash, second)
