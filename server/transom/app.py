@@ -26,7 +26,7 @@ from transom.db.engine import create_engine, create_sessions
 from transom.db.migrate import is_current, upgrade_to_head
 from transom.db.tokens import ensure_bootstrap_token
 from transom.pages import admin_routes
-from transom.pubsub import MemoryBus
+from transom.pubsub import create_bus
 from transom.settings import Settings
 from transom.sync.env import SyncEnv
 from transom.sync.service import SyncService
@@ -53,23 +53,23 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
                     session, token=str(settings.bootstrap_token)
                 )
                 await session.commit()
-        bus = MemoryBus()
-        env = SyncEnv.create(settings, sessions, bus, clock)
-        supervisor = SyncSupervisor(env) if settings.run_sync else None
-        services = Services(
-            settings=settings,
-            sessions=sessions,
-            clock=clock,
-            bus=bus,
-            sync=SyncService(env, supervisor),
-        )
         try:
-            async with anyio.create_task_group() as tasks:
-                if supervisor is not None:
-                    await tasks.start(supervisor.run)
-                yield {"services": services, "engine": engine, "sync": supervisor}
-                tasks.cancel_scope.cancel()
-            await env.clients.aclose()
+            async with create_bus(settings.pubsub_url) as bus:
+                env = SyncEnv.create(settings, sessions, bus, clock)
+                supervisor = SyncSupervisor(env) if settings.run_sync else None
+                services = Services(
+                    settings=settings,
+                    sessions=sessions,
+                    clock=clock,
+                    bus=bus,
+                    sync=SyncService(env, supervisor),
+                )
+                async with anyio.create_task_group() as tasks:
+                    if supervisor is not None:
+                        await tasks.start(supervisor.run)
+                    yield {"services": services, "engine": engine, "sync": supervisor}
+                    tasks.cancel_scope.cancel()
+                await env.clients.aclose()
         finally:
             await engine.dispose()
 

@@ -16,13 +16,16 @@ from starlette.requests import HTTPConnection
 from transom.admin_auth.cookies import SESSION_COOKIE, check_cookie_request
 from transom.admin_auth.sessions import find_signed_in
 from transom.api.loaders import Loaders
+from transom.api.room_snapshots import RoomSnapshots
+from transom.db import displays as display_repo
 from transom.db import models
 from transom.db.engine import Sessions
 from transom.db.tokens import find_token
 from transom.domain.access import Role, Viewer
 from transom.domain.connection import ConnectionReport, RoomImport
+from transom.domain.displays import is_device_token
 from transom.domain.errors import UnauthenticatedError
-from transom.pubsub import MemoryBus
+from transom.pubsub import Bus
 from transom.settings import Settings
 
 Clock = Callable[[], datetime]
@@ -65,7 +68,8 @@ class Services:
     settings: Settings
     sessions: Sessions
     clock: Clock
-    bus: MemoryBus
+    bus: Bus
+    snapshots: RoomSnapshots = field(default_factory=RoomSnapshots)
     sync: SyncCommands | None = None
 
 
@@ -103,13 +107,20 @@ class Context:
             self._viewer = await self._authenticate()
         return self._viewer
 
-    async def _authenticate(self) -> Viewer:
+    def bearer_token(self) -> str | None:
+        """The bearer token of the request (or the websocket's connection_init)."""
         token = _bearer(self.connection.headers.get("authorization"))
         if token is None and self.connection_params:
             raw = self.connection_params.get(
                 "Authorization"
             ) or self.connection_params.get("authorization")
             token = _bearer(raw if isinstance(raw, str) else None)
+        return token
+
+    async def _authenticate(self) -> Viewer:
+        token = self.bearer_token()
+        if token is not None and is_device_token(token):
+            return await self._display_viewer(token)
         if token is None:
             session_viewer = await self._session_viewer()
             if session_viewer is not None:
@@ -123,6 +134,23 @@ class Context:
         if row is None:
             raise UnauthenticatedError("the token is unknown or revoked")
         return Viewer(token_id=row.id, role=Role(row.role), tenant_id=row.tenant_id)
+
+    async def _display_viewer(self, token: str) -> Viewer:
+        """A paired door display: role DISPLAY, limited to its one room."""
+        async with self.db() as session:
+            row = await display_repo.find_active_by_token(
+                session, token=token, now=self.now
+            )
+        if row is None:
+            raise UnauthenticatedError(
+                "this display is not paired or was revoked: pair it again"
+            )
+        return Viewer(
+            token_id=row.id,
+            role=Role.DISPLAY,
+            tenant_id=row.tenant_id,
+            room_id=row.room_id,
+        )
 
     async def _session_viewer(self) -> Viewer | None:
         """The admin signed in through the web UI's session cookie, if any."""

@@ -1,19 +1,88 @@
-"""Subscriptions: live room status pushed over websockets."""
+"""Subscriptions: live room status, a room's day and a tenant's sync, over websockets.
+
+Each subscription waits on the bus for id-only events, then reloads through the
+process-wide :class:`~transom.api.room_snapshots.RoomSnapshots` (one short
+session per reload, shared by every subscriber of the room) and re-checks the
+tenant. It also wakes when the clock passes the next start or end, and at least
+every minute, so a missed event never leaves a screen stale for long. A door
+display's subscription ends when the display is revoked.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import math
-from collections.abc import AsyncGenerator
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import anyio
 import strawberry
 
+from transom.api.bookings import Booking
 from transom.api.context import Info
-from transom.api.rooms import RoomStatus, current_status, visible_room
-from transom.pubsub import room_channel
+from transom.api.display_view import for_viewer
+from transom.api.room_snapshots import RoomSnapshot
+from transom.api.rooms import RoomStatus, status_of, visible_room
+from transom.api.tenants import Tenant, visible_tenant
+from transom.db import displays as display_repo
+from transom.db import tenants as tenant_repo
+from transom.domain.access import Role, Viewer
+from transom.domain.bookings import occupies_room
+from transom.domain.displays import needs_touch
+from transom.domain.errors import NotFoundError, UnauthenticatedError
+from transom.pubsub import room_channel, tenant_channel
 
 # Re-check at least this often, so a missed wake-up never leaves a screen stale.
 MAX_WAIT_SECONDS = 60.0
+Event = dict[str, Any]
+
+
+@strawberry.type(description="A room's day: its status and its bookings today.")
+class RoomDay:
+    room_id: strawberry.ID
+    start: datetime = strawberry.field(
+        description="Midnight today in the room's time zone (else the tenant's)."
+    )
+    end: datetime = strawberry.field(description="Midnight tonight.")
+    status: RoomStatus
+    bookings: list[Booking] = strawberry.field(
+        description="Bookings overlapping the day in start order, every state "
+        "(PENDING, CONFIRMED, DECLINED, CANCELLED), so a display can show a "
+        "request's outcome."
+    )
+
+
+@strawberry.type(description="Something changed in a tenant: reload what you show.")
+class TenantSync:
+    tenant: Tenant
+    kind: str = strawberry.field(
+        description="What changed: room, booking, sync, display, tenantSettings…"
+    )
+    room_id: strawberry.ID | None = strawberry.field(
+        description="The room concerned, if one."
+    )
+    at: datetime
+
+
+@strawberry.type
+class RoomDayQueries:
+    @strawberry.field(
+        description="The room's day now: what `roomBookings` pushes, fetched once "
+        "(a display refetches this on reconnect, before resubscribing)."
+    )
+    async def room_day(self, info: Info, room_id: strawberry.ID) -> RoomDay:
+        viewer = await info.context.viewer()
+        await visible_room(info, room_id)
+        services = info.context.services
+        now = info.context.now
+        snapshot = await services.snapshots.fresh(
+            services.sessions, room_id, since=time.monotonic(), now=now
+        )
+        _recheck(viewer, snapshot, room_id)
+        return room_day(snapshot, now, viewer)
 
 
 @strawberry.type
@@ -25,18 +94,157 @@ class RoomSubscriptions:
     async def room_status(
         self, info: Info, room_id: strawberry.ID
     ) -> AsyncGenerator[RoomStatus, None]:
-        await visible_room(info, room_id)
-        bus = info.context.services.bus
-        async with bus.subscribe(room_channel(room_id)) as events:
+        async for snapshot, now in _room_feed(info, room_id, _status_wake):
+            yield _status(snapshot, now)
+
+    @strawberry.subscription(
+        description="The room's day (status and today's bookings) now, then again "
+        "whenever a booking changes, a meeting starts or ends, or the day turns."
+    )
+    async def room_bookings(
+        self, info: Info, room_id: strawberry.ID
+    ) -> AsyncGenerator[RoomDay, None]:
+        viewer = await info.context.viewer()
+        async for snapshot, now in _room_feed(info, room_id, _day_wake):
+            yield room_day(snapshot, now, viewer)
+
+    @strawberry.subscription(
+        description="The tenant now, then again whenever something of it changes "
+        "(sync state, rooms, bookings, displays, settings). For admin screens."
+    )
+    async def tenant_sync(
+        self, info: Info, tenant_id: strawberry.ID
+    ) -> AsyncGenerator[TenantSync, None]:
+        viewer = await info.context.viewer()
+        if viewer.room_id is not None:
+            raise NotFoundError.of("Tenant", tenant_id)
+        await visible_tenant(info, tenant_id)
+        event: Event = {"type": "subscribed"}
+        async with info.context.services.bus.subscribe(
+            tenant_channel(tenant_id)
+        ) as events:
             while True:
-                status = await current_status(info, room_id)
-                yield status
-                with anyio.move_on_after(_seconds_until(info, status)):
-                    await events.get()
+                async with info.context.db() as session:
+                    row = await tenant_repo.get_tenant(session, tenant_id=tenant_id)
+                if row is None:
+                    raise NotFoundError.of("Tenant", tenant_id)
+                room_id = event.get("roomId")
+                yield TenantSync(
+                    tenant=Tenant.from_model(row),
+                    kind=str(event.get("type", "changed")),
+                    room_id=strawberry.ID(room_id) if room_id else None,
+                    at=info.context.now,
+                )
+                event = await events.get()
 
 
-def _seconds_until(info: Info, status: RoomStatus) -> float:
-    if status.until is None:
+def _status(snapshot: RoomSnapshot, now: datetime) -> RoomStatus:
+    return status_of([b for b in snapshot.bookings if occupies_room(b.state)], now)
+
+
+def room_day(snapshot: RoomSnapshot, now: datetime, viewer: Viewer) -> RoomDay:
+    """The day around ``now`` from a snapshot, shown as ``viewer`` may see it."""
+    assert snapshot.room is not None
+    start, end = day_bounds(snapshot, now)
+    rows = [b for b in snapshot.bookings if b.start < end and b.end > start]
+    return RoomDay(
+        room_id=strawberry.ID(snapshot.room.id),
+        start=start,
+        end=end,
+        status=_status(snapshot, now),
+        bookings=[for_viewer(row, snapshot.tenant, viewer) for row in rows],
+    )
+
+
+def day_bounds(snapshot: RoomSnapshot, now: datetime) -> tuple[datetime, datetime]:
+    zone_name = (snapshot.room.time_zone if snapshot.room else None) or (
+        snapshot.tenant.time_zone if snapshot.tenant else None
+    )
+    zone = ZoneInfo(zone_name or "UTC")
+    local = now.astimezone(zone)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    tomorrow = midnight + timedelta(days=1)  # wall-clock arithmetic: DST-safe
+    return midnight.astimezone(now.tzinfo), tomorrow.astimezone(now.tzinfo)
+
+
+def _status_wake(snapshot: RoomSnapshot, now: datetime) -> datetime | None:
+    return _status(snapshot, now).until
+
+
+def _day_wake(snapshot: RoomSnapshot, now: datetime) -> datetime | None:
+    until = _status(snapshot, now).until
+    _, day_end = day_bounds(snapshot, now)
+    return day_end if until is None else min(until, day_end)
+
+
+async def _room_feed(
+    info: Info,
+    room_id: str,
+    wake_at: Callable[[RoomSnapshot, datetime], datetime | None],
+) -> AsyncIterator[tuple[RoomSnapshot, datetime]]:
+    """Fresh snapshots of the room: now, after each event and at ``wake_at``."""
+    viewer = await info.context.viewer()
+    await visible_room(info, room_id)
+    services = info.context.services
+    since = time.monotonic()
+    async with services.bus.subscribe(room_channel(room_id)) as events:
+        while True:
+            now = info.context.now
+            snapshot = await services.snapshots.fresh(
+                services.sessions, room_id, since=since, now=now
+            )
+            _recheck(viewer, snapshot, room_id)
+            yield snapshot, now
+            event = await _next_event(
+                events, _seconds_until(info, wake_at(snapshot, now))
+            )
+            since = _since(event, events)
+            if viewer.role is Role.DISPLAY and (
+                event is None or event.get("type") == "display"
+            ):
+                await _check_display(info, viewer)
+
+
+def _recheck(viewer: Viewer, snapshot: RoomSnapshot, room_id: str) -> None:
+    """The room may have been deleted, or this viewer may no longer see it."""
+    if snapshot.room is None:
+        raise NotFoundError.of("Room", room_id)
+    if viewer.room_id is not None and viewer.room_id != room_id:
+        raise NotFoundError.of("Room", room_id)
+    viewer.check_tenant(snapshot.room.tenant_id, "Room", room_id)
+
+
+async def _next_event(events: asyncio.Queue[Event], seconds: float) -> Event | None:
+    with anyio.move_on_after(seconds):
+        return await events.get()
+    return None
+
+
+def _since(event: Event | None, events: asyncio.Queue[Event]) -> float:
+    """Reload no older than the newest event taken (bursts coalesce into one)."""
+    if event is None:  # a timer: any reload from the last half minute will do
+        return time.monotonic() - MAX_WAIT_SECONDS / 2
+    since = float(event.get("received", time.monotonic()))
+    while not events.empty():
+        since = max(since, float(events.get_nowait().get("received", since)))
+    return since
+
+
+async def _check_display(info: Info, viewer: Viewer) -> None:
+    """End a revoked display's subscription; note that a live one was seen."""
+    now = info.context.now
+    async with info.context.db() as session:
+        row = await display_repo.get_display(
+            session, display_id=viewer.token_id, tenant_id=viewer.tenant_id
+        )
+        if row is None or row.revoked_at is not None or row.room_id != viewer.room_id:
+            raise UnauthenticatedError("this display was revoked: pair it again")
+        if needs_touch(row.last_seen_at, now):
+            await display_repo.touch(session, display_id=row.id, now=now)
+
+
+def _seconds_until(info: Info, moment: datetime | None) -> float:
+    if moment is None:
         return MAX_WAIT_SECONDS
-    seconds = (status.until - info.context.now).total_seconds()
+    seconds = (moment - info.context.now).total_seconds()
     return min(MAX_WAIT_SECONDS, max(0.05, seconds if math.isfinite(seconds) else 0))

@@ -8,10 +8,14 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
 from transom.api.booking_mutations import BookingMutations
+from transom.api.build import BuildQueries
+from transom.api.display_pairing import DisplayPairingMutations, DisplayPairingQueries
+from transom.api.displays import DisplayMutations, DisplayQueries
 from transom.api.errors import TransomErrors
-from transom.api.live import RoomSubscriptions
+from transom.api.live import RoomDayQueries, RoomSubscriptions
 from transom.api.outbox_admin import OutboxMutations, OutboxQueries
 from transom.api.people import PeopleQueries
+from transom.api.persisted import PersistedOperations
 from transom.api.room_admin import RoomMutations
 from transom.api.room_linking import RoomLinkingMutations
 from transom.api.rooms import RoomQueries
@@ -28,7 +32,16 @@ MAX_ALIASES = 30
 
 @strawberry.type(description="Everything you can read.")
 class Query(
-    ViewerQueries, TenantQueries, RoomQueries, PeopleQueries, OutboxQueries, SyncQueries
+    ViewerQueries,
+    TenantQueries,
+    RoomQueries,
+    PeopleQueries,
+    OutboxQueries,
+    SyncQueries,
+    DisplayQueries,
+    DisplayPairingQueries,
+    BuildQueries,
+    RoomDayQueries,
 ):
     pass
 
@@ -43,6 +56,8 @@ class Mutation(
     TenantConnectionMutations,
     RoomLinkingMutations,
     SyncMutations,
+    DisplayMutations,
+    DisplayPairingMutations,
 ):
     pass
 
@@ -68,6 +83,7 @@ def build_schema() -> strawberry.Schema:
         subscription=Subscription,
         extensions=[
             TransomErrors,
+            PersistedOperations,
             *_LIMITS,
         ],
     )

@@ -1,0 +1,154 @@
+"""The door display's own side of pairing, and what it asks about itself.
+
+``requestDisplayPairing`` and ``displayPairing`` need no token (a new display
+has none); the first is rate limited per client address. The secret returned
+with the code is the display's device token once an admin has paired it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transom.api.context import Info
+from transom.api.displays import PairingState
+from transom.api.rooms import Room, visible_room
+from transom.api.tenant_settings import DisplayLanguage
+from transom.db import displays as display_repo
+from transom.domain import displays as rules
+from transom.domain.access import Role
+from transom.domain.errors import ConflictError, PermissionDeniedError
+from transom.domain.tenant_settings import TenantSettings
+
+PAIRING_REQUESTS = 10
+PAIRING_WINDOW = timedelta(minutes=10)
+CODE_ATTEMPTS = 20
+
+
+@strawberry.type(description="A pairing code for a new display, and its secret.")
+class DisplayPairing:
+    code: str = strawberry.field(description="Show this; an admin types it in.")
+    secret: str = strawberry.field(
+        description="Keep this on the device; it becomes the display's token "
+        "(`Authorization: Bearer <secret>`) once paired."
+    )
+    expires_at: datetime
+
+
+@strawberry.type(description="Where a pairing stands, as the display sees it.")
+class DisplayPairingStatus:
+    state: PairingState
+    code: str | None = strawberry.field(description="While WAITING.")
+    expires_at: datetime | None = strawberry.field(description="While WAITING.")
+
+
+@strawberry.type(description="The display asking, with what it needs to show.")
+class ThisDisplay:
+    id: strawberry.ID
+    name: str
+    language: DisplayLanguage = strawberry.field(
+        description="The display's own language, else the tenant's."
+    )
+    check_in_required: bool
+    no_show_release_minutes: int = strawberry.field(
+        description="With check-in required: minutes after the start before an "
+        "unchecked meeting is released."
+    )
+    room: Room
+
+
+def _pairing_limit(info: Info) -> rules.RateLimit:
+    """One limiter per app (kept on its state), counting per client address."""
+    state = info.context.connection.app.state
+    limit = getattr(state, "display_pairing_limit", None)
+    if not isinstance(limit, rules.RateLimit):
+        limit = rules.RateLimit(limit=PAIRING_REQUESTS, window=PAIRING_WINDOW)
+        state.display_pairing_limit = limit
+    return limit
+
+
+def _client_address(info: Info) -> str:
+    client = info.context.connection.client
+    return client.host if client is not None else "unknown"
+
+
+@strawberry.type
+class DisplayPairingMutations:
+    @strawberry.mutation(
+        description="A new display asks for a pairing code (no token needed; at "
+        f"most {PAIRING_REQUESTS} per address per 10 minutes). Codes expire "
+        "after 15 minutes."
+    )
+    async def request_display_pairing(self, info: Info) -> DisplayPairing:
+        now = info.context.now
+        if not _pairing_limit(info).hit(_client_address(info), now):
+            raise PermissionDeniedError(
+                "too many pairing requests from this address: try again in a few "
+                "minutes"
+            )
+        secret = rules.new_device_secret()
+        async with info.context.db() as session:
+            await display_repo.purge_expired(session, now=now)
+            code = await _unused_code(session)
+            await display_repo.create_pending(
+                session, code=code, secret=secret, now=now
+            )
+            await session.commit()
+        return DisplayPairing(
+            code=code, secret=secret, expires_at=now + rules.PAIRING_TTL
+        )
+
+
+async def _unused_code(session: AsyncSession) -> str:
+    for _ in range(CODE_ATTEMPTS):
+        code = rules.new_pairing_code()
+        if not await display_repo.code_in_use(session, code=code):
+            return code
+    raise ConflictError("no free pairing code right now: try again")
+
+
+@strawberry.type
+class DisplayPairingQueries:
+    @strawberry.field(
+        description="How the pairing of the display holding `secret` stands "
+        "(no token needed; the display polls this until PAIRED)."
+    )
+    async def display_pairing(self, info: Info, secret: str) -> DisplayPairingStatus:
+        now = info.context.now
+        async with info.context.db() as session:
+            row = await display_repo.find_by_secret(session, secret=secret)
+        if row is None:
+            return DisplayPairingStatus(
+                state=PairingState.EXPIRED, code=None, expires_at=None
+            )
+        state = display_repo.state_of(row, now)
+        waiting = state is rules.PairingState.WAITING
+        return DisplayPairingStatus(
+            state=PairingState(state.value),
+            code=row.pairing_code if waiting else None,
+            expires_at=row.created_at + rules.PAIRING_TTL if waiting else None,
+        )
+
+    @strawberry.field(description="The door display whose token this is.")
+    async def this_display(self, info: Info) -> ThisDisplay:
+        viewer = await info.context.viewer()
+        if viewer.role is not Role.DISPLAY or viewer.room_id is None:
+            raise PermissionDeniedError("only a door display's token has a display")
+        room = await visible_room(info, viewer.room_id)
+        tenant = await info.context.loaders.tenant.load(room.tenant_id)
+        settings = TenantSettings.from_stored(tenant.settings if tenant else None)
+        async with info.context.db() as session:
+            row = await display_repo.get_display(
+                session, display_id=viewer.token_id, tenant_id=viewer.tenant_id
+            )
+        language = (row.language if row else None) or settings.display_language
+        return ThisDisplay(
+            id=strawberry.ID(viewer.token_id),
+            name=(row.name if row else None) or room.name,
+            language=DisplayLanguage(language),
+            check_in_required=settings.check_in_required,
+            no_show_release_minutes=settings.no_show_release_minutes,
+            room=Room.from_model(room),
+        )

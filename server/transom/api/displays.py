@@ -1,0 +1,200 @@
+"""Door displays for admins: list, pair to a room, rename, set language, revoke."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from transom.api.context import Info
+from transom.api.rooms import Room, visible_room
+from transom.api.scope import tenant_scope
+from transom.api.tenant_settings import DisplayLanguage
+from transom.db import displays as display_repo
+from transom.db import models
+from transom.domain import displays as rules
+from transom.domain.errors import InvalidInputError, NotFoundError
+from transom.pubsub import display_channel, room_channel, tenant_channel
+
+
+@strawberry.enum(description="Where a display is in its life.")
+class PairingState(Enum):
+    WAITING = strawberry.enum_value(
+        "WAITING", description="Showing a pairing code, waiting for an admin."
+    )
+    EXPIRED = strawberry.enum_value(
+        "EXPIRED", description="The code expired; the display asks for a new one."
+    )
+    PAIRED = strawberry.enum_value("PAIRED", description="Showing its room.")
+    REVOKED = strawberry.enum_value(
+        "REVOKED", description="Its token no longer works; pair it again."
+    )
+
+
+@strawberry.type(description="A door display paired to one room.")
+class Display:
+    id: strawberry.ID
+    name: str
+    room_id: strawberry.ID | None = strawberry.field(
+        description="Null when the room was deleted."
+    )
+    language: DisplayLanguage | None = strawberry.field(
+        description="Overrides the tenant's display language; null: the tenant's."
+    )
+    state: PairingState
+    paired_at: datetime | None
+    revoked_at: datetime | None
+    last_seen_at: datetime | None = strawberry.field(
+        description="When the display last reached Transom (30 s resolution)."
+    )
+    online: bool = strawberry.field(
+        description="Seen within the last 2 minutes (a live display checks in "
+        "at least every minute)."
+    )
+
+    @classmethod
+    def from_model(cls, row: models.Display, now: datetime) -> Display:
+        return cls(
+            id=strawberry.ID(row.id),
+            name=row.name or "",
+            room_id=strawberry.ID(row.room_id) if row.room_id else None,
+            language=DisplayLanguage(row.language) if row.language else None,
+            state=PairingState(display_repo.state_of(row, now).value),
+            paired_at=row.paired_at,
+            revoked_at=row.revoked_at,
+            last_seen_at=row.last_seen_at,
+            online=row.revoked_at is None and rules.is_online(row.last_seen_at, now),
+        )
+
+    @strawberry.field(description="The room it shows; null when it was deleted.")
+    async def room(self, info: Info) -> Room | None:
+        if self.room_id is None:
+            return None
+        row = await info.context.loaders.room.load(self.room_id)
+        return Room.from_model(row) if row is not None else None
+
+
+async def visible_display(info: Info, display_id: str) -> models.Display:
+    """A display of the viewer's tenant; otherwise NOT_FOUND."""
+    viewer = await info.context.viewer()
+    if viewer.room_id is not None:
+        raise NotFoundError.of("Display", display_id)
+    scope = None if viewer.is_superadmin else viewer.tenant_id
+    async with info.context.db() as session:
+        row = await display_repo.get_display(
+            session, display_id=display_id, tenant_id=scope
+        )
+    if row is None:
+        raise NotFoundError.of("Display", display_id)
+    return row
+
+
+async def publish_display_changed(info: Info, row: models.Display) -> None:
+    """Tell the admin lists and the display's own live connections."""
+    bus = info.context.services.bus
+    event = {"type": "display", "displayId": row.id}
+    await bus.publish(display_channel(row.id), event)
+    if row.tenant_id is not None:
+        await bus.publish(tenant_channel(row.tenant_id), event)
+    if row.room_id is not None:
+        await bus.publish(room_channel(row.room_id), event)
+
+
+@strawberry.type
+class DisplayQueries:
+    @strawberry.field(description="The tenant's paired displays, by name (≤ 1000).")
+    async def displays(
+        self, info: Info, tenant_id: strawberry.ID | None = None
+    ) -> list[Display]:
+        viewer = await info.context.viewer()
+        if viewer.room_id is not None:
+            return []
+        scope = tenant_scope(viewer, tenant_id)
+        if scope is None:
+            raise InvalidInputError("say which tenant", field="tenantId")
+        async with info.context.db() as session:
+            rows = await display_repo.list_displays(session, tenant_id=scope)
+        now = info.context.now
+        return [Display.from_model(row, now) for row in rows]
+
+    @strawberry.field(description="One display by id.")
+    async def display(self, info: Info, id: strawberry.ID) -> Display:
+        return Display.from_model(await visible_display(info, id), info.context.now)
+
+
+@strawberry.type
+class DisplayMutations:
+    @strawberry.mutation(
+        description="Pair the display showing `code` to a room (the room's admins). "
+        "The display then shows that room and nothing else."
+    )
+    async def pair_display(
+        self,
+        info: Info,
+        code: str,
+        room_id: strawberry.ID,
+        name: Annotated[
+            str | None, strawberry.argument(description="Default: the room's name.")
+        ] = None,
+    ) -> Display:
+        viewer = await info.context.viewer()
+        viewer.require_admin()
+        room = await visible_room(info, room_id)
+        normalized = rules.normalize_code(code)
+        label = rules.check_name(name if name is not None else room.name)
+        now = info.context.now
+        async with info.context.db() as session:
+            row = await display_repo.find_pending_by_code(
+                session, code=normalized, now=now
+            )
+            if row is None:
+                raise InvalidInputError(
+                    "no display shows this code (codes expire after 15 minutes)",
+                    field="code",
+                )
+            display_repo.pair(
+                row, tenant_id=room.tenant_id, room_id=room.id, name=label, now=now
+            )
+            await session.commit()
+        await publish_display_changed(info, row)
+        return Display.from_model(row, now)
+
+    @strawberry.mutation(description="Rename a display.")
+    async def rename_display(self, info: Info, id: strawberry.ID, name: str) -> Display:
+        return await _change(info, id, name=rules.check_name(name))
+
+    @strawberry.mutation(
+        description="Set a display's language; null: follow the tenant's setting."
+    )
+    async def set_display_language(
+        self, info: Info, id: strawberry.ID, language: DisplayLanguage | None
+    ) -> Display:
+        return await _change(info, id, language=language.value if language else None)
+
+    @strawberry.mutation(
+        description="Revoke a display: its token stops working at once and its "
+        "live connections close. Pair it again to reuse it."
+    )
+    async def revoke_display(self, info: Info, id: strawberry.ID) -> Display:
+        now = info.context.now
+        return await _change(info, id, revoked_at=now)
+
+
+async def _change(info: Info, display_id: str, **values: object) -> Display:
+    viewer = await info.context.viewer()
+    viewer.require_admin()
+    await visible_display(info, display_id)
+    async with info.context.db() as session:
+        row = await display_repo.get_display(
+            session, display_id=display_id, tenant_id=None
+        )
+        if row is None:
+            raise NotFoundError.of("Display", display_id)
+        for key, value in values.items():
+            if key != "revoked_at" or row.revoked_at is None:
+                setattr(row, key, value)
+        await session.commit()
+    await publish_display_changed(info, row)
+    return Display.from_model(row, info.context.now)

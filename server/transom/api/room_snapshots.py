@@ -1,0 +1,110 @@
+"""One reload per room per event, shared by every subscriber of that room in
+this process (a thousand displays of one room cost one query, not a thousand).
+
+A subscriber woken by an event asks for a snapshot whose load *started after*
+the event arrived (``since``, monotonic seconds): that load sees everything
+committed before the event was published. Loads in flight are shared; no
+session is held between events. Snapshots carry the room and tenant, so each
+subscriber still re-checks the tenant against its own viewer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from transom.db import bookings as booking_repo
+from transom.db import models
+from transom.db import rooms as room_repo
+from transom.db import tenants as tenant_repo
+from transom.db.engine import Sessions
+
+PAST = timedelta(days=1)
+FUTURE = timedelta(days=2, hours=1)
+REUSABLE_FOR = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class RoomSnapshot:
+    """A room with its bookings (every state) overlapping [start, end)."""
+
+    room: models.Room | None
+    tenant: models.Tenant | None
+    bookings: list[models.Booking]
+    loaded_for: datetime
+    started: float
+
+    def covers(self, now: datetime) -> bool:
+        return abs(now - self.loaded_for) <= REUSABLE_FOR
+
+
+@dataclass
+class RoomSnapshots:
+    _latest: dict[str, RoomSnapshot] = field(default_factory=dict)
+    _loading: dict[str, tuple[float, asyncio.Future[RoomSnapshot]]] = field(
+        default_factory=dict
+    )
+
+    async def fresh(
+        self, sessions: Sessions, room_id: str, *, since: float, now: datetime
+    ) -> RoomSnapshot:
+        latest = self._latest.get(room_id)
+        if latest is not None and latest.started >= since and latest.covers(now):
+            return latest
+        loading = self._loading.get(room_id)
+        if loading is not None and loading[0] >= since:
+            shared = await _outcome(loading[1])
+            if shared is not None and shared.covers(now):
+                return shared
+        return await self._load(sessions, room_id, now)
+
+    async def _load(
+        self, sessions: Sessions, room_id: str, now: datetime
+    ) -> RoomSnapshot:
+        started = time.monotonic()
+        future: asyncio.Future[RoomSnapshot] = (
+            asyncio.get_running_loop().create_future()
+        )
+        self._loading[room_id] = (started, future)
+        try:
+            snapshot = await _read(sessions, room_id, now, started)
+        except BaseException:
+            future.cancel()  # waiters load for themselves
+            raise
+        finally:
+            if self._loading.get(room_id, (None, None))[1] is future:
+                del self._loading[room_id]
+        future.set_result(snapshot)
+        current = self._latest.get(room_id)
+        if current is None or current.started <= started:
+            self._latest[room_id] = snapshot
+        return snapshot
+
+
+async def _outcome(future: asyncio.Future[RoomSnapshot]) -> RoomSnapshot | None:
+    """The shared load's snapshot, or None when it failed (load again)."""
+    try:
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise
+        return None
+
+
+async def _read(
+    sessions: Sessions, room_id: str, now: datetime, started: float
+) -> RoomSnapshot:
+    async with sessions() as session:
+        room = await room_repo.get_room(session, room_id=room_id)
+        tenant = None
+        bookings: list[models.Booking] = []
+        if room is not None:
+            tenant = await tenant_repo.get_tenant(session, tenant_id=room.tenant_id)
+            grouped = await booking_repo.bookings_in_range(
+                session, room_ids=[room_id], start=now - PAST, end=now + FUTURE
+            )
+            bookings = grouped[room_id]
+    return RoomSnapshot(room, tenant, bookings, now, started)

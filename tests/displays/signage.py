@@ -1,0 +1,33 @@
+"""The display's persisted operations, and pairing a display the way it is done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.graphql_client import GraphQLClient
+
+SIGNAGE = Path(__file__).parents[2] / "schema" / "operations" / "signage"
+
+PAIR = """
+mutation Pair($code: String!, $roomId: ID!) {
+  pairDisplay(code: $code, roomId: $roomId) { id name state online roomId }
+}
+"""
+
+
+def operation(name: str) -> str:
+    """The exact text of ``schema/operations/signage/<name>.graphql``."""
+    return (SIGNAGE / f"{name}.graphql").read_text()
+
+
+def request_pairing(api: GraphQLClient) -> dict[str, str]:
+    data = api.data(operation("RequestDisplayPairing"))
+    pairing: dict[str, str] = data["requestDisplayPairing"]
+    return pairing
+
+
+def pair_display(api: GraphQLClient, admin_token: str, room_id: str) -> str:
+    """A paired display's device token (its secret)."""
+    pairing = request_pairing(api)
+    api.data(PAIR, {"code": pairing["code"], "roomId": room_id}, token=admin_token)
+    return pairing["secret"]
