@@ -16,6 +16,7 @@ function fill(settings) {
   form.elements.noShowReleaseMinutes.disabled = !settings.checkInRequired;
   form.removeAttribute("aria-busy");
   form.querySelector("button[type=submit]").disabled = false;
+  form.querySelectorAll("fieldset").forEach((fieldset) => (fieldset.disabled = false));
 }
 
 form.elements.checkInRequired.addEventListener("change", () => {
