@@ -42,7 +42,7 @@ def locked_message(state: AttemptState, now: datetime) -> str:
     return (
         f"Too many wrong passwords: this account is locked for {minutes} more "
         f"minute{'s' if minutes != 1 else ''}. Try again later, or ask another "
-        "admin to reset your password with `transom admin create`."
+        "admin to reset your password (`transom admin set-password`)."
     )
 
 
