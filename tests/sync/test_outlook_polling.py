@@ -50,7 +50,7 @@ async def follows_outlook(api, emulator, room_id: str) -> None:
 class TestNotificationsDropped:
     @pytest.fixture
     def poll_seconds(self) -> float:
-        return 0.015  # safety rounds every 60 polls: 0.9 s
+        return 0.004  # safety rounds every 240 polls: about 1 s
 
     async def test_changes_arrive_by_the_safety_delta_rounds(self, api, emulator):
         # given

@@ -20,6 +20,7 @@ from transom.pubsub import Bus, room_channel, tenant_channel
 from transom.security import SecretBox
 from transom.settings import Settings
 from transom.sync.credentials import credentials_fingerprint, graph_client_for
+from transom.sync.subjects import SubjectCache
 
 Clock = Callable[[], datetime]
 
@@ -83,6 +84,7 @@ class SyncEnv:
     secret_box: SecretBox
     # subscription id -> (room id, clientState), read by the webhook endpoint
     subscriptions: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    subjects: SubjectCache = field(default_factory=SubjectCache)
 
     @classmethod
     def create(

@@ -4,7 +4,7 @@ State machine (``MailboxSyncState.status``; ``transom.domain.connection.MailboxS
 
     IDLE --start--> SYNCING --last page (deltaLink)--> IN_SYNC
     IN_SYNC --notification / poll interval / renew due / new day--> SYNCING
-             (with notifications: a safety round every 60 poll intervals, <= 4 h)
+             (with notifications: a safety round every 240 poll intervals, <= 4 h)
     SYNCING --410 SyncStateNotFound--> (forget link: full round) SYNCING
     SYNCING --429/503 after the SDK's retries--> THROTTLED --Retry-After--> SYNCING
     SYNCING --403 access policy / 404 mailbox--> ACCESS_DENIED --15 min or wake--> SYNCING
@@ -59,7 +59,7 @@ from transom.sync.subscriptions import SubscriptionPlan, ensure_subscription
 log = logging.getLogger(__name__)
 
 SAFETY_POLL = timedelta(hours=4)
-SAFETY_POLLS = 60
+SAFETY_POLLS = 240
 ACCESS_RETRY = timedelta(minutes=15)
 ERROR_RETRY_MAX = 300.0
 ROUND_TIMEOUT = 600.0
@@ -202,6 +202,8 @@ class MailboxLoop:
                 page.updates,
                 room_mailbox=self.room.mailbox,
                 organizers=organizers,
+                cache=self.env.subjects,
+                window=(state.window_start, state.window_end),
             )
             changed = await self._apply_page(state, page, organizers, subjects)
             if changed:
@@ -275,7 +277,7 @@ class MailboxLoop:
             days=self.env.settings.sync_window_past_days + 1
         )
         # Notifications can be lost silently: a safety delta round every
-        # SAFETY_POLLS poll intervals (1 h by default), at most SAFETY_POLL.
+        # SAFETY_POLLS poll intervals (4 h by default), at most SAFETY_POLL.
         safety = min(SAFETY_POLL, timedelta(seconds=poll * SAFETY_POLLS))
         due = min(now + safety, next_day)
         if self.plan.renew_at is not None:
