@@ -28,6 +28,7 @@ from transom.db.tokens import ensure_bootstrap_token
 from transom.pages import admin_routes
 from transom.pubsub import create_bus
 from transom.settings import Settings
+from transom.signage_pages import signage_routes
 from transom.sync.env import SyncEnv
 from transom.sync.service import SyncService
 from transom.sync.subscriptions import WEBHOOK_PATH
@@ -81,6 +82,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route(WEBHOOK_PATH, graph_webhook, methods=["POST"]),
         *admin_routes(settings),
+        *signage_routes(settings),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

@@ -1,0 +1,159 @@
+"""The door display page in real Chromium against a real Transom."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+
+from tests.conftest import CHROMIUM
+from tests.displays.signage import PAIR, operation
+from tests.factories import make_booking, make_room, make_tenant, make_token
+from tests.graphql_client import GraphQLClient
+from tests.servers import serve_in_thread
+from transom.app import create_app
+from transom.db.engine import create_engine, create_sessions
+from transom.settings import Settings
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+STORE = "transom.display.v1"
+
+
+@dataclass(frozen=True)
+class World:
+    url: str
+    admin: str
+    room_id: str
+    other_room_id: str
+
+
+def midday_zone(now: datetime) -> str:
+    """A fixed-offset zone where it is about noon now."""
+    offset = 12 - now.hour
+    return f"Etc/GMT{-offset:+d}" if offset else "UTC"
+
+
+async def _seed(settings: Settings) -> tuple[str, str, str]:
+    engine = create_engine(settings.database_url)
+    now = datetime.now(UTC)
+    try:
+        async with create_sessions(engine)() as session:
+            tenant = await make_tenant(session)
+            room = await make_room(session, tenant, "Aurora")
+            room.time_zone = midday_zone(now)  # "today" lasts hours either side
+            other = await make_room(session, tenant, "Borealis")
+            await make_booking(
+                session, room, now - timedelta(minutes=5), 30, subject="Design review"
+            )
+            await make_booking(
+                session, room, now + timedelta(hours=1), 30, subject="Retro"
+            )
+            admin = await make_token(session, tenant)
+            await session.commit()
+            return admin, room.id, other.id
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def world(settings: Settings) -> Iterator[World]:
+    admin, room_id, other_id = asyncio.run(_seed(settings))
+    with serve_in_thread(create_app(settings)) as url:
+        yield World(url, admin, room_id, other_id)
+
+
+@pytest.fixture
+def browser_context() -> Iterator[BrowserContext]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(viewport={"width": 800, "height": 480})
+        context.set_default_timeout(15_000)
+        try:
+            yield context
+        finally:
+            browser.close()
+
+
+def paired_page(context: BrowserContext, world: World) -> Page:
+    page = context.new_page()
+    page.goto(f"{world.url}/display")
+    code = page.get_by_label("Pairing code")
+    expect(code).to_have_text(re.compile(r"^[A-Z0-9]{3} [A-Z0-9]{3}$"))
+    with GraphQLClient(world.url, world.admin) as api:
+        api.data(PAIR, {"code": code.inner_text(), "roomId": world.room_id})
+    expect(page.get_by_role("heading", name="Aurora")).to_be_visible()
+    return page
+
+
+def test_a_new_display_pairs_and_shows_its_rooms_status(world, browser_context) -> None:
+    # given / when
+    page = paired_page(browser_context, world)
+    # then
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Busy")
+    expect(status).to_contain_text(re.compile(r"Busy until \d\d:\d\d"))
+    expect(page.get_by_text("Design review", exact=True)).to_be_visible()
+    page.screenshot(path="/tmp/mine/display.png")
+    expect(page.get_by_role("list")).to_contain_text("Retro")
+
+
+def test_the_offline_marker_appears_and_clears(world, browser_context) -> None:
+    # given
+    page = paired_page(browser_context, world)
+    # when
+    browser_context.set_offline(True)
+    # then the schedule stays and the marker says since when
+    expect(page.get_by_text(re.compile(r"Offline since \d\d:\d\d"))).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Busy")
+    page.reload()
+    expect(page.get_by_role("status")).to_contain_text("Busy")
+    # and when the network returns, it reconnects and clears the marker
+    browser_context.set_offline(False)
+    expect(page.get_by_text(re.compile("Offline since"))).to_be_hidden(timeout=30_000)
+
+
+def test_the_display_cannot_read_another_room(world, browser_context) -> None:
+    # given
+    page = paired_page(browser_context, world)
+    token = page.evaluate(f"JSON.parse(localStorage.getItem('{STORE}')).secret")
+    # when
+    response = httpx.post(
+        f"{world.url}/graphql",
+        json={
+            "query": operation("RoomDay"),
+            "variables": {"roomId": world.other_room_id},
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    # then
+    assert response.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def test_the_page_fits_portrait_and_full_hd(world, browser_context) -> None:
+    # given
+    page = paired_page(browser_context, world)
+    for width, height in [(480, 800), (1920, 1080)]:
+        # when
+        page.set_viewport_size({"width": width, "height": height})
+        # then nothing scrolls sideways and the status word is on screen
+        overflow = page.evaluate("document.documentElement.scrollWidth > innerWidth")
+        assert overflow is False
+        expect(page.get_by_role("status")).to_be_in_viewport()
+
