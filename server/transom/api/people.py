@@ -7,6 +7,7 @@ from enum import Enum
 
 import strawberry
 
+from transom.api.availability import Availability, person_availability
 from transom.api.context import Info
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
 from transom.api.scope import tenant_scope
@@ -22,7 +23,22 @@ class Person:
         description="Other addresses (proxyAddresses)."
     )
     display_name: str
-    availability_follows_calendar: bool
+    availability_follows_calendar: bool = strawberry.field(
+        description="On: availability comes from the person's calendar. Off: from "
+        "their approved absences only."
+    )
+    calendar_status: str = strawberry.field(
+        description="NOT_CONNECTED, SYNCING, SYNCED, NO_MAILBOX, ACCESS_DENIED or "
+        "ERROR (see calendarError and calendarHint)."
+    )
+    calendar_error: str | None
+    calendar_hint: str | None
+    availability: Availability = strawberry.field(
+        resolver=person_availability,
+        description="AVAILABLE, BUSY, TENTATIVE, OUT_OF_OFFICE or WORKING_ELSEWHERE "
+        "at `at` (default: now), from the calendar's showAs through the tenant's "
+        "mapping.",
+    )
 
     @classmethod
     def from_model(cls, row: models.Person) -> Person:
@@ -32,6 +48,9 @@ class Person:
             aliases=list(row.aliases or []),
             display_name=row.display_name,
             availability_follows_calendar=row.availability_follows_calendar,
+            calendar_status=row.calendar_status,
+            calendar_error=row.calendar_error,
+            calendar_hint=row.calendar_hint,
         )
 
 
@@ -65,7 +84,14 @@ class Absence:
     all_day: bool
     approval: Approval
     sync_state: AbsenceSyncState
-    last_error: str | None
+    last_error: str | None = strawberry.field(
+        description="Why the last Outlook write failed or is held."
+    )
+    sync_hint: str | None = strawberry.field(
+        description="How to fix a FAILED or HELD sync (e.g. the mailbox is outside "
+        "the app's access policy)."
+    )
+    sync_code: str | None = strawberry.field(description="Graph's error code.")
     external_id: str | None = strawberry.field(description="The HR system's id.")
     note: str | None
 
@@ -81,6 +107,8 @@ class Absence:
             approval=Approval(row.approval),
             sync_state=AbsenceSyncState(row.sync_state),
             last_error=row.last_error,
+            sync_hint=row.sync_hint,
+            sync_code=row.sync_code,
             external_id=row.external_id,
             note=row.note,
         )

@@ -7,14 +7,21 @@ from typing import Any
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
+from transom.api.absence_mutations import AbsenceMutations
+from transom.api.availability import AvailabilityMutations, AvailabilitySubscriptions
 from transom.api.booking_mutations import BookingMutations
 from transom.api.build import BuildQueries
+from transom.api.display_actions import DisplayActionMutations
 from transom.api.display_pairing import DisplayPairingMutations, DisplayPairingQueries
 from transom.api.displays import DisplayMutations, DisplayQueries
 from transom.api.errors import TransomErrors
 from transom.api.live import RoomDayQueries, RoomSubscriptions
 from transom.api.outbox_admin import OutboxMutations, OutboxQueries
 from transom.api.people import PeopleQueries
+from transom.api.people_directory import (
+    PeopleDirectoryMutations,
+    PeopleDirectoryQueries,
+)
 from transom.api.persisted import PersistedOperations
 from transom.api.room_admin import RoomMutations
 from transom.api.room_linking import RoomLinkingMutations
@@ -36,12 +43,13 @@ class Query(
     TenantQueries,
     RoomQueries,
     PeopleQueries,
+    PeopleDirectoryQueries,
     OutboxQueries,
-    SyncQueries,
     DisplayQueries,
     DisplayPairingQueries,
     BuildQueries,
     RoomDayQueries,
+    SyncQueries,
 ):
     pass
 
@@ -52,12 +60,16 @@ class Mutation(
     RoomMutations,
     TenantSettingsMutations,
     BookingMutations,
+    AbsenceMutations,
+    AvailabilityMutations,
+    PeopleDirectoryMutations,
     OutboxMutations,
+    DisplayMutations,
+    DisplayPairingMutations,
+    DisplayActionMutations,
     TenantConnectionMutations,
     RoomLinkingMutations,
     SyncMutations,
-    DisplayMutations,
-    DisplayPairingMutations,
 ):
     pass
 
@@ -72,7 +84,7 @@ _LIMITS: list[Any] = [
 
 
 @strawberry.type(description="Live updates over websockets.")
-class Subscription(RoomSubscriptions):
+class Subscription(RoomSubscriptions, AvailabilitySubscriptions):
     pass
 
 

@@ -133,6 +133,10 @@ class Person(Base):
     availability_follows_calendar: Mapped[bool] = mapped_column(Boolean, default=True)
     calendar_status: Mapped[str] = mapped_column(String(32), default="NOT_CONNECTED")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Directory import and calendar connection (``transom.sync.people_sync``), 0005.
+    calendar_error: Mapped[str | None] = mapped_column(Text)
+    calendar_hint: Mapped[str | None] = mapped_column(Text)
+    directory_synced_at: Mapped[datetime | None]
 
 
 class Absence(Base):
@@ -156,6 +160,13 @@ class Absence(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Outlook sync bookkeeping (``transom.sync.absence_writes``), migration 0005.
+    sync_code: Mapped[str | None] = mapped_column(String(64))
+    sync_hint: Mapped[str | None] = mapped_column(Text)
+    sync_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    deleted_at: Mapped[datetime | None]
+    replies_saved: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    replies_state: Mapped[str | None] = mapped_column(String(16))
 
 
 class Display(Base):
@@ -306,3 +317,29 @@ class SyncLogEntry(Base):
     message: Mapped[str] = mapped_column(Text)
     hint: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PersonBusySlot(Base):
+    """One event of a person's calendar, reduced to what availability needs.
+
+    ``subject`` and ``location`` stay NULL in free/busy-only mode and for
+    private events (``transom.domain.availability.to_busy_slot``).
+    """
+
+    __tablename__ = "person_busy_slots"
+    __table_args__ = (
+        UniqueConstraint("person_id", "graph_event_id", name="uq_busy_slot_event"),
+        Index("ix_busy_slots_person_time", "person_id", "start", "end"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    graph_event_id: Mapped[str] = mapped_column(String(300))
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    show_as: Mapped[str] = mapped_column(String(24))
+    is_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    subject: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(Text)

@@ -37,6 +37,12 @@ class OutboxKind(StrEnum):
     CREATE_BOOKING = "booking.create"
     AWAIT_ROOM_RESPONSE = "booking.await_response"
     CANCEL_BOOKING = "booking.cancel"
+    SYNC_ABSENCE = "absence.sync"
+
+
+BULK_KINDS = (OutboxKind.SYNC_ABSENCE.value,)
+"""Kinds run in bulk (``$batch``) by their own writer (``sync.absence_writes``),
+never by the one-row-at-a-time ``OutboxWorker``."""
 
 
 LIVE = (OutboxStatus.PENDING.value, OutboxStatus.RUNNING.value, OutboxStatus.HELD.value)
@@ -51,6 +57,7 @@ def enqueue(
     payload: dict[str, Any],
     now: datetime,
     booking_id: str | None = None,
+    absence_id: str | None = None,
 ) -> models.OutboxItem:
     """Add a write to the session; it commits with the caller's domain change."""
     item = models.OutboxItem(
@@ -61,6 +68,7 @@ def enqueue(
         attempts=0,
         next_attempt_at=now,
         booking_id=booking_id,
+        absence_id=absence_id,
         created_at=now,
         result={},
     )
@@ -68,10 +76,15 @@ def enqueue(
     return item
 
 
-def _claimable(now: datetime) -> Any:
+def _claimable(now: datetime, kinds: tuple[str, ...] | None = None) -> Any:
     due = models.OutboxItem.next_attempt_at <= now
-    statuses = models.OutboxItem.status.in_(
-        (OutboxStatus.PENDING.value, OutboxStatus.RUNNING.value)
+    statuses = and_(
+        models.OutboxItem.status.in_(
+            (OutboxStatus.PENDING.value, OutboxStatus.RUNNING.value)
+        ),
+        models.OutboxItem.kind.in_(kinds)
+        if kinds is not None
+        else models.OutboxItem.kind.not_in(BULK_KINDS),
     )
     older = aliased(models.OutboxItem)
     blocked = exists().where(
@@ -92,15 +105,21 @@ def _claimable(now: datetime) -> Any:
 
 
 async def claim_due(
-    session: AsyncSession, *, now: datetime, lease: timedelta, limit: int
+    session: AsyncSession,
+    *,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    kinds: tuple[str, ...] | None = None,
 ) -> list[models.OutboxItem]:
-    """Take up to ``limit`` due rows; commits.
+    """Take up to ``limit`` due rows (of ``kinds``; default: all but the bulk
+    kinds); commits.
 
     Each becomes RUNNING, leased until ``now + lease``, with one more attempt.
     """
     stmt = (
         select(models.OutboxItem.id, models.OutboxItem.status)
-        .where(_claimable(now))
+        .where(_claimable(now, kinds))
         .order_by(models.OutboxItem.next_attempt_at, models.OutboxItem.id)
         .limit(limit)
     )
@@ -134,13 +153,19 @@ async def claim_due(
     return sorted(rows.all(), key=lambda r: won.index(r.id))
 
 
-async def next_due_at(session: AsyncSession) -> datetime | None:
-    """When the earliest PENDING or leased row becomes due."""
+async def next_due_at(
+    session: AsyncSession, *, kinds: tuple[str, ...] | None = None
+) -> datetime | None:
+    """When the earliest PENDING or leased row (of ``kinds``; default: all but
+    the bulk kinds) becomes due."""
     return await session.scalar(
         select(func.min(models.OutboxItem.next_attempt_at)).where(
             models.OutboxItem.status.in_(
                 (OutboxStatus.PENDING.value, OutboxStatus.RUNNING.value)
-            )
+            ),
+            models.OutboxItem.kind.in_(kinds)
+            if kinds is not None
+            else models.OutboxItem.kind.not_in(BULK_KINDS),
         )
     )
 

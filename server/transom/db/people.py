@@ -40,7 +40,7 @@ async def page_absences(
     first: int,
     after: str | None,
 ) -> Page[models.Absence]:
-    stmt = select(models.Absence)
+    stmt = select(models.Absence).where(models.Absence.deleted_at.is_(None))
     if tenant_id is not None:
         stmt = stmt.where(models.Absence.tenant_id == tenant_id)
     if person_id is not None:

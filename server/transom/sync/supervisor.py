@@ -34,6 +34,7 @@ from sqlalchemy import select
 from transom.db import models
 from transom.domain.connection import LinkState, MailboxStatus, is_blocking
 from transom.sync import state as state_repo
+from transom.sync.absence_writes import AbsenceWriter
 from transom.sync.apply import RoomRef
 from transom.sync.connection import test_connection
 from transom.sync.env import SyncEnv
@@ -74,7 +75,14 @@ class SyncSupervisor:
         self._wake = anyio.Event()
         self._tg: TaskGroup | None = None
         self.outbox: OutboxWorker | None = None
+        self.absences: AbsenceWriter | None = None
         if run_outbox:
+            self.absences = AbsenceWriter(
+                sessions=env.sessions,
+                bus=env.bus,
+                clock=env.clock,
+                client_for=env.clients.client,
+            )
             self.outbox = OutboxWorker(
                 sessions=env.sessions,
                 settings=env.settings,
@@ -88,6 +96,8 @@ class SyncSupervisor:
             await self._load_subscriptions()
             if self.outbox is not None:
                 tg.start_soon(self.outbox.run)
+            if self.absences is not None:
+                tg.start_soon(self.absences.run)
             task_status.started()
             while True:
                 self._wake = anyio.Event()

@@ -1,0 +1,119 @@
+"""Importing a tenant's people and connecting their calendars in one step."""
+
+from __future__ import annotations
+
+import strawberry
+
+from transom.api.context import Info
+from transom.db import models
+from transom.domain.errors import InvalidInputError, NotFoundError
+from transom.sync.people_sync import (
+    CalendarConnection,
+    calendar_progress,
+    connect_calendars_now,
+    sync_people_now,
+)
+
+
+@strawberry.type(description="What a directory import did.")
+class PeopleImportResult:
+    created: int
+    updated: int
+    missing: int = strawberry.field(
+        description="People no longer in the directory (kept, marked NO_MAILBOX)."
+    )
+    total: int
+
+
+@strawberry.type(description="How many people's calendars stand where.")
+class PeopleCalendarProgress:
+    total: int
+    not_connected: int
+    syncing: int
+    synced: int
+    no_mailbox: int
+    access_denied: int
+    error: int
+
+    @classmethod
+    def of(cls, found: CalendarConnection) -> PeopleCalendarProgress:
+        c = found.counts
+        return cls(
+            total=found.total,
+            not_connected=c.get("NOT_CONNECTED", 0),
+            syncing=c.get("SYNCING", 0),
+            synced=c.get("SYNCED", 0),
+            no_mailbox=c.get("NO_MAILBOX", 0),
+            access_denied=c.get("ACCESS_DENIED", 0),
+            error=c.get("ERROR", 0),
+        )
+
+
+@strawberry.type(description="A directory import and calendar check together.")
+class ConnectPeopleResult:
+    imported: PeopleImportResult
+    progress: PeopleCalendarProgress
+
+
+async def _tenant(info: Info, tenant_id: str) -> models.Tenant:
+    viewer = await info.context.viewer()
+    viewer.require_admin()
+    viewer.check_tenant(tenant_id, "Tenant", tenant_id)
+    async with info.context.db() as session:
+        tenant = await session.get(models.Tenant, tenant_id)
+    if tenant is None:
+        raise NotFoundError.of("Tenant", tenant_id)
+    if not tenant.client_id:
+        raise InvalidInputError(
+            "the tenant is not connected to Microsoft 365: connectTenant first",
+            field="tenantId",
+        )
+    return tenant
+
+
+@strawberry.type
+class PeopleDirectoryMutations:
+    @strawberry.mutation(
+        description="Import the directory now (it is refreshed daily anyway): "
+        "primary addresses and aliases from proxyAddresses."
+    )
+    async def sync_people(
+        self, info: Info, tenant_id: strawberry.ID
+    ) -> PeopleImportResult:
+        tenant = await _tenant(info, tenant_id)
+        services = info.context.services
+        found = await sync_people_now(
+            services.sessions, services.settings, tenant=tenant, now=info.context.now
+        )
+        return PeopleImportResult(**vars(found))
+
+    @strawberry.mutation(
+        description="Connect everyone's calendar in one step: import the directory, "
+        "check each mailbox, and report a status per person (see people)."
+    )
+    async def connect_people_calendars(
+        self, info: Info, tenant_id: strawberry.ID
+    ) -> ConnectPeopleResult:
+        tenant = await _tenant(info, tenant_id)
+        services = info.context.services
+        imported, progress = await connect_calendars_now(
+            services.sessions, services.settings, tenant=tenant, now=info.context.now
+        )
+        return ConnectPeopleResult(
+            imported=PeopleImportResult(**vars(imported)),
+            progress=PeopleCalendarProgress.of(progress),
+        )
+
+
+@strawberry.type
+class PeopleDirectoryQueries:
+    @strawberry.field(description="How far connecting the tenant's calendars got.")
+    async def people_calendar_progress(
+        self, info: Info, tenant_id: strawberry.ID
+    ) -> PeopleCalendarProgress:
+        viewer = await info.context.viewer()
+        viewer.check_tenant(tenant_id, "Tenant", tenant_id)
+        found = await calendar_progress(
+            info.context.services.sessions, tenant_id=tenant_id
+        )
+        return PeopleCalendarProgress.of(found)

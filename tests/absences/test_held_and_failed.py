@@ -1,0 +1,102 @@
+"""Absences when Microsoft 365 says no: refused credentials hold, a mailbox fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.absences.harness import (
+    APP_PATH,
+    HrWorld,
+    events_of,
+    exchange,
+    running_writer,
+)
+from tests.emulator.core_directory import eventually
+from transom.db import models
+from transom.emulator import CLIENT_ID, TENANT_ID
+
+pytestmark = pytest.mark.anyio
+
+ADELE = "adelev@contoso.onmicrosoft.com"
+MEGAN = "meganb@contoso.onmicrosoft.com"
+CONNECT = """
+mutation C($input: ConnectTenantInput!) { connectTenant(input: $input) { status } }
+"""
+ABSENCES = "{ absences { nodes { id syncState lastError syncHint } } }"
+
+
+async def state_is(world: HrWorld, absence_id: str, state: str) -> models.Absence:
+    async def check() -> models.Absence:
+        row = await world.absence(absence_id)
+        assert row.sync_state == state, (row.sync_state, row.last_error)
+        return row
+
+    return await eventually(check, 20)
+
+
+async def renew_secret(world: HrWorld) -> str:
+    secret = await world.control("POST", f"{APP_PATH}/secrets", {"days": 365})
+    variables = {
+        "input": {
+            "tenantId": world.tenant_id,
+            "directoryId": TENANT_ID,
+            "clientId": CLIENT_ID,
+            "clientSecret": secret["value"],
+        }
+    }
+    assert world.api.data(CONNECT, variables)["connectTenant"]["status"] == "CONNECTED"
+    value: str = secret["value"]
+    return value
+
+
+async def test_expired_secret_holds_absences_and_renewal_syncs_them_once(
+    world: HrWorld,
+) -> None:
+    # given the tenant's only secret expired
+    await world.control("POST", f"{APP_PATH}/secrets/all/expire")
+    async with running_writer(world):
+        # when HR registers two approved absences
+        first = world.register(externalId="hr-1")
+        second = world.register(
+            externalId="hr-2",
+            start="2026-12-10T00:00:00+00:00",
+            end="2026-12-10T00:00:00+00:00",
+            allDay=True,
+        )
+        # then both are HELD, with the reason visible in the API
+        held = await state_is(world, first["id"], "HELD")
+        await state_is(world, second["id"], "HELD")
+        assert held.last_error
+        listed = world.api.data(ABSENCES)["absences"]["nodes"]
+        assert {n["syncState"] for n in listed} == {"HELD"}
+        # when an admin saves a renewed secret
+        secret = await renew_secret(world)
+        # then both sync by themselves
+        one = await state_is(world, first["id"], "SYNCED")
+        two = await state_is(world, second["id"], "SYNCED")
+    # and Outlook holds exactly one event per absence
+    async with exchange(world, secret) as client:
+        events = await events_of(client, ADELE)
+    assert sorted(e.id for e in events) == sorted(
+        [one.graph_event_id, two.graph_event_id]
+    )
+    all_day = next(e for e in events if e.id == two.graph_event_id)
+    assert all_day.is_all_day is True
+
+
+async def test_access_policy_fails_only_the_person_outside_it(world: HrWorld) -> None:
+    # given an access policy that covers Adele's mailbox but not Megan's
+    await world.control("PUT", f"{APP_PATH}/access-policy", {"mailboxes": [ADELE]})
+    async with running_writer(world):
+        # when both get an approved absence
+        adele = world.register(externalId="a-1")
+        megan = world.register(externalId="m-1", personEmail=MEGAN)
+        # then Megan's fails with a hint and Adele's syncs
+        failed = await state_is(world, megan["id"], "FAILED")
+        await state_is(world, adele["id"], "SYNCED")
+    assert failed.sync_hint
+    assert failed.last_error
+    async with world.sessions() as session:
+        tenant = await session.get(models.Tenant, world.tenant_id)
+    assert tenant is not None
+    assert tenant.connection_status == "CONNECTED"

@@ -1,0 +1,78 @@
+"""Availability from showAs, pure: mapping, precedence, free events, privacy."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transom.domain.availability import (
+    Availability,
+    AvailabilityRules,
+    BusySlot,
+    availability_at,
+    to_busy_slot,
+)
+from transom.domain.calendar import CalendarEvent, Sensitivity, ShowAs
+
+T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
+
+
+def slot(show_as: ShowAs, minutes: int = 60) -> BusySlot:
+    return BusySlot("e", T0, T0 + timedelta(minutes=minutes), show_as)
+
+
+def test_each_show_as_maps_through_the_default_mapping() -> None:
+    rules = AvailabilityRules.from_stored(None)
+    found = {s: availability_at([slot(s)], T0, rules) for s in ShowAs}
+    assert found[ShowAs.OOF] is Availability.OUT_OF_OFFICE
+    assert found[ShowAs.WORKING_ELSEWHERE] is Availability.WORKING_ELSEWHERE
+    assert found[ShowAs.TENTATIVE] is Availability.TENTATIVE
+    assert found[ShowAs.BUSY] is Availability.BUSY
+    assert found[ShowAs.FREE] is Availability.AVAILABLE
+
+
+def test_tenant_mapping_changes_an_answer() -> None:
+    rules = AvailabilityRules.from_stored({"mapping": {"TENTATIVE": "BUSY"}})
+    assert availability_at([slot(ShowAs.TENTATIVE)], T0, rules) is Availability.BUSY
+
+
+@given(st.lists(st.sampled_from(list(ShowAs)), max_size=6))
+def test_order_of_overlapping_events_does_not_matter(show_as) -> None:
+    rules = AvailabilityRules.from_stored(None)
+    slots = [slot(s) for s in show_as]
+    assert availability_at(slots, T0, rules) == availability_at(
+        list(reversed(slots)), T0, rules
+    )
+    if ShowAs.OOF in show_as:
+        assert availability_at(slots, T0, rules) is Availability.OUT_OF_OFFICE
+
+
+def test_no_event_after_it_ended() -> None:
+    rules = AvailabilityRules.from_stored(None)
+    at = T0 + timedelta(minutes=60)
+    assert availability_at([slot(ShowAs.BUSY)], at, rules) is Availability.AVAILABLE
+
+
+@given(free_busy_only=st.booleans(), private=st.booleans())
+def test_private_and_free_busy_only_store_no_text(free_busy_only, private) -> None:
+    rules = AvailabilityRules.from_stored({"freeBusyOnly": free_busy_only})
+    event = CalendarEvent(
+        id="e",
+        subject="Salary talk",
+        start=T0,
+        end=T0 + timedelta(hours=1),
+        location_name="Room 1",
+        sensitivity=Sensitivity.PRIVATE if private else Sensitivity.NORMAL,
+    )
+    kept = to_busy_slot(event, rules)
+    hidden = free_busy_only or private
+    assert (kept.subject is None) == hidden
+    assert (kept.location is None) == hidden
+
+
+def test_free_events_are_ignored_unless_included() -> None:
+    free = CalendarEvent("e", "Lunch", T0, T0 + timedelta(hours=1), show_as=ShowAs.FREE)
+    assert not AvailabilityRules.from_stored(None).keeps(free)
+    assert AvailabilityRules.from_stored({"includeFree": True}).keeps(free)
