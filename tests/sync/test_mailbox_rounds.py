@@ -207,3 +207,65 @@ def _instances(start: datetime, end: datetime):
         start_date_time=start.isoformat(), end_date_time=end.isoformat()
     )
     return RequestConfiguration(query_parameters=query)
+
+
+async def test_people_private_meetings_and_several_rooms(env, room, emulator, session):
+    # given: Adele is one of the tenant's people, Ben is not; Borealis is linked too
+    session.add(
+        models.Person(
+            tenant_id=room.tenant_id,
+            primary_email="adele.vance@elsewhere.example",
+            aliases=[ADELE],
+            display_name="Adele Vance",
+        )
+    )
+    await session.commit()
+    borealis_id = await session.scalar(
+        select(models.Room.id).where(models.Room.mailbox_email == address("borealis"))
+    )
+    assert borealis_id is not None
+    linked = await SyncService(env, None).link_room(borealis_id, address("borealis"))
+    assert linked.link_state == "VERIFIED"
+    borealis = RoomRef(borealis_id, room.tenant_id, address("borealis"))
+    start = tomorrow(9)
+    async with graph_client(emulator.url) as outlook:
+        await book(
+            outlook, ADELE, "Both rooms", start, start + timedelta(hours=1),
+            (AURORA, address("borealis")),
+        )  # fmt: skip
+        await book(
+            outlook, address("ben"), "Ben's", start + timedelta(hours=2),
+            start + timedelta(hours=3), (AURORA,),
+        )  # fmt: skip
+        await book(
+            outlook, ADELE, "Secret", start + timedelta(hours=4),
+            start + timedelta(hours=5), (AURORA,), sensitivity=_private(),
+        )  # fmt: skip
+
+    # when
+    aurora_loop, borealis_loop = MailboxLoop(env, room), MailboxLoop(env, borealis)
+
+    async def synced() -> list[models.Booking] | None:
+        await aurora_loop.guarded_step()
+        rows = await bookings(env, room)
+        return rows if len(rows) == 3 else None
+
+    rows = await eventually(synced, 5, "three meetings in Aurora")
+    await borealis_loop.guarded_step()
+
+    # then: one row per room, known and anonymous organizers, private flagged
+    both, bens, secret = rows
+    assert (both.subject, both.organizer_name, both.is_anonymous) == (
+        "Both rooms", "Adele Vance", False,
+    )  # fmt: skip
+    assert (bens.is_anonymous, bens.organizer_email) == (True, None)
+    assert secret.is_private
+    [other] = await bookings(env, borealis)
+    assert other.ical_uid == both.ical_uid
+    assert other.subject == "Both rooms"
+
+
+def _private():
+    from msgraph.generated.models.sensitivity import Sensitivity
+
+    return Sensitivity.Private

@@ -94,3 +94,53 @@ async def test_meeting_created_moved_and_cancelled_in_outlook_shows_within_2_s(
     assert [s["resource"] for s in subs["value"]] == [f"users/{AURORA}/events"] or len(
         subs["value"]
     ) == 1
+
+
+async def test_a_removed_subscription_is_recreated_and_changes_keep_coming(
+    api, emulator
+):
+    # given
+    room_id = await linked_room(api)
+    [old] = (await control(emulator.url, "GET", "/subscriptions"))["value"]
+
+    # when: Graph removes it (lifecycle notification subscriptionRemoved)
+    await control(emulator.url, "DELETE", f"/subscriptions/{old['id']}")
+
+    # then: a new one replaces it, and notifications flow again
+    async def recreated():
+        subs = (await control(emulator.url, "GET", "/subscriptions"))["value"]
+        return subs if subs and subs[0]["id"] != old["id"] else None
+
+    await eventually(recreated, 5, "subscription recreated")
+    start = tomorrow(15)
+    async with graph_client(emulator.url) as outlook:
+        await book(
+            outlook, ADELE, "After", start, start + timedelta(hours=1), (AURORA,)
+        )
+
+    async def arrived():
+        return [b for b in await api.bookings(room_id) if b["subject"] == "After"]
+
+    await eventually(arrived, 2.0, "meeting after recreation")
+
+
+async def test_reauthorization_required_is_answered(api, emulator):
+    # given
+    await linked_room(api)
+    [sub] = (await control(emulator.url, "GET", "/subscriptions"))["value"]
+    await control(emulator.url, "DELETE", "/stats")
+
+    # when
+    await control(
+        emulator.url,
+        "POST",
+        f"/subscriptions/{sub['id']}/lifecycle",
+        event="reauthorizationRequired",
+    )
+
+    # then
+    async def reauthorized():
+        stats = (await control(emulator.url, "GET", "/stats"))["requests"]
+        return [k for k in stats if k.endswith("/reauthorize")]
+
+    await eventually(reauthorized, 5, "reauthorize called")
