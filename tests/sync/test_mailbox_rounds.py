@@ -269,3 +269,37 @@ def _private():
     from msgraph.generated.models.sensitivity import Sensitivity
 
     return Sensitivity.Private
+
+
+async def test_a_new_day_slides_the_window_with_a_full_round(env, room, emulator):
+    # given: in sync with one meeting
+    await meetings_in_room(emulator, 1)
+    loop = MailboxLoop(env, room)
+    await loop.guarded_step()
+    async with env.sessions() as session:
+        before = await session.scalar(select(models.MailboxSyncState))
+    assert before is not None
+
+    # when: the clock passes midnight
+    env.clock = lambda: wall_clock() + timedelta(days=1)
+    await loop.guarded_step()
+
+    # then: the window moved, the round was full, the meeting is still there once
+    async with env.sessions() as session:
+        after = await session.scalar(select(models.MailboxSyncState))
+    assert after is not None
+    assert after.window_start == before.window_start + timedelta(days=1)
+    assert after.round_full is False
+    assert after.round_started_at > before.round_started_at
+    rows = await bookings(env, room)
+    assert [(r.subject, r.state) for r in rows] == [("M0", "CONFIRMED")]
+
+
+def test_renewal_is_scheduled_from_the_expiry_graph_returned():
+    from transom.sync.subscriptions import renew_time
+
+    now = datetime(2026, 11, 21, 12, tzinfo=UTC)
+    # a lifetime of days: renew a day ahead
+    assert renew_time(now, now + timedelta(days=3)) == now + timedelta(days=2)
+    # a short lifetime: renew halfway
+    assert renew_time(now, now + timedelta(hours=1)) == now + timedelta(minutes=30)

@@ -25,7 +25,7 @@ from transom.domain.connection import SyncMode
 from transom.graph import GraphNotFoundError, GraphRequestError, GraphTenantClient
 from transom.sync.env import SyncEnv
 
-REQUESTED_LIFETIME = timedelta(days=3)
+REQUESTED_LIFETIME = timedelta(minutes=4200)  # under both documented caps (4230, 10080)
 MAX_RENEW_MARGIN = timedelta(days=1)
 RETRY_SUBSCRIBE = timedelta(hours=1)
 WEBHOOK_PATH = "/webhooks/graph"
