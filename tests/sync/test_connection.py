@@ -70,3 +70,51 @@ async def test_consent_revoked_shows_consent_missing(api, emulator):
 
     # then
     assert data["testTenantConnection"]["status"] == "CONSENT_MISSING"
+
+
+async def test_a_client_certificate_connects_without_a_secret(api, emulator):
+    # given: a certificate uploaded to the app registration
+    from tests.graph.test_adapter_faults import self_signed_certificate
+    from tests.sync.harness import CONNECT
+    from transom.emulator import CLIENT_ID, TENANT_ID
+
+    key_pem, cert_pem = self_signed_certificate()
+    emulator.state.register_certificate(TENANT_ID, CLIENT_ID, cert_pem.decode())
+
+    # when
+    data = await api.data(
+        CONNECT,
+        input={
+            "tenantId": api.tenant_id,
+            "directoryId": TENANT_ID,
+            "clientId": CLIENT_ID,
+            "certificatePem": (key_pem + cert_pem).decode(),
+        },
+    )
+
+    # then
+    assert data["connectTenant"]["status"] == "CONNECTED"
+
+
+async def test_a_secret_expiring_within_30_days_is_reported(api):
+    # given
+    from datetime import UTC, datetime, timedelta
+
+    from tests.sync.harness import CONNECT
+    from transom.emulator import CLIENT_ID, TENANT_ID
+
+    # when
+    data = await api.data(
+        CONNECT,
+        input={
+            "tenantId": api.tenant_id,
+            "directoryId": TENANT_ID,
+            "clientId": CLIENT_ID,
+            "clientSecret": CLIENT_SECRET,
+            "secretExpiresAt": (datetime.now(UTC) + timedelta(days=12)).isoformat(),
+        },
+    )
+
+    # then
+    assert data["connectTenant"]["status"] == "SECRET_EXPIRING"
+    assert "expires within 30 days" in data["connectTenant"]["message"]
