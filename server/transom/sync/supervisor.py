@@ -13,6 +13,9 @@ Loop task life cycle::
                                      new credentials make it wanted again)
     RUNNING --not wanted any more (unlinked, tenant blocked)--> cancelled
 
+The outbox worker (``transom.sync.outbox.OutboxWorker``) runs beside the loops
+and is restarted the same way if it ever fails.
+
 Invariants: ``except Exception`` only here, at the loop boundary, where the
 error is logged and recorded on the mailbox; no fire-and-forget tasks (every
 task belongs to the supervisor's task group); webhook calls (``notify``) only
@@ -95,7 +98,7 @@ class SyncSupervisor:
             self._tg = tg
             await self._load_subscriptions()
             if self.outbox is not None:
-                tg.start_soon(self.outbox.run)
+                tg.start_soon(self._supervise_outbox, self.outbox)
             if self.absences is not None:
                 tg.start_soon(self.absences.run)
             task_status.started()
@@ -193,6 +196,16 @@ class SyncSupervisor:
                 del self.loops[room_id]
                 self._scopes.pop(room_id, None)
             self._ended.pop(room_id, anyio.Event()).set()
+
+    async def _supervise_outbox(self, outbox: OutboxWorker) -> None:
+        backoff = 1.0
+        while True:
+            try:
+                await outbox.run()
+            except Exception:  # worker boundary: log, restart after backoff
+                log.exception("outbox worker failed; restarting")
+            await anyio.sleep(backoff * (1 + random.random() / 2))
+            backoff = min(backoff * 2, MAX_BACKOFF)
 
     async def _wanted(self) -> tuple[dict[str, RoomRef], dict[str, str]]:
         async with self.env.sessions() as session:
