@@ -10,18 +10,25 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from playwright.async_api import async_playwright
+from playwright.async_api import expect as async_expect
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from sqlalchemy import select
 
 from tests.conftest import CHROMIUM
 from tests.displays.signage import PAIR, operation
 from tests.factories import make_booking, make_room, make_tenant, make_token
 from tests.graphql_client import GraphQLClient
 from tests.servers import serve_in_thread
+from tests.sync.outbox_harness import booking_world, running_worker
+from tests.sync.outbox_harness import world as world_with_exchange
 from transom.app import create_app
+from transom.db import models
 from transom.db.engine import create_engine, create_sessions
 from transom.settings import Settings
 
 pytestmark = pytest.mark.browser
+__all__ = ["booking_world", "world_with_exchange"]
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -157,3 +164,43 @@ def test_the_page_fits_portrait_and_full_hd(world, browser_context) -> None:
         assert overflow is False
         expect(page.get_by_role("status")).to_be_in_viewport()
 
+
+@pytest.mark.anyio
+async def test_book_now_at_the_door_turns_the_display_busy(world_with_exchange) -> None:
+    # given a display of a room linked to Exchange
+    world = world_with_exchange
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        try:
+            page = await browser.new_page(viewport={"width": 1280, "height": 800})
+            await page.goto(f"{world.api.base_url}/display")
+            code = page.get_by_label("Pairing code")
+            await async_expect(code).to_have_text(
+                re.compile(r"^[A-Z0-9]{3} [A-Z0-9]{3}$")
+            )
+            variables = {"code": await code.inner_text(), "roomId": world.room_id}
+            world.api.data(PAIR, variables)
+            status = page.get_by_role("status")
+            await async_expect(status).to_contain_text("Free")
+            # when someone books 30 minutes at the door
+            await page.get_by_role("button", name="Book 30 min").click()
+            # then it is busy at once, honestly pending until Exchange answers
+            await async_expect(status).to_contain_text("Busy")
+            pending = page.get_by_text("Waiting for Exchange…")
+            await async_expect(pending.first).to_be_visible()
+            async with running_worker(world):
+                (booking,) = await _bookings(world)
+                await world.state_becomes(booking.id, "CONFIRMED")
+            await page.reload()
+            door = page.get_by_text("Booked at the door", exact=True)
+            await async_expect(door).to_be_visible()
+            await async_expect(pending).to_have_count(0)
+        finally:
+            await browser.close()
+
+
+async def _bookings(world):
+    async with world.sessions() as session:
+        return list((await session.scalars(select(models.Booking))).all())

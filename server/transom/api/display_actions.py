@@ -1,0 +1,160 @@
+"""What people do at the door: book now, check in, end now.
+
+Bookings go through the same outbox as ``bookRoom`` (source DISPLAY), so the
+display shows PENDING until Exchange confirms or declines. Check-in is Transom's
+own record (Exchange has no check-in); ending a door booking early withdraws it
+from Exchange, which frees the room.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transom.api.booking_mutations import BookingConflict, BookRoomResult, RoomNotLinked
+from transom.api.bookings import Booking
+from transom.api.context import Info
+from transom.api.rooms import visible_room
+from transom.db import bookings as booking_repo
+from transom.db import models
+from transom.db import rooms as room_repo
+from transom.db import tenants as tenant_repo
+from transom.domain import displays as rules
+from transom.domain.access import Role, Viewer
+from transom.domain.booking_requests import check_booking_request
+from transom.domain.bookings import BookingSource, occupies_room
+from transom.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
+from transom.sync.booking_writes import (
+    RoomUnlinked,
+    SlotTaken,
+    announce,
+    book_room,
+    cancel_booking,
+)
+
+DOOR_SUBJECT = "Booked at the door"
+LOOKAHEAD = timedelta(days=1)
+
+
+def _check_actor(viewer: Viewer, room_id: str) -> BookingSource:
+    """Door displays act on their own room; admins anywhere in their tenant."""
+    if viewer.role is Role.DISPLAY:
+        if viewer.room_id != room_id:
+            raise NotFoundError.of("Room", room_id)
+        return BookingSource.DISPLAY
+    viewer.require_admin()
+    return BookingSource.TRANSOM
+
+
+@strawberry.type
+class DisplayActionMutations:
+    @strawberry.mutation(
+        description="Book the room from now for 15, 30 or 60 minutes, cut short at "
+        "the next booking. Answers PENDING at once; Exchange confirms or declines."
+    )
+    async def book_now(
+        self, info: Info, room_id: strawberry.ID, minutes: int
+    ) -> BookRoomResult:
+        viewer = await info.context.viewer()
+        source = _check_actor(viewer, room_id)
+        await visible_room(info, room_id)
+        now = info.context.now
+        async with info.context.db() as session:
+            grouped = await booking_repo.bookings_in_range(
+                session,
+                room_ids=[room_id],
+                start=now,
+                end=now + LOOKAHEAD,
+                active_only=True,
+            )
+            upcoming = [b.start for b in grouped[room_id] if b.start > now]
+            span = rules.book_now_span(now, minutes, min(upcoming, default=None))
+            request = check_booking_request(
+                start=span.start,
+                end=span.end,
+                subject=DOOR_SUBJECT,
+                organizer_email=None,
+                now=now,
+            )
+            room = await room_repo.get_room(session, room_id=room_id)
+            assert room is not None
+            outcome = await book_room(
+                session, room=room, request=request, source=source, now=now
+            )
+            await session.commit()
+        return await _answer(info, outcome)
+
+    @strawberry.mutation(
+        description="Check in to a meeting, from 10 minutes before it starts until "
+        "it ends; a checked-in meeting is never released as a no-show."
+    )
+    async def check_in(self, info: Info, booking_id: strawberry.ID) -> Booking:
+        viewer = await info.context.viewer()
+        now = info.context.now
+        async with info.context.db() as session:
+            booking = await _booking(session, viewer, booking_id)
+            if not occupies_room(booking.state):
+                raise ConflictError("only a pending or confirmed meeting can check in")
+            rules.check_in_allowed(rules.Span(booking.start, booking.end), now)
+            if booking.checked_in_at is None:
+                booking.checked_in_at = now
+                await session.commit()
+        await _announce(info, booking)
+        return Booking.from_model(booking)
+
+    @strawberry.mutation(
+        description="End a meeting booked at the door now: it is withdrawn from "
+        "Exchange and the room turns free. Other meetings end in Outlook."
+    )
+    async def end_booking_now(self, info: Info, booking_id: strawberry.ID) -> Booking:
+        viewer = await info.context.viewer()
+        now = info.context.now
+        async with info.context.db() as session:
+            booking = await _booking(session, viewer, booking_id)
+            if booking.source != BookingSource.DISPLAY:
+                raise PermissionDeniedError(
+                    "only meetings booked at the door can be ended there"
+                )
+            rules.end_now_span(rules.Span(booking.start, booking.end), now)
+            tenant = await tenant_repo.get_tenant(session, tenant_id=booking.tenant_id)
+            assert tenant is not None
+            await cancel_booking(
+                session, booking=booking, tenant=tenant, is_admin=False, now=now
+            )
+            await session.commit()
+        await _announce(info, booking)
+        return Booking.from_model(booking)
+
+
+async def _booking(
+    session: AsyncSession, viewer: Viewer, booking_id: str
+) -> models.Booking:
+    booking = await booking_repo.get_booking(session, booking_id=booking_id)
+    if booking is None or not viewer.can_see_tenant(booking.tenant_id):
+        raise NotFoundError.of("Booking", booking_id)
+    _check_actor(viewer, booking.room_id)
+    return booking
+
+
+async def _answer(info: Info, outcome: object) -> BookRoomResult:
+    if isinstance(outcome, SlotTaken):
+        return BookingConflict(
+            message="the room is already booked now",
+            conflicting_booking=Booking.from_model(outcome.booking),
+        )
+    if isinstance(outcome, RoomUnlinked):
+        return RoomNotLinked(
+            message=f"room {outcome.room.name!r} is not linked to an Exchange mailbox",
+            room_id=strawberry.ID(outcome.room.id),
+            hint="An admin links the room to its resource mailbox first.",
+        )
+    assert isinstance(outcome, models.Booking)
+    await _announce(info, outcome)
+    return Booking.from_model(outcome)
+
+
+async def _announce(info: Info, booking: models.Booking) -> None:
+    bus = info.context.services.bus
+    await announce(bus, room_id=booking.room_id, booking_id=booking.id)
