@@ -1,7 +1,8 @@
 """`transom demo`: Contoso's rooms and meetings, synced from a local Graph emulator.
 
 One process serves two apps: the Graph emulator (seed ``demo``, state kept in
-``TRANSOM_DATA_DIR/emulator.json``) on ``port + 1`` and Transom on ``port``.
+``TRANSOM_DATA_DIR/emulator.json``) on ``port + 1`` (another free port if that one
+is busy) and Transom on ``port``.
 Transom reaches the emulator exactly as it reaches Microsoft Graph (settings
 ``graph_url``/``authority_url``), with the emulator's demo app credentials: it
 connects the demo tenant, imports the rooms from Graph places, links every room
@@ -14,6 +15,7 @@ on the emulator makes changes to watch.
 from __future__ import annotations
 
 import dataclasses
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -57,9 +59,25 @@ class DemoInfo:
         return f"{self.emulator_url}/_emulator/outlook"
 
 
-def demo_settings(settings: Settings, host: str, port: int) -> Settings:
-    """Settings pointed at the emulator on ``port + 1``, notifications to ``port``."""
-    emulator = f"http://{host}:{port + 1}"
+def emulator_port(host: str, port: int) -> int:
+    """``port + 1`` if it is free, else any free port (a busy 8001 must not stop
+    the demo)."""
+    for wanted in (port + 1, 0):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host, wanted))
+            except OSError:
+                continue
+            found: int = probe.getsockname()[1]
+            return found
+    raise OSError(f"no free port for the Graph emulator on {host}")
+
+
+def demo_settings(
+    settings: Settings, host: str, port: int, graph_port: int
+) -> Settings:
+    """Settings pointed at the emulator on ``graph_port``, notifications to ``port``."""
+    emulator = f"http://{host}:{graph_port}"
     return dataclasses.replace(
         settings,
         graph_url=emulator,
@@ -74,11 +92,12 @@ async def run_demo(
     settings: Settings, host: str, port: int, on_ready: Callable[[DemoInfo], None]
 ) -> None:
     """Serve the emulator and Transom until cancelled; ``on_ready`` once synced."""
-    settings = demo_settings(settings, host, port)
+    graph_port = emulator_port(host, port)
+    settings = demo_settings(settings, host, port, graph_port)
     emulator_app = create_emulator(
         seed="demo", state_file=settings.data_dir / "emulator.json"
     )
-    emulator = _server(emulator_app, host, port + 1)
+    emulator = _server(emulator_app, host, graph_port)
     async with anyio.create_task_group() as tasks:
         tasks.start_soon(emulator.serve)
         await _started(emulator)
