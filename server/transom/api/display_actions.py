@@ -13,7 +13,12 @@ from datetime import timedelta
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transom.api.booking_mutations import BookingConflict, BookRoomResult, RoomNotLinked
+from transom.api.booking_mutations import (
+    BookingConflict,
+    BookRoomResult,
+    RoomNotLinked,
+    booking_source,
+)
 from transom.api.bookings import Booking
 from transom.api.context import Info
 from transom.api.rooms import visible_room
@@ -22,7 +27,7 @@ from transom.db import models
 from transom.db import rooms as room_repo
 from transom.db import tenants as tenant_repo
 from transom.domain import displays as rules
-from transom.domain.access import Role, Viewer
+from transom.domain.access import Viewer
 from transom.domain.booking_requests import check_booking_request
 from transom.domain.bookings import BookingSource, occupies_room
 from transom.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
@@ -38,16 +43,6 @@ DOOR_SUBJECT = "Booked at the door"
 LOOKAHEAD = timedelta(days=1)
 
 
-def _check_actor(viewer: Viewer, room_id: str) -> BookingSource:
-    """Door displays act on their own room; admins anywhere in their tenant."""
-    if viewer.role is Role.DISPLAY:
-        if viewer.room_id != room_id:
-            raise NotFoundError.of("Room", room_id)
-        return BookingSource.DISPLAY
-    viewer.require_admin()
-    return BookingSource.TRANSOM
-
-
 @strawberry.type
 class DisplayActionMutations:
     @strawberry.mutation(
@@ -58,7 +53,7 @@ class DisplayActionMutations:
         self, info: Info, room_id: strawberry.ID, minutes: int
     ) -> BookRoomResult:
         viewer = await info.context.viewer()
-        source = _check_actor(viewer, room_id)
+        source = booking_source(viewer, room_id)
         await visible_room(info, room_id)
         now = info.context.now
         async with info.context.db() as session:
@@ -134,7 +129,7 @@ async def _booking(
     booking = await booking_repo.get_booking(session, booking_id=booking_id)
     if booking is None or not viewer.can_see_tenant(booking.tenant_id):
         raise NotFoundError.of("Booking", booking_id)
-    _check_actor(viewer, booking.room_id)
+    booking_source(viewer, booking.room_id)
     return booking
 
 
