@@ -28,6 +28,41 @@ class BookingState(Enum):
     CANCELLED = "CANCELLED"
 
 
+@strawberry.enum(description="Exchange's answer to a longer end asked for.")
+class ExtensionState(Enum):
+    PENDING = strawberry.enum_value("PENDING", description="Waiting for Exchange.")
+    CONFIRMED = "CONFIRMED"
+    DECLINED = strawberry.enum_value(
+        "DECLINED", description="The room is taken then; the previous end stands."
+    )
+    FAILED = strawberry.enum_value(
+        "FAILED", description="The change did not reach Exchange; the end stands."
+    )
+
+
+@strawberry.type(description="The last extension asked for (extendBooking).")
+class BookingExtension:
+    state: ExtensionState
+    requested_end: datetime = strawberry.field(description="The end asked for.")
+    previous_end: datetime = strawberry.field(description="The end before.")
+    reason: str | None = strawberry.field(description="Why declined or failed.")
+
+    @classmethod
+    def from_model(cls, row: models.Booking) -> BookingExtension | None:
+        if (
+            row.extension_state is None
+            or row.extension_end is None
+            or row.extension_previous_end is None
+        ):
+            return None
+        return cls(
+            state=ExtensionState(row.extension_state),
+            requested_end=row.extension_end,
+            previous_end=row.extension_previous_end,
+            reason=row.extension_reason,
+        )
+
+
 @strawberry.type(description="Who booked. Both fields are null when anonymous.")
 class Organizer:
     name: str | None
@@ -55,6 +90,9 @@ class Booking:
     )
     checked_in_at: datetime | None
     decline_reason: str | None
+    extension: BookingExtension | None = strawberry.field(
+        description="The last extension asked for at the door, if any."
+    )
 
     @classmethod
     def from_model(cls, row: models.Booking) -> Booking:
@@ -76,6 +114,7 @@ class Booking:
             series_id=row.series_id,
             checked_in_at=row.checked_in_at,
             decline_reason=row.decline_reason,
+            extension=BookingExtension.from_model(row),
         )
 
 

@@ -1,9 +1,11 @@
-"""What people do at the door: book now, check in, end now.
+"""What people do at the door: book now, extend, check in, end now.
 
 Bookings go through the same outbox as ``bookRoom`` (source DISPLAY), so the
 display shows PENDING until Exchange confirms or declines. Check-in is Transom's
 own record (Exchange has no check-in); ending a door booking early withdraws it
-from Exchange, which frees the room.
+from Exchange, which frees the room. Extending moves the meeting's end through
+the outbox too (``sync.outbox_extend``): the booking shows the new end with its
+extension PENDING until Exchange confirms or declines it.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from transom.sync.booking_writes import (
     announce,
     book_room,
     cancel_booking,
+    extend_booking,
 )
 
 DOOR_SUBJECT = "Booked at the door"
@@ -96,6 +99,30 @@ class DisplayActionMutations:
             if booking.checked_in_at is None:
                 booking.checked_in_at = now
                 await session.commit()
+        await _announce(info, booking)
+        return Booking.from_model(booking)
+
+    @strawberry.mutation(
+        description="Make the meeting in progress longer by 15, 30 or 60 minutes, "
+        "cut short at the next booking. Answers at once with the new end and "
+        "extension PENDING; Exchange confirms or declines it moments later (then "
+        "the previous end is back). Meetings made in Outlook can be extended when "
+        "their organizer is in this tenant."
+    )
+    async def extend_booking(
+        self, info: Info, booking_id: strawberry.ID, minutes: int
+    ) -> Booking:
+        viewer = await info.context.viewer()
+        now = info.context.now
+        async with info.context.db() as session:
+            booking = await _booking(session, viewer, booking_id)
+            if booking.source == BookingSource.OUTLOOK and booking.is_anonymous:
+                raise PermissionDeniedError(
+                    "this meeting's organizer is outside the tenant: only they can "
+                    "extend it, in Outlook"
+                )
+            await extend_booking(session, booking=booking, minutes=minutes, now=now)
+            await session.commit()
         await _announce(info, booking)
         return Booking.from_model(booking)
 

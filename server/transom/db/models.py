@@ -112,6 +112,12 @@ class Booking(Base):
     checked_in_at: Mapped[datetime | None]
     is_private: Mapped[bool] = mapped_column(Boolean, default=False)
     change_key: Mapped[str | None] = mapped_column(String(200))
+    # A longer end asked for at the door: PENDING until Exchange answers, then
+    # CONFIRMED, DECLINED or FAILED (``end`` goes back to ``extension_previous_end``).
+    extension_state: Mapped[str | None] = mapped_column(String(16))
+    extension_end: Mapped[datetime | None]
+    extension_previous_end: Mapped[datetime | None]
+    extension_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -37,6 +37,9 @@ class OutboxKind(StrEnum):
     CREATE_BOOKING = "booking.create"
     AWAIT_ROOM_RESPONSE = "booking.await_response"
     CANCEL_BOOKING = "booking.cancel"
+    EXTEND_BOOKING = "booking.extend"
+    AWAIT_EXTENSION = "booking.await_extension"
+    RELEASE_BOOKING = "booking.release"
     SYNC_ABSENCE = "absence.sync"
 
 
@@ -46,7 +49,10 @@ never by the one-row-at-a-time ``OutboxWorker``."""
 
 
 LIVE = (OutboxStatus.PENDING.value, OutboxStatus.RUNNING.value, OutboxStatus.HELD.value)
-NON_BLOCKING_KINDS = (OutboxKind.AWAIT_ROOM_RESPONSE.value,)
+NON_BLOCKING_KINDS = (
+    OutboxKind.AWAIT_ROOM_RESPONSE.value,
+    OutboxKind.AWAIT_EXTENSION.value,
+)
 
 
 def enqueue(

@@ -38,6 +38,15 @@ CHECK_IN_EARLY = timedelta(minutes=10)
 MAX_NAME = 200
 
 
+class ExtensionState(StrEnum):
+    """Where a longer end asked for at the door stands with Exchange."""
+
+    PENDING = "PENDING"
+    CONFIRMED = "CONFIRMED"
+    DECLINED = "DECLINED"
+    FAILED = "FAILED"
+
+
 class PairingState(StrEnum):
     WAITING = "WAITING"
     EXPIRED = "EXPIRED"

@@ -13,7 +13,7 @@ writers) while the local conflict check and the insert run.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,8 +33,11 @@ from transom.domain.booking_requests import (
 )
 from transom.domain.bookings import BookingSource, BookingState, Slot
 from transom.domain.connection import LinkState
+from transom.domain.displays import ExtensionState, Span, extend_span
+from transom.domain.errors import ConflictError
 from transom.pubsub import Bus, room_channel
 
+EXTEND_LOOKAHEAD = timedelta(days=1)
 OUTBOX_CHANNEL = "outbox"
 """Published after a write is enqueued; outbox workers wake up on it."""
 
@@ -173,6 +176,67 @@ async def cancel_booking(
         booking_id=booking.id,
     )
     return booking
+
+
+async def extend_booking(
+    session: AsyncSession,
+    *,
+    booking: models.Booking,
+    minutes: int,
+    now: datetime,
+) -> models.Booking:
+    """Move the booking's end later, cut short at the next booking, and enqueue
+    ``booking.extend`` (not committed).
+
+    The new end holds the room at once (PENDING, like a new booking); Exchange's
+    answer confirms it or gives the previous end back. Raises ``ConflictError``
+    when the meeting is not confirmed, has ended, already waits for an
+    extension, or the next booking leaves less than five minutes.
+    """
+    if booking.state != BookingState.CONFIRMED:
+        raise ConflictError("only a meeting Exchange has confirmed can be extended")
+    if booking.extension_state == ExtensionState.PENDING:
+        raise ConflictError("this meeting already waits for Exchange to extend it")
+    await _lock_room(session, booking.room_id)
+    span = extend_span(
+        Span(booking.start, booking.end),
+        minutes,
+        await _next_start(session, booking),
+        now,
+    )
+    booking.extension_previous_end = booking.end
+    booking.extension_end = span.end
+    booking.extension_state = ExtensionState.PENDING.value
+    booking.extension_reason = None
+    booking.end = span.end
+    booking.updated_at = now
+    outbox_repo.enqueue(
+        session,
+        tenant_id=booking.tenant_id,
+        kind=OutboxKind.EXTEND_BOOKING,
+        payload={
+            "end": span.end.isoformat(),
+            "previous_end": booking.extension_previous_end.isoformat(),
+        },
+        now=now,
+        booking_id=booking.id,
+    )
+    return booking
+
+
+async def _next_start(
+    session: AsyncSession, booking: models.Booking
+) -> datetime | None:
+    """When the room is next taken after ``booking`` ends (within a day)."""
+    grouped = await booking_repo.bookings_in_range(
+        session,
+        room_ids=[booking.room_id],
+        start=booking.end,
+        end=booking.end + EXTEND_LOOKAHEAD,
+        active_only=True,
+    )
+    others = [b.start for b in grouped[booking.room_id] if b.id != booking.id]
+    return min(others, default=None)
 
 
 async def announce(bus: Bus, *, room_id: str, booking_id: str) -> None:

@@ -27,8 +27,11 @@ State machine of a row::
 - Claims are atomic conditional UPDATEs (``db.outbox.claim_due``), so several
   worker processes on PostgreSQL never run one row twice.
 - Writes of one booking run in order (a cancel waits for the create).
-- After every state change the worker commits, then publishes the room's
-  channel so displays reload.
+- After every result a display shows (a booking confirmed or declined, an
+  extension answered, a write FAILED or HELD) the worker commits, then
+  publishes the room's channel, so displays update live.
+- Beside its loop the worker runs the no-show releaser
+  (``sync.outbox_release``), which enqueues ``booking.release`` rows.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ from transom.sync.outbox_clients import TenantClients
 from transom.sync.outbox_handlers import HANDLERS
 from transom.sync.outbox_jobs import BookingUpdate, BookingView, WriteJob
 from transom.sync.outbox_policy import backoff, gives_up, throttled
+from transom.sync.outbox_release import RELEASE_SECONDS, NoShowReleaser
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +75,8 @@ ITEM_TIMEOUT_SECONDS = 120.0
 
 
 class OutboxWorker:
-    """Runs due outbox rows forever; owned by the sync supervisor's task group.
+    """Runs due outbox rows forever (and the no-show releaser beside them);
+    owned by the sync supervisor's task group.
 
     Example::
 
@@ -94,6 +99,7 @@ class OutboxWorker:
         lease: timedelta = LEASE,
         item_timeout: float = ITEM_TIMEOUT_SECONDS,
         rng: Callable[[], float] = random.random,
+        release_seconds: float = RELEASE_SECONDS,
     ) -> None:
         self._sessions = sessions
         self._bus = bus
@@ -105,6 +111,13 @@ class OutboxWorker:
         self._random = rng
         self._clients = TenantClients(settings, SecretBox(str(settings.secret_key)))
         self._wake = anyio.Event()
+        self.releaser = NoShowReleaser(
+            sessions=sessions,
+            bus=bus,
+            clock=clock,
+            wake_outbox=self.wake,
+            interval=release_seconds,
+        )
 
     def wake(self) -> None:
         """Look for due rows now instead of after the idle wait."""
@@ -116,6 +129,7 @@ class OutboxWorker:
             stack.push_async_callback(self._clients.aclose)
             task_group = await stack.enter_async_context(anyio.create_task_group())
             task_group.start_soon(self._listen)
+            task_group.start_soon(self.releaser.run)
             while True:
                 if await self.run_due() == 0:
                     await self._idle()
@@ -266,10 +280,11 @@ class OutboxWorker:
     async def _fail(self, item_id: str, failure: settle.Failure) -> None:
         log.warning("outbox item %s failed: %s", item_id, failure.message)
         async with self._sessions() as session:
-            await settle.fail(
+            room_id = await settle.fail(
                 session, item_id=item_id, failure=failure, now=self._clock()
             )
             await session.commit()
+        await self._announce(room_id)
 
     async def _hold(
         self, item_id: str, tenant: models.Tenant, exc: GraphAuthError | None
@@ -287,8 +302,11 @@ class OutboxWorker:
                     tenant.connection_code or tenant.connection_status,
                     tenant.connection_hint,
                 )
-            await settle.hold(session, item_id=item_id, failure=failure, now=now)
+            room_id = await settle.hold(
+                session, item_id=item_id, failure=failure, now=now
+            )
             await session.commit()
+        await self._announce(room_id)
         if exc is not None:
             await self._bus.publish(
                 tenant_channel(tenant.id), {"type": "tenant", "tenantId": tenant.id}

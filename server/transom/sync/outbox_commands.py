@@ -16,6 +16,7 @@ from transom.db import models
 from transom.db.outbox import OutboxKind, OutboxStatus
 from transom.domain.bookings import BookingState
 from transom.domain.errors import ConflictError
+from transom.sync.outbox_settle import EXTENSION_KINDS, give_up_extension
 
 RETRYABLE = (OutboxStatus.FAILED.value, OutboxStatus.HELD.value)
 DROPPABLE = (
@@ -24,6 +25,7 @@ DROPPABLE = (
     OutboxStatus.PENDING.value,
 )
 DROPPED_CREATE = "an admin dropped the write to Exchange before it succeeded"
+DROPPED_CHANGE = "an admin dropped the change before Exchange took it"
 
 
 def retry_item(item: models.OutboxItem, *, now: datetime) -> None:
@@ -58,6 +60,8 @@ async def drop_item(
 
 
 def _disown(item: models.OutboxItem, booking: models.Booking) -> bool:
+    if item.kind in EXTENSION_KINDS:
+        return give_up_extension(booking, DROPPED_CHANGE, booking.updated_at)
     if item.kind == OutboxKind.CREATE_BOOKING and booking.state in (
         BookingState.PENDING,
         BookingState.CONFIRMED,

@@ -18,6 +18,8 @@ event when a create is replayed after a crash), and a created event's id is
 checkpointed before anything else, so a rerun never creates again.
 ``booking.cancel`` withdraws Transom's own booking (cancel the organizer's event,
 or delete the room-calendar event) or declines an Outlook-made one in the room.
+Extensions (``sync.outbox_extend``) and no-show releases (``sync.outbox_release``)
+have their own modules; all handlers are registered in :data:`HANDLERS`.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from transom.domain.calendar import (
 )
 from transom.domain.directory import MailboxPurpose
 from transom.graph import MailboxAccessDeniedError, MailboxNotFoundError
+from transom.sync.outbox_extend import await_extension, extend_booking
 from transom.sync.outbox_jobs import (
     BookingUpdate,
     BookingView,
@@ -44,6 +47,7 @@ from transom.sync.outbox_jobs import (
     WriteJob,
 )
 from transom.sync.outbox_policy import MAX_POLLS, poll_delay
+from transom.sync.outbox_release import release_booking
 
 CONFLICT = "conflict"
 ROOM_DECLINED = (
@@ -239,4 +243,7 @@ HANDLERS: dict[str, Handler] = {
     OutboxKind.CREATE_BOOKING.value: create_booking,
     OutboxKind.AWAIT_ROOM_RESPONSE.value: await_room_response,
     OutboxKind.CANCEL_BOOKING.value: cancel_booking,
+    OutboxKind.EXTEND_BOOKING.value: extend_booking,
+    OutboxKind.AWAIT_EXTENSION.value: await_extension,
+    OutboxKind.RELEASE_BOOKING.value: release_booking,
 }

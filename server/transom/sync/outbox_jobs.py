@@ -38,6 +38,10 @@ class BookingView:
     graph_event_id: str | None
     organizer_event_id: str | None
     ical_uid: str | None
+    extension_state: str | None = None
+    extension_end: datetime | None = None
+    extension_previous_end: datetime | None = None
+    checked_in_at: datetime | None = None
 
     @classmethod
     def of(cls, booking: models.Booking, room: models.Room) -> BookingView:
@@ -56,6 +60,10 @@ class BookingView:
             graph_event_id=booking.graph_event_id,
             organizer_event_id=booking.organizer_event_id,
             ical_uid=booking.ical_uid,
+            extension_state=booking.extension_state,
+            extension_end=booking.extension_end,
+            extension_previous_end=booking.extension_previous_end,
+            checked_in_at=booking.checked_in_at,
         )
 
 
@@ -69,9 +77,13 @@ class BookingUpdate:
     organizer_event_id: str | None = None
     ical_uid: str | None = None
     organizer_email: str | None = None
+    end: datetime | None = None
+    extension_state: str | None = None
+    extension_reason: str | None = None
 
     def apply(self, booking: models.Booking, now: datetime) -> bool:
-        """Write the changes; True when the booking's state changed.
+        """Write the changes; True when something displays show changed (the
+        state, the end, the extension's state).
 
         A booking cancelled in Transom stays CANCELLED whatever Exchange answers
         to the create that preceded the cancel.
@@ -80,11 +92,17 @@ class BookingUpdate:
         if booking.state == BookingState.CANCELLED and "state" in values:
             values = {k: v for k, v in values.items() if k != "decline_reason"}
             values["state"] = BookingState.CANCELLED.value
-        changed = bool(values.get("state", booking.state) != booking.state)
+        changed = any(
+            values[name] != getattr(booking, name) for name in SHOWN if name in values
+        )
         for name, value in values.items():
             setattr(booking, name, value)
         booking.updated_at = now
         return changed
+
+
+SHOWN = ("state", "end", "extension_state", "decline_reason", "extension_reason")
+"""Booking columns a display shows: a change to one of them is announced."""
 
 
 @dataclass(frozen=True)

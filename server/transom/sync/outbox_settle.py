@@ -1,8 +1,9 @@
 """Recording what became of an outbox row, with its booking, in one transaction.
 
 Every function loads the row afresh in the given session, changes it (and its
-booking), and leaves the commit to the caller. Each returns the room whose
-displays should reload, if a booking's state changed.
+booking), and leaves the commit to the caller. ``finish``, ``fail`` and ``hold``
+return the room whose displays should reload (``finish`` only when something a
+display shows changed); the worker publishes it after the commit.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
 from transom.db import outbox as outbox_repo
-from transom.db.outbox import OutboxStatus
+from transom.db.outbox import OutboxKind, OutboxStatus
+from transom.domain.displays import ExtensionState
 from transom.graph import GraphError
 from transom.sync.outbox_jobs import BookingUpdate, Outcome
 
@@ -122,20 +124,49 @@ async def reschedule(
 
 async def fail(
     session: AsyncSession, *, item_id: str, failure: Failure, now: datetime
-) -> None:
-    """FAILED: stays visible until an admin retries or drops it."""
+) -> str | None:
+    """FAILED: stays visible until an admin retries or drops it.
+
+    A pending extension gives up (FAILED, the previous end back), so the door
+    does not promise time Exchange never granted. Returns the booking's room.
+    """
     item = await _item(session, item_id)
     item.status = OutboxStatus.FAILED.value
     item.next_attempt_at = now
     _record(item, failure)
+    booking = await _booking(session, item)
+    if booking is None:
+        return None
+    if item.kind in EXTENSION_KINDS:
+        give_up_extension(booking, failure.message, now)
+    return booking.room_id
+
+
+EXTENSION_KINDS = (OutboxKind.EXTEND_BOOKING.value, OutboxKind.AWAIT_EXTENSION.value)
+
+
+def give_up_extension(booking: models.Booking, reason: str, now: datetime) -> bool:
+    """A PENDING extension → FAILED with the previous end; True if it was pending."""
+    if booking.extension_state != ExtensionState.PENDING:
+        return False
+    booking.extension_state = ExtensionState.FAILED.value
+    booking.extension_reason = reason
+    if booking.extension_previous_end is not None:
+        booking.end = booking.extension_previous_end
+    booking.updated_at = now
+    return True
 
 
 async def hold(
     session: AsyncSession, *, item_id: str, failure: Failure, now: datetime
-) -> models.OutboxItem:
-    """HELD until the tenant's credentials work again (``release_held``)."""
+) -> str | None:
+    """HELD until the tenant's credentials work again (``release_held``).
+
+    Returns the booking's room, whose displays should reload.
+    """
     item = await _item(session, item_id)
     item.status = OutboxStatus.HELD.value
     item.next_attempt_at = now
     _record(item, failure)
-    return item
+    booking = await _booking(session, item)
+    return booking.room_id if booking is not None else None

@@ -1,0 +1,193 @@
+"""No-show release: a meeting nobody checked in to gives its room back.
+
+Tenant setting (``domain.tenant_settings``): ``checkInRequired`` (default off)
+and ``noShowReleaseMinutes`` (N, 5..60). A CONFIRMED meeting still running N
+minutes after its start without a check-in is released:
+
+1. :class:`NoShowReleaser` (run by the :class:`~transom.sync.outbox.OutboxWorker`
+   beside its own loop, every ``RELEASE_SECONDS``) marks the booking CANCELLED
+   with the reason, enqueues a ``booking.release`` row in the same transaction,
+   commits, and publishes the room's channel: displays turn free at once.
+2. :func:`release_booking` (the row's handler) frees the room in Exchange, acting
+   as the room mailbox (graph-contract.md §5.2, §5.3): a meeting the room was
+   invited to is *declined* by the room (the organizer gets the decline); an
+   event the room organizes itself (a direct write, e.g. booked in Transom) is
+   cancelled when it has attendees and deleted otherwise. Already gone: done.
+
+Meetings booked at the door are never released: whoever booked them was there.
+Each booking is released at most once (a ``booking.release`` row exists), so a
+delta round that briefly shows the room's copy again cannot release it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import anyio
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transom.db import models
+from transom.db import outbox as outbox_repo
+from transom.db.engine import Sessions
+from transom.db.outbox import OutboxKind
+from transom.domain.bookings import BookingSource, BookingState
+from transom.domain.displays import is_no_show
+from transom.domain.tenant_settings import NO_SHOW_RELEASE_MINUTES, TenantSettings
+from transom.pubsub import Bus, room_channel
+from transom.sync.outbox_jobs import BookingUpdate, BookingView, Outcome, WriteJob
+
+log = logging.getLogger(__name__)
+
+RELEASE_SECONDS = 5.0
+LONGEST_MEETING = timedelta(days=1)
+
+
+def release_reason(minutes: int) -> str:
+    return f"Released: nobody checked in within {minutes} minutes of the start."
+
+
+class NoShowReleaser:
+    """Finds no-shows and releases them; one pass per ``interval`` seconds.
+
+    Example::
+
+        releaser = NoShowReleaser(sessions=sessions, bus=bus, clock=clock,
+                                  wake_outbox=worker.wake)
+        released = await releaser.release_due()     # booking ids
+    """
+
+    def __init__(
+        self,
+        *,
+        sessions: Sessions,
+        bus: Bus,
+        clock: Callable[[], datetime],
+        wake_outbox: Callable[[], None],
+        interval: float = RELEASE_SECONDS,
+    ) -> None:
+        self._sessions = sessions
+        self._bus = bus
+        self._clock = clock
+        self._wake_outbox = wake_outbox
+        self._interval = interval
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.release_due()
+            except Exception:  # loop boundary: log, try again next pass
+                log.exception("no-show release pass failed")
+            await anyio.sleep(self._interval)
+
+    async def release_due(self) -> list[str]:
+        """Release every no-show due now; the released bookings' ids."""
+        now = self._clock()
+        async with self._sessions() as session:
+            minutes = await _release_minutes(session)
+            if not minutes:
+                return []
+            released = [
+                b
+                for b in await _candidates(session, list(minutes), now)
+                if is_no_show(
+                    start=b.start,
+                    end=b.end,
+                    checked_in_at=b.checked_in_at,
+                    now=now,
+                    release_after=timedelta(minutes=minutes[b.tenant_id]),
+                )
+            ]
+            for booking in released:
+                _release(session, booking, minutes[booking.tenant_id], now)
+            await session.commit()
+        for room_id in dict.fromkeys(b.room_id for b in released):
+            await self._bus.publish(
+                room_channel(room_id), {"type": "booking", "roomId": room_id}
+            )
+        if released:
+            self._wake_outbox()
+        return [b.id for b in released]
+
+
+async def _release_minutes(session: AsyncSession) -> dict[str, int]:
+    """Tenants that require check-in → their release delay in minutes."""
+    tenants = await session.scalars(select(models.Tenant))
+    found = {t.id: TenantSettings.from_stored(t.settings) for t in tenants}
+    return {
+        tenant_id: rules.no_show_release_minutes
+        for tenant_id, rules in found.items()
+        if rules.check_in_required
+    }
+
+
+async def _candidates(
+    session: AsyncSession, tenant_ids: list[str], now: datetime
+) -> list[models.Booking]:
+    released_before = exists().where(
+        models.OutboxItem.booking_id == models.Booking.id,
+        models.OutboxItem.kind == OutboxKind.RELEASE_BOOKING.value,
+    )
+    earliest = timedelta(minutes=NO_SHOW_RELEASE_MINUTES[0])
+    rows = await session.scalars(
+        select(models.Booking).where(
+            models.Booking.tenant_id.in_(tenant_ids),
+            models.Booking.state == BookingState.CONFIRMED.value,
+            models.Booking.checked_in_at.is_(None),
+            models.Booking.source != BookingSource.DISPLAY.value,
+            models.Booking.start <= now - earliest,
+            models.Booking.start > now - LONGEST_MEETING,
+            models.Booking.end > now,
+            ~released_before,
+        )
+    )
+    return list(rows.all())
+
+
+def _release(
+    session: AsyncSession, booking: models.Booking, minutes: int, now: datetime
+) -> None:
+    booking.state = BookingState.CANCELLED.value
+    booking.decline_reason = release_reason(minutes)
+    booking.updated_at = now
+    outbox_repo.enqueue(
+        session,
+        tenant_id=booking.tenant_id,
+        kind=OutboxKind.RELEASE_BOOKING,
+        payload={"minutes": minutes},
+        now=now,
+        booking_id=booking.id,
+    )
+
+
+async def release_booking(job: WriteJob) -> Outcome:
+    """Free the room in Exchange, as the room (see the module docstring)."""
+    if job.booking is None:
+        raise LookupError(f"outbox item {job.item_id} has no booking")
+    booking = job.booking
+    room = booking.room_email
+    event_id = booking.graph_event_id or await _room_copy(job, booking)
+    event = await job.graph.fetch_event(room, event_id) if event_id else None
+    cancelled = BookingUpdate(state=BookingState.CANCELLED.value)
+    if event is None:
+        return Outcome(job.result | {"released": False}, cancelled)
+    comment = release_reason(int(job.payload.get("minutes", 0)))
+    if not event.is_organizer:
+        done = await job.graph.decline_event(room, event.id, comment)
+    elif event.attendees:
+        done = await job.graph.cancel_event(room, event.id, comment)
+    else:
+        done = await job.graph.delete_event(room, event.id)
+    return Outcome(job.result | {"released": done}, cancelled)
+
+
+async def _room_copy(job: WriteJob, booking: BookingView) -> str | None:
+    """The room's copy of a meeting the sync has not matched yet (by iCalUId)."""
+    if not booking.ical_uid:
+        return None
+    found = await job.graph.fetch_calendar_view(
+        booking.room_email, booking.start, booking.end
+    )
+    return next((e.id for e in found if e.ical_uid == booking.ical_uid), None)
