@@ -44,7 +44,9 @@ async def renew_secret(world: HrWorld) -> str:
             "clientSecret": secret["value"],
         }
     }
-    assert world.api.data(CONNECT, variables)["connectTenant"]["status"] == "CONNECTED"
+    assert (await world.data(CONNECT, variables))["connectTenant"][
+        "status"
+    ] == "CONNECTED"
     value: str = secret["value"]
     return value
 
@@ -56,8 +58,8 @@ async def test_expired_secret_holds_absences_and_renewal_syncs_them_once(
     await world.control("POST", f"{APP_PATH}/secrets/all/expire")
     async with running_writer(world):
         # when HR registers two approved absences
-        first = world.register(externalId="hr-1")
-        second = world.register(
+        first = await world.register(externalId="hr-1")
+        second = await world.register(
             externalId="hr-2",
             start="2026-12-10T00:00:00+00:00",
             end="2026-12-10T00:00:00+00:00",
@@ -67,7 +69,7 @@ async def test_expired_secret_holds_absences_and_renewal_syncs_them_once(
         held = await state_is(world, first["id"], "HELD")
         await state_is(world, second["id"], "HELD")
         assert held.last_error
-        listed = world.api.data(ABSENCES)["absences"]["nodes"]
+        listed = (await world.data(ABSENCES))["absences"]["nodes"]
         assert {n["syncState"] for n in listed} == {"HELD"}
         # when an admin saves a renewed secret
         secret = await renew_secret(world)
@@ -89,8 +91,8 @@ async def test_access_policy_fails_only_the_person_outside_it(world: HrWorld) ->
     await world.control("PUT", f"{APP_PATH}/access-policy", {"mailboxes": [ADELE]})
     async with running_writer(world):
         # when both get an approved absence
-        adele = world.register(externalId="a-1")
-        megan = world.register(externalId="m-1", personEmail=MEGAN)
+        adele = await world.register(externalId="a-1")
+        megan = await world.register(externalId="m-1", personEmail=MEGAN)
         # then Megan's fails with a hint and Adele's syncs
         failed = await state_is(world, megan["id"], "FAILED")
         await state_is(world, adele["id"], "SYNCED")

@@ -38,7 +38,7 @@ async def test_approved_vacation_appears_as_private_oof_event_with_replies(
     await world.set_policy(automaticReplies=True)
     async with running_writer(world):
         # when HR registers an approved vacation (by the person's alias)
-        absence = world.register(personEmail="Adele@Contoso.example")
+        absence = await world.register(personEmail="Adele@Contoso.example")
         row = await synced(world, absence["id"])
     # then Adele's calendar has one private oof event without reminder
     async with exchange(world) as client:
@@ -60,12 +60,12 @@ async def test_approved_vacation_appears_as_private_oof_event_with_replies(
 async def test_pending_absence_syncs_only_once_approved(world: HrWorld) -> None:
     async with running_writer(world):
         # given a registered absence awaiting approval
-        absence = world.register(approved=False)
+        absence = await world.register(approved=False)
         assert absence["syncState"] == "NOT_SYNCED"
         async with exchange(world) as client:
             assert await events_of(client, ADELE) == []
         # when HR approves it
-        world.api.data(APPROVE, {"id": absence["id"]})
+        await world.data(APPROVE, {"id": absence["id"]})
         # then it appears in Outlook
         await synced(world, absence["id"])
     async with exchange(world) as client:
@@ -77,10 +77,10 @@ async def test_edit_moves_the_event_and_delete_removes_it_and_restores_replies(
 ) -> None:
     await world.set_policy(automaticReplies=True)
     async with running_writer(world):
-        absence = world.register()
+        absence = await world.register()
         first = await synced(world, absence["id"])
         # when the absence is moved
-        world.api.data(
+        await world.data(
             UPDATE,
             {
                 "id": absence["id"],
@@ -101,7 +101,7 @@ async def test_edit_moves_the_event_and_delete_removes_it_and_restores_replies(
         events = await eventually(moved, 20)
         assert events[0].id == first.graph_event_id
         # when it is deleted
-        world.api.data(DELETE, {"id": absence["id"]})
+        await world.data(DELETE, {"id": absence["id"]})
         await synced(world, absence["id"], "NOT_SYNCED")
     # then the event is gone and the automatic replies are as before (disabled)
     async with exchange(world) as client:
@@ -112,9 +112,9 @@ async def test_edit_moves_the_event_and_delete_removes_it_and_restores_replies(
 
 async def test_rejection_removes_the_event(world: HrWorld) -> None:
     async with running_writer(world):
-        absence = world.register()
+        absence = await world.register()
         await synced(world, absence["id"])
-        world.api.data(REJECT, {"id": absence["id"]})
+        await world.data(REJECT, {"id": absence["id"]})
         await synced(world, absence["id"], "NOT_SYNCED")
     async with exchange(world) as client:
         assert await events_of(client, ADELE) == []
@@ -124,8 +124,10 @@ async def test_sick_leave_never_reveals_its_kind(world: HrWorld) -> None:
     # given a tenant whose template names the kind
     await world.set_policy(subjects={"OUT_OF_OFFICE": "Away ({kind})"})
     async with running_writer(world):
-        sick = world.register(kind="sick", externalId="hr-1")
-        course = world.register(kind="COURSE", personEmail=MEGAN, externalId="hr-2")
+        sick = await world.register(kind="sick", externalId="hr-1")
+        course = await world.register(
+            kind="COURSE", personEmail=MEGAN, externalId="hr-2"
+        )
         await synced(world, sick["id"])
         await synced(world, course["id"])
     async with exchange(world) as client:
@@ -141,7 +143,7 @@ async def test_driving_is_never_synced_and_costs_no_graph_request(
 ) -> None:
     await world.control("DELETE", "/_emulator/stats")
     async with running_writer(world):
-        absence = world.register(kind="DRIVING")
+        absence = await world.register(kind="DRIVING")
     assert absence["syncState"] == "NOT_SYNCED"
     assert await world.outbox_rows(absence["id"]) == []
     stats = await world.control("GET", "/_emulator/stats")
