@@ -193,7 +193,9 @@ async def world(hr_world_sync: HrWorld) -> AsyncIterator[HrWorld]:
 
 
 @asynccontextmanager
-async def running_writer(world: HrWorld) -> AsyncIterator[AbsenceWriter]:
+async def running_writer(
+    world: HrWorld, *, claim_limit: int = 400
+) -> AsyncIterator[AbsenceWriter]:
     box = SecretBox(str(world.settings.secret_key))
     clients = TenantClients(world.settings, box)
     writer = AbsenceWriter(
@@ -202,6 +204,7 @@ async def running_writer(world: HrWorld) -> AsyncIterator[AbsenceWriter]:
         clock=system_clock,
         client_for=clients.client,
         idle_seconds=0.1,
+        claim_limit=claim_limit,
     )
     try:
         async with anyio.create_task_group() as task_group:

@@ -86,6 +86,32 @@ async def test_expired_secret_holds_absences_and_renewal_syncs_them_once(
     assert all_day.is_all_day is True
 
 
+async def test_absences_parked_with_the_tenant_show_held_not_pending(
+    world: HrWorld,
+) -> None:
+    # given two approved absences registered while no writer runs
+    first = await world.register(externalId="hr-1")
+    second = await world.register(
+        externalId="hr-2",
+        start="2026-12-10T08:00:00+00:00",
+        end="2026-12-10T16:00:00+00:00",
+    )
+    # and the tenant's only secret expired
+    await world.control("POST", f"{APP_PATH}/secrets/all/expire")
+    # when a writer that takes one row at a time is refused a token
+    async with running_writer(world, claim_limit=1):
+        # then the absence whose row it never took is HELD too, not PENDING
+        await state_is(world, first["id"], "HELD")
+        parked = await state_is(world, second["id"], "HELD")
+        assert parked.last_error
+        # and after the renewal both sync, one event each
+        secret = await renew_secret(world)
+        await state_is(world, first["id"], "SYNCED")
+        await state_is(world, second["id"], "SYNCED")
+    async with exchange(world, secret) as client:
+        assert len(await events_of(client, ADELE)) == 2
+
+
 async def test_access_policy_fails_only_the_person_outside_it(world: HrWorld) -> None:
     # given an access policy that covers Adele's mailbox but not Megan's
     await world.control("PUT", f"{APP_PATH}/access-policy", {"mailboxes": [ADELE]})

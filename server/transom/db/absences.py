@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
@@ -116,3 +116,45 @@ async def count_by_state(session: AsyncSession, *, tenant_id: str) -> dict[str, 
         .group_by(models.Absence.sync_state)
     )
     return {state: int(n) for state, n in rows.tuples().all()}
+
+
+async def hold_parked(
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    message: str | None,
+    code: str | None,
+    hint: str | None,
+) -> int:
+    """PENDING absences whose Outlook write the outbox parked (a HELD row) show
+    HELD with the tenant's reason; how many. Call after ``outbox.hold_tenant``."""
+    parked = select(models.OutboxItem.absence_id).where(
+        models.OutboxItem.tenant_id == tenant_id,
+        models.OutboxItem.status == OutboxStatus.HELD.value,
+        models.OutboxItem.absence_id.is_not(None),
+    )
+    result = await session.execute(
+        update(models.Absence)
+        .where(
+            models.Absence.tenant_id == tenant_id,
+            models.Absence.sync_state == "PENDING",
+            models.Absence.id.in_(parked),
+        )
+        .values(sync_state="HELD", last_error=message, sync_code=code, sync_hint=hint)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def release_held(session: AsyncSession, *, tenant_id: str) -> int:
+    """HELD absences are PENDING again (their rows were released); how many."""
+    result = await session.execute(
+        update(models.Absence)
+        .where(
+            models.Absence.tenant_id == tenant_id,
+            models.Absence.sync_state == "HELD",
+        )
+        .values(sync_state="PENDING")
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

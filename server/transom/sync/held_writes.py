@@ -18,6 +18,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transom.db import absences as absence_repo
 from transom.db import models
 from transom.db import outbox as outbox_repo
 from transom.db.engine import Sessions
@@ -36,8 +37,16 @@ async def mark_tenant_auth_failure(
     now: datetime,
 ) -> None:
     """Record why the tenant's app was refused and park its pending writes."""
-    apply_report(tenant, report_for_error(error), now)
+    report = report_for_error(error)
+    apply_report(tenant, report, now)
     await outbox_repo.hold_tenant(session, tenant_id=tenant.id)
+    await absence_repo.hold_parked(
+        session,
+        tenant_id=tenant.id,
+        message=report.message,
+        code=report.code,
+        hint=report.hint,
+    )
 
 
 def writes_are_held(tenant: models.Tenant) -> bool:
@@ -51,6 +60,7 @@ async def release_held(session: AsyncSession, *, tenant_id: str, now: datetime) 
 
     Returns how many were released. Wake the outbox worker after committing.
     """
+    await absence_repo.release_held(session, tenant_id=tenant_id)
     return await outbox_repo.release_tenant(session, tenant_id=tenant_id, now=now)
 
 
