@@ -6,7 +6,7 @@
 // Reconnects back off with jitter and always refetch before resubscribing.
 import { NetworkError, errorCode, request, subscribe } from "./graphql.js";
 import { clockTime, setLanguage, t } from "./i18n.js";
-import { backoff, laterToday, statusAt } from "./schedule.js";
+import { backoff, laterToday, occupying, statusAt } from "./schedule.js";
 
 const STORE = "transom.display.v1";
 const PAIRING_POLL_MS = 3000;
@@ -175,8 +175,18 @@ function title(booking) {
 function stateNote(booking) {
   if (booking.state === "PENDING") return t("pending");
   if (booking.state === "DECLINED") return `${t("declined")}${booking.declineReason ? `: ${booking.declineReason}` : ""}`;
-  if (booking.checkedInAt) return t("checkedIn");
-  return "";
+  return [extensionNote(booking), booking.checkedInAt ? t("checkedIn") : ""].filter(Boolean).join(" · ");
+}
+
+// Pending → confirmed / declined, honestly: the end shown while pending is the
+// one asked for; a declined or failed extension says why and shows the old end.
+function extensionNote(booking) {
+  const extension = booking.extension;
+  if (!extension) return "";
+  const time = fmt(Date.parse(extension.requestedEnd));
+  if (extension.state === "PENDING") return t("extending", { time });
+  if (extension.state === "CONFIRMED") return t("extended", { time });
+  return t("notExtended", { reason: extension.reason ?? "" });
 }
 
 function renderCurrent(status, now) {
@@ -200,7 +210,7 @@ function renderCurrent(status, now) {
 function renderAgenda(bookings, now) {
   const list = $("agenda");
   const items = laterToday(bookings, now, Date.parse(saved.day.end));
-  const key = JSON.stringify(items.map((b) => [b.id, b.state, b.subject, b.start, b.end]));
+  const key = JSON.stringify(items.map((b) => [b.id, b.state, b.subject, b.start, b.end, b.extension?.state]));
   if (list.dataset.key === key) return;
   list.dataset.key = key;
   list.replaceChildren(...(items.length ? items.map(agendaItem) : [emptyItem()]));
@@ -230,7 +240,8 @@ function emptyItem() {
 function renderActions(status, now) {
   const wanted = actionsFor(status, now);
   const holder = $("actions");
-  const key = JSON.stringify(wanted.map((a) => a.label));
+  // The buttons act on the current meeting: rebuild them when it changes.
+  const key = JSON.stringify([status.current?.id ?? null, ...wanted.map((a) => a.label)]);
   if (holder.dataset.key === key) return;
   holder.dataset.key = key;
   holder.replaceChildren(...wanted.map(({ label, run }) => {
@@ -262,10 +273,23 @@ function actionsFor(status, now) {
   if (saved.home.thisDisplay.checkInRequired && !current.checkedInAt && current.state === "CONFIRMED") {
     actions.push({ label: t("checkIn"), run: () => mutate("CheckIn", { bookingId: current.id }) });
   }
+  if (canExtend(current)) {
+    actions.push({ label: t("extend"), run: () => mutate("ExtendBooking", { bookingId: current.id, minutes: 15 }) });
+  }
   if (current.source === "DISPLAY" && current.state !== "DECLINED") {
     actions.push({ label: t("endNow"), run: () => mutate("EndBookingNow", { bookingId: current.id }) });
   }
   return actions;
+}
+
+function canExtend(booking) {
+  // The server caps at the next booking and refuses under 5 minutes; so do we.
+  if (booking.state !== "CONFIRMED" || booking.extension?.state === "PENDING") return false;
+  const end = Date.parse(booking.end);
+  const next = occupying(saved.day.bookings)
+    .filter((b) => b.id !== booking.id && Date.parse(b.end) > end)
+    .map((b) => Date.parse(b.start));
+  return Math.min(Infinity, ...next) - end >= 5 * 60000;
 }
 
 async function mutate(name, variables) {

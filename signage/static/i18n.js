@@ -11,6 +11,8 @@ const WORDS = {
     extend: "Extend 15 min", pending: "Waiting for Exchange…", declined: "Declined by Exchange",
     confirmed: "Confirmed", checkedIn: "Checked in", cancelled: "Cancelled", bookedAtDoor: "Booked at the door",
     checkInBy: "Check in by {time} or the room is released", failed: "That did not work: {reason}",
+    extending: "Extending to {time}: waiting for Exchange…", extended: "Extended to {time}",
+    notExtended: "Not extended: {reason}",
   },
   da: {
     FREE: "Ledigt", BUSY: "Optaget", STARTING_SOON: "Starter snart",
@@ -23,6 +25,8 @@ const WORDS = {
     extend: "Forlæng 15 min", pending: "Venter på Exchange…", declined: "Afvist af Exchange",
     confirmed: "Bekræftet", checkedIn: "Tjekket ind", cancelled: "Aflyst", bookedAtDoor: "Booket ved døren",
     checkInBy: "Tjek ind senest kl. {time}, ellers frigives lokalet", failed: "Det lykkedes ikke: {reason}",
+    extending: "Forlænges til {time}: venter på Exchange…", extended: "Forlænget til {time}",
+    notExtended: "Ikke forlænget: {reason}",
   },
   de: {
     FREE: "Frei", BUSY: "Belegt", STARTING_SOON: "Beginnt gleich",
@@ -35,6 +39,8 @@ const WORDS = {
     extend: "15 Min. verlängern", pending: "Warte auf Exchange…", declined: "Von Exchange abgelehnt",
     confirmed: "Bestätigt", checkedIn: "Eingecheckt", cancelled: "Abgesagt", bookedAtDoor: "An der Tür gebucht",
     checkInBy: "Bis {time} einchecken, sonst wird der Raum freigegeben", failed: "Das hat nicht geklappt: {reason}",
+    extending: "Verlängerung bis {time}: warte auf Exchange…", extended: "Verlängert bis {time}",
+    notExtended: "Nicht verlängert: {reason}",
   },
 };
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from tests.graphql_client import GraphQLClient
@@ -31,3 +32,10 @@ def pair_display(api: GraphQLClient, admin_token: str, room_id: str) -> str:
     pairing = request_pairing(api)
     api.data(PAIR, {"code": pairing["code"], "roomId": room_id}, token=admin_token)
     return pairing["secret"]
+
+
+def midday_zone(now: datetime) -> str:
+    """A fixed-offset zone where it is about noon now (so "today" lasts hours
+    either side of any meeting a test makes)."""
+    offset = 12 - now.hour
+    return f"Etc/GMT{-offset:+d}" if offset else "UTC"

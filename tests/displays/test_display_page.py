@@ -16,7 +16,7 @@ from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 from sqlalchemy import select
 
 from tests.conftest import CHROMIUM
-from tests.displays.signage import PAIR, operation
+from tests.displays.signage import PAIR, midday_zone, operation
 from tests.factories import make_booking, make_room, make_tenant, make_token
 from tests.graphql_client import GraphQLClient
 from tests.servers import serve_in_thread
@@ -47,12 +47,6 @@ class World:
     admin: str
     room_id: str
     other_room_id: str
-
-
-def midday_zone(now: datetime) -> str:
-    """A fixed-offset zone where it is about noon now."""
-    offset = 12 - now.hour
-    return f"Etc/GMT{-offset:+d}" if offset else "UTC"
 
 
 async def _seed(settings: Settings) -> tuple[str, str, str]:

@@ -122,7 +122,11 @@ class BookingWorld:
         return response.json() if response.content else None
 
 
-async def _seed(sessions: Sessions, settings: Settings) -> tuple[str, str, str, str]:
+async def seed_contoso(
+    sessions: Sessions, settings: Settings
+) -> tuple[str, str, str, str]:
+    """Tenant (connected with the emulator's app), Room 1 linked to ``room1@…``,
+    Room 2 unlinked, an admin token: their ids and the token."""
     box = SecretBox(str(settings.secret_key))
     async with sessions() as session:
         tenant = models.Tenant(
@@ -164,7 +168,7 @@ def booking_world(settings: Settings) -> Iterator[BookingWorld]:
         async def seed() -> tuple[str, str, str, str]:
             engine = create_engine(settings.database_url)
             try:
-                return await _seed(create_sessions(engine), graph_settings)
+                return await seed_contoso(create_sessions(engine), graph_settings)
             finally:
                 await engine.dispose()
 
