@@ -16,7 +16,9 @@ minutes after its start without a check-in is released:
 
 Meetings booked at the door are never released: whoever booked them was there.
 Each booking is released at most once (a ``booking.release`` row exists), so a
-delta round that briefly shows the room's copy again cannot release it twice.
+delta round that applies the room's copy again before the decline has reached
+Exchange (the row shows CONFIRMED for that moment) cannot release it twice; the
+handler and the next delta round settle it CANCELLED.
 """
 
 from __future__ import annotations
