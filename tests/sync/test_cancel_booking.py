@@ -155,7 +155,7 @@ async def test_outlook_booking_is_declined_by_the_room_when_the_tenant_allows_it
     async with world.sessions() as session:
         tenant = await session.get(models.Tenant, world.tenant_id)
         assert tenant is not None
-        tenant.settings = {"allow_resource_booking_declination": True}
+        tenant.settings = {"allowResourceBookingDeclination": True}
         await session.commit()
 
     # when

@@ -41,8 +41,8 @@ class TenantSettings:
     )
     private_meeting_handling: PrivateMeetingHandling
     allow_resource_booking_declination: bool = strawberry.field(
-        description="Let room mailboxes decline conflicting or out-of-policy "
-        "requests (Exchange resource booking), rather than accept everything."
+        description="Let admins cancel bookings made in Outlook: the room "
+        "declines its copy in Exchange and the organizer is told. Off by default."
     )
     check_in_required: bool = strawberry.field(
         description="Meetings must be checked in at the door display."

@@ -34,7 +34,6 @@ DEFAULT_MAX_DURATION = timedelta(hours=24)
 PAST_GRACE = timedelta(minutes=5)
 MAX_SUBJECT = 255
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-DECLINATION_SETTING = "allow_resource_booking_declination"
 
 
 class BookingRoute(StrEnum):

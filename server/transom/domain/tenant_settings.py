@@ -34,7 +34,7 @@ class TenantSettings:
     show_subject: bool = True
     show_organizer: bool = True
     private_meeting_handling: str = "SHOW_AS_PRIVATE"
-    allow_resource_booking_declination: bool = True
+    allow_resource_booking_declination: bool = False
     check_in_required: bool = False
     no_show_release_minutes: int = 10
     display_language: str = "en"

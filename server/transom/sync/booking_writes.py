@@ -24,7 +24,6 @@ from transom.db import outbox as outbox_repo
 from transom.db import people as people_repo
 from transom.db.outbox import OutboxKind
 from transom.domain.booking_requests import (
-    DECLINATION_SETTING,
     BookingRequest,
     ExistingBooking,
     booking_route,
@@ -35,6 +34,7 @@ from transom.domain.bookings import BookingSource, BookingState, Slot
 from transom.domain.connection import LinkState
 from transom.domain.displays import ExtensionState, Span, extend_span
 from transom.domain.errors import ConflictError
+from transom.domain.tenant_settings import TenantSettings
 from transom.pubsub import Bus, room_channel
 
 EXTEND_LOOKAHEAD = timedelta(days=1)
@@ -162,7 +162,9 @@ async def cancel_booking(
         source=booking.source,
         state=booking.state,
         is_admin=is_admin,
-        declination_allowed=bool((tenant.settings or {}).get(DECLINATION_SETTING)),
+        declination_allowed=TenantSettings.from_stored(
+            tenant.settings
+        ).allow_resource_booking_declination,
     )
     previous = booking.state
     booking.state = BookingState.CANCELLED.value
