@@ -45,6 +45,7 @@ __all__ = [
     "RelayError",
     "create_bus",
     "display_channel",
+    "person_channel",
     "room_channel",
     "tenant_channel",
 ]
@@ -70,6 +71,11 @@ def tenant_channel(tenant_id: str) -> str:
 
 def display_channel(display_id: str) -> str:
     return f"display:{display_id}"
+
+
+def person_channel(person_id: str) -> str:
+    """A person's availability inputs changed (calendar, absences, toggle)."""
+    return f"person:{person_id}"
 
 
 class Bus(Protocol):

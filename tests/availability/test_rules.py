@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
@@ -73,6 +74,16 @@ def test_private_and_free_busy_only_store_no_text(free_busy_only, private) -> No
 
 
 def test_free_events_are_ignored_unless_included() -> None:
-    free = CalendarEvent("e", "Lunch", T0, T0 + timedelta(hours=1), show_as=ShowAs.FREE)
-    assert not AvailabilityRules.from_stored(None).keeps(free)
-    assert AvailabilityRules.from_stored({"includeFree": True}).keeps(free)
+    free = BusySlot("e", T0, T0 + timedelta(hours=1), ShowAs.FREE)
+    mapped = {"mapping": {"FREE": "WORKING_ELSEWHERE"}}
+    ignored = AvailabilityRules.from_stored(mapped)
+    included = AvailabilityRules.from_stored({**mapped, "includeFree": True})
+    assert availability_at([free], T0, ignored) is Availability.AVAILABLE
+    assert availability_at([free], T0, included) is Availability.WORKING_ELSEWHERE
+
+
+def test_cancelled_events_are_not_stored() -> None:
+    rules = AvailabilityRules.from_stored(None)
+    event = CalendarEvent("e", "Sync", T0, T0 + timedelta(hours=1))
+    assert rules.keeps(event)
+    assert not rules.keeps(dataclasses.replace(event, is_cancelled=True))

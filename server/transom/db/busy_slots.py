@@ -1,7 +1,10 @@
 """What Transom keeps of people's calendars: busy slots for availability.
 
 Writers replace slots by Graph event id (an event moved in Outlook updates its
-row); readers ask for the slots of one person around a moment.
+row) and stamp ``seen_at``, so a full resync drops exactly the slots Exchange no
+longer has (:func:`drop_unseen`); readers ask for the slots of one person
+around a moment. In free/busy-only mode :func:`scrub_text` clears every stored
+subject and location of a tenant.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
@@ -50,6 +53,7 @@ async def apply_slots(
     person_id: str,
     slots: Sequence[BusySlot],
     removed_ids: Sequence[str],
+    seen_at: datetime | None = None,
 ) -> None:
     """Upsert ``slots`` and drop ``removed_ids`` (idempotent: replays are harmless)."""
     gone = list(removed_ids) + [s.event_id for s in slots]
@@ -72,8 +76,9 @@ async def apply_slots(
             is_all_day=s.is_all_day,
             subject=s.subject,
             location=s.location,
+            seen_at=seen_at,
         )
-        for s in slots
+        for s in {s.event_id: s for s in slots}.values()
     )
 
 
@@ -84,3 +89,49 @@ async def clear_slots(session: AsyncSession, *, person_id: str) -> None:
             models.PersonBusySlot.person_id == person_id
         )
     )
+
+
+async def drop_unseen(
+    session: AsyncSession,
+    *,
+    person_id: str,
+    window: tuple[datetime, datetime],
+    round_started_at: datetime,
+) -> int:
+    """After a full resync: slots in the window the round did not see are gone."""
+    start, end = window
+    result = await session.execute(
+        delete(models.PersonBusySlot)
+        .where(
+            models.PersonBusySlot.person_id == person_id,
+            models.PersonBusySlot.start < end,
+            models.PersonBusySlot.end > start,
+            or_(
+                models.PersonBusySlot.seen_at.is_(None),
+                models.PersonBusySlot.seen_at < round_started_at,
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def scrub_text(
+    session: AsyncSession, *, tenant_id: str, person_id: str | None = None
+) -> int:
+    """Free/busy-only: no subject or location stays stored; how many rows."""
+    stmt = update(models.PersonBusySlot).where(
+        models.PersonBusySlot.tenant_id == tenant_id,
+        or_(
+            models.PersonBusySlot.subject.is_not(None),
+            models.PersonBusySlot.location.is_not(None),
+        ),
+    )
+    if person_id is not None:
+        stmt = stmt.where(models.PersonBusySlot.person_id == person_id)
+    result = await session.execute(
+        stmt.values(subject=None, location=None).execution_options(
+            synchronize_session=False
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

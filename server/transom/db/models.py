@@ -349,3 +349,5 @@ class PersonBusySlot(Base):
     is_all_day: Mapped[bool] = mapped_column(Boolean, default=False)
     subject: Mapped[str | None] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(Text)
+    # When a delta round last wrote the row: a full resync drops older ones (0007).
+    seen_at: Mapped[datetime | None]

@@ -3,8 +3,10 @@
 Each calendar event's ``showAs`` maps to an :class:`Availability` through the
 tenant's mapping (``tenant.settings["availability"]``); when several events
 overlap ``at``, the strongest wins (out of office > busy > working elsewhere >
-tentative > available). Events shown as free are ignored unless the tenant
-includes them. In free/busy-only mode nothing but times and showAs is stored.
+tentative > available). Events shown as free are stored but ignored when read
+unless the tenant includes them (so the toggle acts at once, without a
+resync). In free/busy-only mode nothing but times and showAs is stored; private
+events never keep their subject or location.
 
 >>> rules = AvailabilityRules.from_stored(None)
 >>> rules.of_show_as(ShowAs.OOF)
@@ -20,7 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from transom.domain.absences import SyncTarget
-from transom.domain.calendar import CalendarEvent, ShowAs
+from transom.domain.calendar import CalendarEvent, EventType, ShowAs
 
 AVAILABILITY_SETTING = "availability"
 
@@ -75,10 +77,13 @@ class AvailabilityRules:
         return self.mapping.get(show_as) or DEFAULT_MAPPING[show_as]
 
     def keeps(self, event: CalendarEvent) -> bool:
-        """Whether the event matters for availability (stored at all)."""
-        if event.is_cancelled:
-            return False
-        return self.include_free or event.show_as is not ShowAs.FREE
+        """Whether the event is stored at all: not when cancelled or a series
+        master (its occurrences are stored one by one)."""
+        return not event.is_cancelled and event.type is not EventType.SERIES_MASTER
+
+    def counts(self, slot: BusySlot) -> bool:
+        """Whether a stored slot counts when read (free ones only if included)."""
+        return self.include_free or slot.show_as is not ShowAs.FREE
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,7 @@ def availability_at(
     for slot in slots:
         if not slot.start <= at < slot.end:
             continue
-        if slot.show_as is ShowAs.FREE and not rules.include_free:
+        if not rules.counts(slot):
             continue
         candidate = rules.of_show_as(slot.show_as)
         if STRENGTH[candidate] > STRENGTH[found]:
@@ -154,11 +159,5 @@ def until(
     slots: Iterable[BusySlot], at: datetime, rules: AvailabilityRules
 ) -> datetime | None:
     """When the availability at ``at`` can next change (the nearest boundary)."""
-    bounds = [
-        b
-        for s in slots
-        if s.show_as is not ShowAs.FREE or rules.include_free
-        for b in (s.start, s.end)
-        if b > at
-    ]
+    bounds = [b for s in slots if rules.counts(s) for b in (s.start, s.end) if b > at]
     return min(bounds, default=None)

@@ -1,7 +1,8 @@
 """The tenant's people: directory import and one-step calendar connection.
 
 ``sync_people`` imports every directory user (primary address and the aliases
-of ``proxyAddresses``) into ``people``: new users are added, known ones (by
+of ``proxyAddresses``) into ``people``, except room mailboxes (the Places
+rooms and the tenant's linked rooms): new users are added, known ones (by
 Graph id, else by address) updated, users gone from the directory are kept but
 marked NO_MAILBOX (their absences stay). It runs on request (``syncPeople``)
 and daily (:class:`DirectoryRefresher`).
@@ -9,7 +10,7 @@ and daily (:class:`DirectoryRefresher`).
 ``connect_people_calendars`` checks, in ``$batch``es of 20, that the app can
 read each person's calendar and records a status per person::
 
-    NOT_CONNECTED --read ok--> SYNCING --(person calendar loop)--> SYNCED
+    NOT_CONNECTED --read ok--> SYNCING --(sync.person_calendars loop)--> SYNCED
                   --403 access policy--> ACCESS_DENIED (hint)
                   --404 no mailbox-----> NO_MAILBOX
                   --other error--------> ERROR
@@ -30,6 +31,7 @@ from sqlalchemy import select
 
 from transom.db import models
 from transom.db.engine import Sessions
+from transom.domain.connection import is_blocking
 from transom.domain.directory import DirectoryUser
 from transom.graph import (
     BatchItem,
@@ -43,7 +45,7 @@ from transom.graph.directory import user_path
 from transom.graph.timezones import format_utc
 from transom.security import SecretBox
 from transom.settings import Settings
-from transom.sync.credentials import graph_client_for
+from transom.sync.credentials import MissingCredentialsError, graph_client_for
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +83,22 @@ async def sync_people(
     sessions: Sessions, client: GraphTenantClient, *, tenant_id: str, now: datetime
 ) -> PeopleImport:
     users = [u for u in await client.fetch_users() if u.account_enabled]
+    # Room mailboxes are directory users too; they are rooms, not people.
+    rooms = {r.email.lower() for r in await client.fetch_rooms()}
     async with sessions() as session:
+        rooms.update(
+            m.lower()
+            for m in (
+                await session.scalars(
+                    select(models.Room.mailbox_email).where(
+                        models.Room.tenant_id == tenant_id,
+                        models.Room.mailbox_email.is_not(None),
+                    )
+                )
+            ).all()
+            if m
+        )
+        users = [u for u in users if not rooms.intersection(_addresses(u))]
         people = (
             await session.scalars(
                 select(models.Person).where(models.Person.tenant_id == tenant_id)
@@ -115,6 +132,13 @@ async def sync_people(
     return PeopleImport(created, updated, missing, len(seen))
 
 
+def _addresses(user: DirectoryUser) -> set[str]:
+    found = {a.lower() for a in user.addresses}
+    if user.user_principal_name:
+        found.add(user.user_principal_name.lower())
+    return found
+
+
 def _differs(person: models.Person, user: DirectoryUser, address: str) -> bool:
     return (
         person.primary_email != address
@@ -135,6 +159,10 @@ def _assign(
     if user.primary_email is None:
         person.calendar_status = CalendarStatus.NO_MAILBOX.value
         person.calendar_error = "the user has no Exchange Online mailbox"
+    elif person.calendar_status == CalendarStatus.NO_MAILBOX.value:
+        # Back in the directory, or given a mailbox: connect again to follow it.
+        person.calendar_status = CalendarStatus.NOT_CONNECTED.value
+        person.calendar_error = person.calendar_hint = None
 
 
 async def connect_people_calendars(
@@ -154,7 +182,12 @@ async def connect_people_calendars(
     async with sessions() as session:
         for person_id, (status, error, hint) in statuses.items():
             row = await session.get(models.Person, person_id)
-            if row is not None:
+            if row is None:
+                continue
+            if not (
+                status is CalendarStatus.SYNCING
+                and row.calendar_status == CalendarStatus.SYNCED.value
+            ):  # an already followed calendar stays SYNCED
                 row.calendar_status = status.value
                 row.calendar_error, row.calendar_hint = error, hint
         await session.commit()
@@ -218,7 +251,8 @@ async def calendar_progress(
 
 
 class DirectoryRefresher:
-    """Re-imports each connected tenant's directory once a day.
+    """Re-imports each connected tenant's directory once a day; in a tenant
+    whose calendars were connected, newcomers' calendars are connected too.
 
     Example::
 
@@ -261,13 +295,34 @@ class DirectoryRefresher:
         for tenant, synced in last.values():
             if synced is not None and now - synced < REFRESH_EVERY:
                 continue
+            if is_blocking(tenant.connection_status):
+                continue  # an admin must fix the credentials first
             try:
                 client = await self._client_for(tenant)
                 await sync_people(self._sessions, client, tenant_id=tenant.id, now=now)
+                if await _calendars_connected(self._sessions, tenant_id=tenant.id):
+                    await connect_people_calendars(
+                        self._sessions, client, tenant_id=tenant.id, now=now
+                    )
                 done += 1
-            except GraphError as exc:
+            except (GraphError, MissingCredentialsError, TimeoutError) as exc:
                 log.warning("directory refresh of %s failed: %s", tenant.id, exc)
         return done
+
+
+async def _calendars_connected(sessions: Sessions, *, tenant_id: str) -> bool:
+    async with sessions() as session:
+        found = await session.scalar(
+            select(models.Person.id)
+            .where(
+                models.Person.tenant_id == tenant_id,
+                models.Person.calendar_status.in_(
+                    [CalendarStatus.SYNCING.value, CalendarStatus.SYNCED.value]
+                ),
+            )
+            .limit(1)
+        )
+    return found is not None
 
 
 async def sync_people_now(

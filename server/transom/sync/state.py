@@ -65,18 +65,60 @@ async def states_of_rooms(
 async def subscriptions(
     session: AsyncSession,
 ) -> list[tuple[str, str, str | None]]:
-    """(subscription id, room id, clientState) of every live subscription."""
+    """(subscription id, owner key, clientState) of every live subscription;
+    the owner key is the room id, or ``person:<id>`` (:func:`owner_key`)."""
     rows = await session.execute(
         select(
             models.MailboxSyncState.subscription_id,
             models.MailboxSyncState.room_id,
+            models.MailboxSyncState.person_id,
             models.MailboxSyncState.client_state,
-        ).where(
-            models.MailboxSyncState.subscription_id.is_not(None),
-            models.MailboxSyncState.room_id.is_not(None),
+        ).where(models.MailboxSyncState.subscription_id.is_not(None))
+    )
+    return [
+        (str(s), key, c) for s, r, p, c in rows.all() if (key := _key(r, p)) is not None
+    ]
+
+
+def owner_key(state: models.MailboxSyncState) -> str:
+    """Whose loop a state row feeds: the room id, or ``person:<person id>``."""
+    key = _key(state.room_id, state.person_id)
+    assert key is not None, "a sync state belongs to a room or a person"
+    return key
+
+
+def person_key(person_id: str) -> str:
+    return f"person:{person_id}"
+
+
+def _key(room_id: str | None, person_id: str | None) -> str | None:
+    if room_id:
+        return room_id
+    return person_key(person_id) if person_id else None
+
+
+async def state_for_person(
+    session: AsyncSession, *, tenant_id: str, person: models.Person
+) -> models.MailboxSyncState:
+    """The person's calendar state row, created on first use (keyed by mailbox)."""
+    row = await session.scalar(
+        select(models.MailboxSyncState).where(
+            models.MailboxSyncState.tenant_id == tenant_id,
+            models.MailboxSyncState.mailbox == person.primary_email,
         )
     )
-    return [(str(s), str(r), c) for s, r, c in rows.all()]
+    if row is None:
+        row = models.MailboxSyncState(
+            tenant_id=tenant_id,
+            mailbox=person.primary_email,
+            person_id=person.id,
+            status=MailboxStatus.IDLE.value,
+        )
+        session.add(row)
+        await session.flush()
+    elif row.person_id != person.id:
+        row.person_id = person.id
+    return row
 
 
 def record_status(

@@ -24,6 +24,7 @@ from transom.db import models
 from transom.domain.connection import SyncMode
 from transom.graph import GraphNotFoundError, GraphRequestError, GraphTenantClient
 from transom.sync.env import SyncEnv
+from transom.sync.state import owner_key
 
 REQUESTED_LIFETIME = timedelta(minutes=4200)  # under both documented caps (4230, 10080)
 MAX_RENEW_MARGIN = timedelta(days=1)
@@ -120,8 +121,7 @@ async def _create(
     state.mode = SyncMode.NOTIFICATIONS.value
     plan.renew_at = renew_time(now, info.expiration)
     plan.retry_at = None
-    assert state.room_id is not None
-    env.subscriptions[info.id] = (state.room_id, client_state)
+    env.subscriptions[info.id] = (owner_key(state), client_state)
     return True
 
 

@@ -1,10 +1,16 @@
-"""Scheduling: which mailbox loops run, restarting failed ones, connection checks.
+"""Scheduling: which calendar loops run, restarting failed ones, connection checks.
 
 The supervisor runs inside the app's lifespan task group (``run``) and owns one
-task per linked room (``MailboxLoop.run``) plus the outbox worker. Every
-``RECONCILE_SECONDS`` (or when ``refresh()`` is called) it compares the running
-loops with the rooms that should sync: VERIFIED rooms with a mailbox whose
-tenant has credentials and a non-blocking connection status.
+task per linked room (``MailboxLoop.run``) and one per connected person
+(``PersonCalendarLoop.run``), plus the outbox worker, the absence writer and the
+daily directory refresh (``DirectoryRefresher``). Every ``RECONCILE_SECONDS``
+(or when ``refresh()`` is called) it compares the running loops with what
+should sync: VERIFIED rooms with a mailbox, and people whose availability
+follows their calendar and whose calendar is connected (status SYNCING,
+SYNCED or ERROR), in tenants with credentials and a non-blocking connection
+status. Loops are keyed by room id, or ``person:<id>`` for people; at most
+``PERSON_ROUNDS`` person rounds run at once, so connecting a thousand
+calendars does not send a thousand delta rounds to Graph at the same moment.
 
 Loop task life cycle::
 
@@ -13,8 +19,9 @@ Loop task life cycle::
                                      new credentials make it wanted again)
     RUNNING --not wanted any more (unlinked, tenant blocked)--> cancelled
 
-The outbox worker (``transom.sync.outbox.OutboxWorker``) runs beside the loops
-and is restarted the same way if it ever fails.
+The outbox worker (``transom.sync.outbox.OutboxWorker``), the absence writer
+and the directory refresher run beside the loops and are restarted the same
+way if they ever fail.
 
 Invariants: ``except Exception`` only here, at the loop boundary, where the
 error is logged and recorded on the mailbox; no fire-and-forget tasks (every
@@ -26,7 +33,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -39,16 +46,23 @@ from transom.domain.connection import LinkState, MailboxStatus, is_blocking
 from transom.sync import state as state_repo
 from transom.sync.absence_writes import AbsenceWriter
 from transom.sync.apply import RoomRef
+from transom.sync.calendar_loop import CalendarLoop
 from transom.sync.connection import test_connection
 from transom.sync.env import SyncEnv
 from transom.sync.mailbox import MailboxLoop
 from transom.sync.outbox import OutboxWorker
+from transom.sync.people_sync import DirectoryRefresher
+from transom.sync.person_calendars import FOLLOWED, PersonCalendarLoop, PersonRef
+from transom.sync.state import person_key
 
 log = logging.getLogger(__name__)
 
 RECONCILE_SECONDS = 30.0
 CONNECTION_CHECK = timedelta(hours=6)
 MAX_BACKOFF = 300.0
+PERSON_ROUNDS = 8
+
+Wanted = RoomRef | PersonRef
 
 
 class SyncSupervisor:
@@ -68,9 +82,10 @@ class SyncSupervisor:
         reconcile_seconds: float = RECONCILE_SECONDS,
         connection_check: timedelta = CONNECTION_CHECK,
         run_outbox: bool = True,
+        run_directory: bool = True,
     ) -> None:
         self.env = env
-        self.loops: dict[str, MailboxLoop] = {}
+        self.loops: dict[str, CalendarLoop] = {}
         self._scopes: dict[str, anyio.CancelScope] = {}
         self._ended: dict[str, anyio.Event] = {}
         self._reconcile_seconds = reconcile_seconds
@@ -79,6 +94,12 @@ class SyncSupervisor:
         self._tg: TaskGroup | None = None
         self.outbox: OutboxWorker | None = None
         self.absences: AbsenceWriter | None = None
+        self.person_rounds = anyio.CapacityLimiter(PERSON_ROUNDS)
+        self.directory: DirectoryRefresher | None = None
+        if run_directory:
+            self.directory = DirectoryRefresher(
+                env.sessions, env.clients.client, env.clock
+            )
         if run_outbox:
             self.absences = AbsenceWriter(
                 sessions=env.sessions,
@@ -100,7 +121,11 @@ class SyncSupervisor:
             if self.outbox is not None:
                 tg.start_soon(self._supervise_outbox, self.outbox)
             if self.absences is not None:
-                tg.start_soon(self.absences.run)
+                tg.start_soon(self._keep_running, "absence writer", self.absences.run)
+            if self.directory is not None:
+                tg.start_soon(
+                    self._keep_running, "directory refresh", self.directory.run
+                )
             task_status.started()
             while True:
                 self._wake = anyio.Event()
@@ -125,7 +150,25 @@ class SyncSupervisor:
         return True
 
     def wake_tenant(self, tenant_id: str, *, full: bool = False) -> int:
-        woken = [x for x in self.loops.values() if x.room.tenant_id == tenant_id]
+        """Wake the tenant's room loops (``syncTenant``)."""
+        woken = [
+            x
+            for x in self.loops.values()
+            if isinstance(x, MailboxLoop) and x.tenant_id == tenant_id
+        ]
+        for loop in woken:
+            loop.wake(full=full)
+        self.refresh()
+        return len(woken)
+
+    def wake_people(self, tenant_id: str, *, full: bool = False) -> int:
+        """Reconcile now (people were connected) and wake the tenant's person
+        loops (``full``: the availability settings changed)."""
+        woken = [
+            x
+            for x in self.loops.values()
+            if isinstance(x, PersonCalendarLoop) and x.tenant_id == tenant_id
+        ]
         for loop in woken:
             loop.wake(full=full)
         self.refresh()
@@ -140,7 +183,7 @@ class SyncSupervisor:
                 await ended.wait()
 
     def notify(self, notification: Mapping[str, Any]) -> bool:
-        """A change or lifecycle notification: wake the room's loop (no I/O).
+        """A change or lifecycle notification: wake its loop (no I/O).
 
         False (ignored) for unknown subscriptions or a wrong clientState.
         """
@@ -161,22 +204,27 @@ class SyncSupervisor:
 
     async def reconcile(self) -> None:
         wanted, blocked = await self._wanted()
-        for room_id in [r for r in self.loops if r not in wanted]:
-            if self.loops[room_id].room.tenant_id in blocked:
-                await self._mark_stopped(room_id, blocked)
-            scope = self._scopes.get(room_id)
+        for key in [k for k in self.loops if k not in wanted]:
+            if self.loops[key].tenant_id in blocked:
+                await self._mark_stopped(key, blocked)
+            scope = self._scopes.get(key)
             if scope is not None:
                 scope.cancel()
         assert self._tg is not None, "call reconcile from run()"
-        for room_id, room in wanted.items():
-            if room_id not in self.loops:
-                loop = MailboxLoop(self.env, room)
-                self.loops[room_id] = loop
-                self._ended[room_id] = anyio.Event()
+        for key, ref in wanted.items():
+            if key not in self.loops:
+                loop = self._loop_for(ref)
+                self.loops[key] = loop
+                self._ended[key] = anyio.Event()
                 self._tg.start_soon(self._supervise, loop)
 
-    async def _supervise(self, loop: MailboxLoop) -> None:
-        room_id = loop.room.id
+    def _loop_for(self, ref: Wanted) -> CalendarLoop:
+        if isinstance(ref, RoomRef):
+            return MailboxLoop(self.env, ref)
+        return PersonCalendarLoop(self.env, ref, limiter=self.person_rounds)
+
+    async def _supervise(self, loop: CalendarLoop) -> None:
+        room_id = loop.key
         backoff = 1.0
         try:
             with anyio.CancelScope() as scope:
@@ -187,7 +235,7 @@ class SyncSupervisor:
                         self.refresh()  # credentials refused: stop the others
                         return
                     except Exception as exc:  # loop boundary: record, restart
-                        log.exception("mailbox loop %s failed", loop.room.mailbox)
+                        log.exception("calendar loop %s failed", loop.mailbox)
                         await self._record_crash(loop, exc)
                     await anyio.sleep(backoff * (1 + random.random() / 2))
                     backoff = min(backoff * 2, MAX_BACKOFF)
@@ -198,16 +246,29 @@ class SyncSupervisor:
             self._ended.pop(room_id, anyio.Event()).set()
 
     async def _supervise_outbox(self, outbox: OutboxWorker) -> None:
+        await self._keep_running("outbox worker", outbox.run)
+
+    async def _keep_running(
+        self, name: str, run: Callable[[], Awaitable[None]]
+    ) -> None:
         backoff = 1.0
         while True:
             try:
-                await outbox.run()
+                await run()
             except Exception:  # worker boundary: log, restart after backoff
-                log.exception("outbox worker failed; restarting")
+                log.exception("%s failed; restarting", name)
             await anyio.sleep(backoff * (1 + random.random() / 2))
             backoff = min(backoff * 2, MAX_BACKOFF)
 
-    async def _wanted(self) -> tuple[dict[str, RoomRef], dict[str, str]]:
+    async def refresh_directories(self) -> int:
+        """Import every connected tenant's directory now if over a day old."""
+        if self.directory is None:
+            return 0
+        done = await self.directory.refresh_due()
+        self.refresh()
+        return done
+
+    async def _wanted(self) -> tuple[dict[str, Wanted], dict[str, str]]:
         async with self.env.sessions() as session:
             rows = await session.execute(
                 select(models.Room, models.Tenant)
@@ -218,7 +279,20 @@ class SyncSupervisor:
                 )
             )
             pairs = rows.tuples().all()
-        wanted: dict[str, RoomRef] = {}
+            people = await session.execute(
+                select(
+                    models.Person.id,
+                    models.Person.primary_email,
+                    models.Tenant,
+                )
+                .join(models.Tenant, models.Tenant.id == models.Person.tenant_id)
+                .where(
+                    models.Person.availability_follows_calendar.is_(True),
+                    models.Person.calendar_status.in_(FOLLOWED),
+                )
+            )
+            persons = people.tuples().all()
+        wanted: dict[str, Wanted] = {}
         blocked: dict[str, str] = {}
         for room, tenant in pairs:
             if is_blocking(tenant.connection_status) or not tenant.client_id:
@@ -226,6 +300,11 @@ class SyncSupervisor:
                 continue
             assert room.mailbox_email is not None
             wanted[room.id] = RoomRef(room.id, tenant.id, room.mailbox_email)
+        for person_id, email, tenant in persons:
+            if is_blocking(tenant.connection_status) or not tenant.client_id:
+                blocked[tenant.id] = tenant.connection_message or "not connected"
+                continue
+            wanted[person_key(person_id)] = PersonRef(person_id, tenant.id, email)
         return wanted, blocked
 
     async def _check_connections(self) -> None:
@@ -252,36 +331,13 @@ class SyncSupervisor:
 
     async def _load_subscriptions(self) -> None:
         async with self.env.sessions() as session:
-            for sub_id, room_id, client_state in await state_repo.subscriptions(
-                session
-            ):
-                self.env.subscriptions[sub_id] = (room_id, client_state)
+            for sub_id, key, client_state in await state_repo.subscriptions(session):
+                self.env.subscriptions[sub_id] = (key, client_state)
 
-    async def _mark_stopped(self, room_id: str, blocked: dict[str, str]) -> None:
-        loop = self.loops[room_id]
-        reason = blocked.get(loop.room.tenant_id, "")
-        await self._record(
-            loop, MailboxStatus.STOPPED, f"Sync paused: {reason}", None, None
-        )
+    async def _mark_stopped(self, key: str, blocked: dict[str, str]) -> None:
+        loop = self.loops[key]
+        reason = blocked.get(loop.tenant_id, "")
+        await loop.note(MailboxStatus.STOPPED, f"Sync paused: {reason}")
 
-    async def _record_crash(self, loop: MailboxLoop, exc: Exception) -> None:
-        await self._record(loop, MailboxStatus.ERROR, f"{type(exc).__name__}: {exc}")
-
-    async def _record(
-        self,
-        loop: MailboxLoop,
-        status: MailboxStatus,
-        message: str,
-        code: str | None = None,
-        hint: str | None = None,
-    ) -> None:
-        async with self.env.sessions() as session:
-            room = await session.get(models.Room, loop.room.id)
-            if room is None or room.mailbox_email is None:
-                return
-            row = await state_repo.state_for_room(
-                session, tenant_id=room.tenant_id, room=room
-            )
-            state_repo.record_status(row, status, error=message, code=code, hint=hint)
-            await session.commit()
-        await self.env.room_changed(loop.room.tenant_id, loop.room.id)
+    async def _record_crash(self, loop: CalendarLoop, exc: Exception) -> None:
+        await loop.note(MailboxStatus.ERROR, f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,347 @@
+"""One mailbox calendar's loop, shared by rooms and people: delta rounds,
+change notifications, status and backoff.
+
+State machine (``MailboxSyncState.status``; ``transom.domain.connection.MailboxStatus``)::
+
+    IDLE --start--> SYNCING --last page (deltaLink)--> IN_SYNC
+    IN_SYNC --notification / poll interval / renew due / new day--> SYNCING
+             (with notifications: a safety round every 240 poll intervals, <= 4 h)
+    SYNCING --410 SyncStateNotFound--> (forget link: full round) SYNCING
+    SYNCING --429/503 after the SDK's retries--> THROTTLED --Retry-After--> SYNCING
+    SYNCING --403 access policy / 404 mailbox--> ACCESS_DENIED --15 min or wake--> SYNCING
+    any --token refused--> STOPPED (tenant marked; the loop ends; the supervisor
+                           starts it again once the admin saved new credentials)
+    any --other Graph error--> ERROR --backoff--> SYNCING
+
+A round reads ``calendarView/delta`` over the sliding window (today minus
+``sync_window_past_days`` to plus ``sync_window_future_days``, UTC days). Each page
+is applied and its nextLink (or, on the last page, deltaLink) saved in the *same*
+transaction, so a killed process resumes at the first page it did not commit and
+re-applying a page is harmless. A round without a link is a full resync: at its
+last page, what the round did not see is dropped (``finish_full_round``).
+A new window (the day changed) or an explicit wake with ``full`` starts a full round.
+
+Waking is de-herded: any number of ``wake()`` calls during a round cause exactly
+one more round. Sessions are held only while a page is written, never across a
+Graph call. Subclasses (``sync.mailbox.MailboxLoop`` for a room,
+``sync.person_calendars.PersonCalendarLoop`` for a person) say what a page
+means, where the state row is, and whom to tell after a commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import KW_ONLY, dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import anyio
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transom.db import models
+from transom.domain.calendar import CalendarChangePage
+from transom.domain.connection import MailboxStatus, SyncMode
+from transom.graph import (
+    DeltaExpiredError,
+    GraphAuthError,
+    GraphError,
+    GraphNotFoundError,
+    GraphTenantClient,
+    GraphThrottledError,
+    MailboxAccessDeniedError,
+)
+from transom.settings import Settings
+from transom.sync.connection import record_auth_failure
+from transom.sync.credentials import MissingCredentialsError
+from transom.sync.env import SyncEnv, wall_clock
+from transom.sync.state import record_status, start_full_round
+from transom.sync.subscriptions import SubscriptionPlan, ensure_subscription
+
+log = logging.getLogger(__name__)
+
+SAFETY_POLL = timedelta(hours=4)
+SAFETY_POLLS = 240
+ACCESS_RETRY = timedelta(minutes=15)
+ERROR_RETRY_MAX = 300.0
+ROUND_TIMEOUT = 600.0
+PAGE_SIZE = 100
+
+
+class LoopStoppedError(Exception):
+    """The tenant's credentials are refused (or gone): stop until they change."""
+
+
+def sync_window(now: datetime, settings: Settings) -> tuple[datetime, datetime]:
+    today = datetime.combine(now.astimezone(UTC).date(), time(), tzinfo=UTC)
+    return (
+        today - timedelta(days=settings.sync_window_past_days),
+        today + timedelta(days=settings.sync_window_future_days),
+    )
+
+
+@dataclass
+class CalendarLoop(ABC):
+    """Keeps one mailbox's calendar current. ``run()`` loops until cancelled or
+    the tenant is blocked; ``step()`` is one round (tests, the demo)."""
+
+    env: SyncEnv
+    _: KW_ONLY
+    page_size: int = PAGE_SIZE
+    max_pages: int | None = None  # tests: stop a round after this many pages
+    plan: SubscriptionPlan = field(default_factory=SubscriptionPlan)
+    pages_applied: int = 0
+    # Shared by many loops (people): at most this many rounds at once.
+    limiter: anyio.CapacityLimiter | None = None
+    _full: bool = False
+    _pending: bool = False
+    _errors: int = 0
+    _wake: anyio.Event = field(default_factory=anyio.Event)
+
+    # -- what a subclass says ------------------------------------------------
+
+    @property
+    @abstractmethod
+    def tenant_id(self) -> str: ...
+
+    @property
+    @abstractmethod
+    def mailbox(self) -> str: ...
+
+    @property
+    @abstractmethod
+    def key(self) -> str:
+        """The supervisor's and the webhook index's name for this loop."""
+
+    @abstractmethod
+    async def _load(self) -> tuple[models.Tenant, models.MailboxSyncState]:
+        """Tenant and state row; MissingCredentialsError if the tenant is blocked."""
+
+    @abstractmethod
+    async def _state(self, session: AsyncSession) -> models.MailboxSyncState | None:
+        """The state row (None when the owner is gone)."""
+
+    async def _prepare(
+        self, graph: GraphTenantClient, page: CalendarChangePage, state: Any
+    ) -> Any:
+        """Graph reads a page needs before it is written (outside any session)."""
+        return None
+
+    @abstractmethod
+    async def _apply(
+        self,
+        session: AsyncSession,
+        page: CalendarChangePage,
+        extra: Any,
+        stamp: datetime,
+    ) -> int:
+        """Write one page's changes; how many rows changed."""
+
+    @abstractmethod
+    async def _finish_full_round(
+        self,
+        session: AsyncSession,
+        window: tuple[datetime, datetime],
+        round_started_at: datetime,
+        stamp: datetime,
+    ) -> int:
+        """After a full resync: drop what the round did not see; how many."""
+
+    async def _status_changed(
+        self,
+        session: AsyncSession,
+        status: MailboxStatus,
+        *,
+        message: str | None = None,
+        hint: str | None = None,
+        exc: Exception | None = None,
+    ) -> None:
+        """Mirror a new status elsewhere (the person's calendar status)."""
+        return
+
+    @abstractmethod
+    async def _changed(self) -> None:
+        """Publish after a commit that changed something."""
+
+    # -- the loop --------------------------------------------------------------
+
+    def wake(self, *, full: bool = False, subscription: str | None = None) -> None:
+        self._full = self._full or full
+        if subscription is not None:
+            self.plan.action = subscription
+        self._pending = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Loop until cancelled; returns when the tenant's credentials are refused."""
+        while True:
+            self._pending = False
+            self._wake = anyio.Event()
+            try:
+                delay = await self.guarded_step()
+            except LoopStoppedError:
+                return
+            if self._pending:
+                continue
+            with anyio.move_on_after(delay):
+                await self._wake.wait()
+
+    async def guarded_step(self) -> float:
+        """One step with Graph errors turned into status; seconds to the next."""
+        try:
+            with anyio.fail_after(ROUND_TIMEOUT):
+                if self.limiter is None:
+                    delay = await self.step()
+                else:
+                    async with self.limiter:
+                        delay = await self.step()
+        except DeltaExpiredError:
+            self._full = True
+            return 0.0
+        except GraphThrottledError as exc:
+            await self._record(MailboxStatus.THROTTLED, exc)
+            return max(exc.retry_after_seconds, 1.0)
+        except (MailboxAccessDeniedError, GraphNotFoundError) as exc:
+            await self._record(MailboxStatus.ACCESS_DENIED, exc)
+            return ACCESS_RETRY.total_seconds()
+        except (GraphAuthError, MissingCredentialsError) as exc:
+            if isinstance(exc, GraphAuthError):
+                await record_auth_failure(
+                    self.env, self.tenant_id, exc, mailbox=self.mailbox
+                )
+            await self._record(MailboxStatus.STOPPED, exc)
+            raise LoopStoppedError from exc
+        except (GraphError, TimeoutError) as exc:
+            self._errors += 1
+            await self._record(MailboxStatus.ERROR, exc)
+            return min(2.0**self._errors, ERROR_RETRY_MAX)
+        self._errors = 0
+        return delay
+
+    async def step(self) -> float:
+        """Subscription upkeep and one delta round; seconds until the next step."""
+        now = self.env.clock()
+        window = sync_window(now, self.env.settings)
+        tenant, state = await self._load()
+        graph = await self.env.clients.client(tenant)
+        if self._full or (state.window_start, state.window_end) != window:
+            self._full = False
+            start_full_round(state, window=window, started_at=wall_clock())
+        await ensure_subscription(self.env, graph, state, self.plan, now)
+        await self._save(state)
+        await self._round(graph, state)
+        return self._delay(state, now, window)
+
+    async def _save(self, state: models.MailboxSyncState) -> None:
+        async with self.env.sessions() as session:
+            await session.merge(state)
+            session.add_all(self.plan.logs)
+            self.plan.logs = []
+            await session.commit()
+
+    async def _round(
+        self, graph: GraphTenantClient, state: models.MailboxSyncState
+    ) -> None:
+        assert state.window_start is not None
+        assert state.window_end is not None
+        pages = 0
+        async for page in graph.iter_calendar_changes(
+            self.mailbox,
+            state.window_start,
+            state.window_end,
+            state.delta_link,
+            self.page_size,
+        ):
+            extra = await self._prepare(graph, page, state)
+            if await self._apply_page(state, page, extra):
+                await self._changed()
+            pages += 1
+            self.pages_applied += 1
+            if self.max_pages is not None and pages >= self.max_pages:
+                return
+
+    async def _apply_page(
+        self, state: models.MailboxSyncState, page: CalendarChangePage, extra: Any
+    ) -> bool:
+        stamp = wall_clock()
+        async with self.env.sessions() as session:
+            row = await session.get(models.MailboxSyncState, state.id)
+            assert row is not None
+            written = await self._apply(session, page, extra, stamp)
+            row.delta_link = page.delta_link or page.next_link
+            if page.delta_link is None:
+                record_status(row, MailboxStatus.SYNCING)
+            else:
+                written += await self._finish_round(session, row, stamp)
+            await session.commit()
+        state.delta_link = row.delta_link
+        state.round_full = row.round_full
+        return written > 0
+
+    async def _finish_round(
+        self, session: AsyncSession, row: models.MailboxSyncState, stamp: datetime
+    ) -> int:
+        dropped = 0
+        if row.round_full and row.round_started_at is not None:
+            assert row.window_start is not None
+            assert row.window_end is not None
+            dropped = await self._finish_full_round(
+                session, (row.window_start, row.window_end), row.round_started_at, stamp
+            )
+        row.round_full = False
+        row.last_synced_at = self.env.clock()
+        record_status(row, MailboxStatus.IN_SYNC)
+        await self._status_changed(session, MailboxStatus.IN_SYNC)
+        return dropped
+
+    def _delay(
+        self,
+        state: models.MailboxSyncState,
+        now: datetime,
+        window: tuple[datetime, datetime],
+    ) -> float:
+        poll = self.env.settings.poll_interval_seconds
+        if state.mode == SyncMode.POLLING.value or not state.subscription_id:
+            return poll
+        next_day = window[0] + timedelta(
+            days=self.env.settings.sync_window_past_days + 1
+        )
+        # Notifications can be lost silently: a safety delta round every
+        # SAFETY_POLLS poll intervals (4 h by default), at most SAFETY_POLL.
+        safety = min(SAFETY_POLL, timedelta(seconds=poll * SAFETY_POLLS))
+        due = min(now + safety, next_day)
+        if self.plan.renew_at is not None:
+            due = min(due, self.plan.renew_at)
+        return max((due - now).total_seconds(), 0.5)
+
+    async def _record(self, status: MailboxStatus, exc: Exception) -> None:
+        message = getattr(exc, "message", None) or str(exc)
+        await self.note(
+            status,
+            message,
+            code=getattr(exc, "code", None),
+            hint=getattr(exc, "hint", None),
+            exc=exc,
+        )
+        log.info("mailbox %s: %s: %s", self.mailbox, status.value, message)
+
+    async def note(
+        self,
+        status: MailboxStatus,
+        message: str | None,
+        *,
+        code: str | None = None,
+        hint: str | None = None,
+        exc: Exception | None = None,
+    ) -> None:
+        """Record a status on the state row (the supervisor uses this too)."""
+        async with self.env.sessions() as session:
+            state = await self._state(session)
+            if state is None:
+                return
+            record_status(state, status, error=message, code=code, hint=hint)
+            await self._status_changed(
+                session, status, message=message, hint=hint, exc=exc
+            )
+            await session.commit()
+        await self._changed()
