@@ -142,7 +142,12 @@ class AbsenceMutations:
                 existing=known,
             )
             await session.commit()
-        await announce(info.context.services.bus, tenant_id=tenant.id, queued=True)
+        await announce(
+            info.context.services.bus,
+            tenant_id=tenant.id,
+            queued=True,
+            person_ids=[person.id],
+        )
         return Absence.from_model(absence)
 
     @strawberry.mutation(description="Change an absence; Outlook follows.")
@@ -152,7 +157,7 @@ class AbsenceMutations:
         viewer = await _admin(info)
         async with info.context.db() as session:
             absence, tenant = await _absence(session, viewer, id)
-            person_id = absence.person_id
+            person_id = before = absence.person_id
             if input.person_email is not None:
                 person_id = (await _person(session, tenant.id, input.person_email)).id
             update_absence(
@@ -164,7 +169,12 @@ class AbsenceMutations:
                 person_id=person_id,
             )
             await session.commit()
-        await announce(info.context.services.bus, tenant_id=tenant.id, queued=True)
+        await announce(
+            info.context.services.bus,
+            tenant_id=tenant.id,
+            queued=True,
+            person_ids=[before, person_id],
+        )
         return Absence.from_model(absence)
 
     @strawberry.mutation(description="Approve an absence: it goes to Outlook.")
@@ -189,7 +199,12 @@ class AbsenceMutations:
                 session, tenant=tenant, absence=absence, now=info.context.now
             )
             await session.commit()
-        await announce(info.context.services.bus, tenant_id=tenant.id, queued=True)
+        await announce(
+            info.context.services.bus,
+            tenant_id=tenant.id,
+            queued=True,
+            person_ids=[absence.person_id],
+        )
         return DeletedAbsence(id=strawberry.ID(absence.id))
 
     @strawberry.mutation(
@@ -274,7 +289,12 @@ async def _decide(info: Info, absence_id: str, approval: Approval) -> Absence:
             now=info.context.now,
         )
         await session.commit()
-    await announce(info.context.services.bus, tenant_id=tenant.id, queued=True)
+    await announce(
+        info.context.services.bus,
+        tenant_id=tenant.id,
+        queued=True,
+        person_ids=[absence.person_id],
+    )
     return Absence.from_model(absence)
 
 

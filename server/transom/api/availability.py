@@ -1,9 +1,13 @@
-"""People's availability: ``person.availability(at)``, its toggle and subscription.
+"""People's availability: ``person.availability(at)``, ``person.busySlots``,
+the per-person toggle, the tenant's availability settings and the
+``personAvailability`` subscription.
 
 Availability follows the person's calendar (busy slots kept by
 ``sync.person_calendars``) unless the person's "availability follows calendar"
-is off; then only approved absences count. Events on the tenant channel of type
-``person`` (with ``personId``) wake the subscription.
+is off; then only approved absences count. Whatever changes a person's inputs
+(their calendar loop, an absence, the toggle) publishes on the person's channel
+(``pubsub.person_channel``); the subscription re-evaluates then, and at the
+next meeting boundary (at least every minute).
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ from transom.api.context import Info
 from transom.db import absences as absence_repo
 from transom.db import busy_slots as slot_repo
 from transom.db import models
+from transom.db import tenants as tenant_repo
 from transom.domain import availability as rules
 from transom.domain.absences import POLICY_SETTING, AbsencePolicy, SyncTarget
-from transom.domain.errors import NotFoundError
-from transom.pubsub import tenant_channel
+from transom.domain.calendar import ShowAs
+from transom.domain.errors import InvalidInputError, NotFoundError
+from transom.pubsub import person_channel, tenant_channel
 
 if TYPE_CHECKING:
     from transom.api.people import Person
@@ -39,21 +45,39 @@ class Availability(Enum):
 
 
 LOOKAROUND = timedelta(days=2)
+RECHECK = 60.0
+MAX_SLOT_DAYS = 62
+
+
+@strawberry.enum(description="How an Outlook event shows its time (showAs).")
+class ShowAsValue(Enum):
+    FREE = "FREE"
+    TENTATIVE = "TENTATIVE"
+    BUSY = "BUSY"
+    OOF = "OOF"
+    WORKING_ELSEWHERE = "WORKING_ELSEWHERE"
+    UNKNOWN = "UNKNOWN"
+
+
+def rules_of(tenant: models.Tenant) -> rules.AvailabilityRules:
+    settings = tenant.settings or {}
+    return rules.AvailabilityRules.from_stored(settings.get(rules.AVAILABILITY_SETTING))
 
 
 async def availability_of(
     info: Info, person: models.Person, tenant: models.Tenant, at: datetime
-) -> rules.Availability:
+) -> tuple[rules.Availability, datetime | None]:
+    """The person's availability at ``at`` and when it can next change."""
     settings = tenant.settings or {}
     async with info.context.db() as session:
         if person.availability_follows_calendar:
             slots = await slot_repo.slots_between(
-                session, person_id=person.id, start=at, end=at + timedelta(seconds=1)
+                session, person_id=person.id, start=at, end=at + LOOKAROUND
             )
-            found = rules.AvailabilityRules.from_stored(
-                settings.get(rules.AVAILABILITY_SETTING)
+            found = rules_of(tenant)
+            return rules.availability_at(slots, at, found), rules.until(
+                slots, at, found
             )
-            return rules.availability_at(slots, at, found)
         absences = await absence_repo.approved_between(
             session, person_id=person.id, start=at - LOOKAROUND, end=at + LOOKAROUND
         )
@@ -61,16 +85,20 @@ async def availability_of(
     windows = [
         rules.AbsenceWindow(a.start, a.end, policy.target(a.kind)) for a in absences
     ]
-    return rules.availability_from_absences(
-        [w for w in windows if w.target is not SyncTarget.NEVER], at
-    )
+    windows = [w for w in windows if w.target is not SyncTarget.NEVER]
+    bounds = [b for w in windows for b in (w.start, w.end) if b > at]
+    return rules.availability_from_absences(windows, at), min(bounds, default=None)
 
 
 async def _load(info: Info, person_id: str) -> tuple[models.Person, models.Tenant]:
     viewer = await info.context.viewer()
     async with info.context.db() as session:
         person = await session.get(models.Person, person_id, populate_existing=True)
-        tenant = await session.get(models.Tenant, person.tenant_id) if person else None
+        tenant = (
+            await session.get(models.Tenant, person.tenant_id, populate_existing=True)
+            if person
+            else None
+        )
     if person is None or tenant is None or viewer.room_id is not None:
         raise NotFoundError.of("Person", person_id)
     viewer.check_tenant(person.tenant_id, "Person", person_id)
@@ -81,8 +109,56 @@ async def person_availability(
     root: Any, info: Info, at: datetime | None = None
 ) -> Availability:
     person, tenant = await _load(info, str(root.id))
-    found = await availability_of(info, person, tenant, at or info.context.now)
+    found, _ = await availability_of(info, person, tenant, at or info.context.now)
     return Availability(found.value)
+
+
+@strawberry.type(
+    description="One event of a person's calendar as Transom keeps it. Subject "
+    "and location are null for private events and in free/busy-only mode."
+)
+class BusySlot:
+    start: datetime
+    end: datetime
+    show_as: ShowAsValue
+    availability: Availability = strawberry.field(
+        description="What the event means through the tenant's mapping."
+    )
+    is_private: bool
+    is_all_day: bool
+    subject: str | None
+    location: str | None
+
+
+async def person_busy_slots(
+    root: Any, info: Info, start: datetime, end: datetime
+) -> list[BusySlot]:
+    if end <= start or end - start > timedelta(days=MAX_SLOT_DAYS):
+        raise InvalidInputError(
+            f"end must be after start, at most {MAX_SLOT_DAYS} days later",
+            field="end",
+        )
+    person, tenant = await _load(info, str(root.id))
+    found = rules_of(tenant)
+    async with info.context.db() as session:
+        slots = await slot_repo.slots_between(
+            session, person_id=person.id, start=start, end=end
+        )
+    hide = found.free_busy_only
+    return [
+        BusySlot(
+            start=s.start,
+            end=s.end,
+            show_as=ShowAsValue(s.show_as.value),
+            availability=Availability(found.of_show_as(s.show_as).value),
+            is_private=s.is_private,
+            is_all_day=s.is_all_day,
+            subject=None if hide or s.is_private else s.subject,
+            location=None if hide or s.is_private else s.location,
+        )
+        for s in sorted(slots, key=lambda s: (s.start, s.end))
+        if found.counts(s)
+    ]
 
 
 @strawberry.type(description="A person's availability at one moment.")
@@ -90,6 +166,77 @@ class PersonAvailability:
     person_id: strawberry.ID
     availability: Availability
     at: datetime
+
+
+@strawberry.type(description="How one showAs value counts for availability.")
+class ShowAsMapping:
+    show_as: ShowAsValue
+    availability: Availability
+
+
+@strawberry.input(description="Map one showAs value to an availability.")
+class ShowAsMappingInput:
+    show_as: ShowAsValue
+    availability: Availability
+
+
+@strawberry.type(description="A tenant's rules for availability from calendars.")
+class AvailabilitySettings:
+    tenant_id: strawberry.ID
+    mapping: list[ShowAsMapping] = strawberry.field(
+        description="Every showAs value with the availability it means."
+    )
+    include_free: bool = strawberry.field(
+        description="Events shown as free count (and are listed in busySlots)."
+    )
+    free_busy_only: bool = strawberry.field(
+        description="Store only times and showAs: no subjects, locations or "
+        "attendees at all."
+    )
+
+    @classmethod
+    def of(cls, tenant_id: str, found: rules.AvailabilityRules) -> AvailabilitySettings:
+        return cls(
+            tenant_id=strawberry.ID(tenant_id),
+            mapping=[
+                ShowAsMapping(
+                    show_as=ShowAsValue(s.value),
+                    availability=Availability(found.of_show_as(s).value),
+                )
+                for s in ShowAs
+            ],
+            include_free=found.include_free,
+            free_busy_only=found.free_busy_only,
+        )
+
+
+@strawberry.input(description="Availability settings to change; omitted stay.")
+class AvailabilitySettingsInput:
+    mapping: list[ShowAsMappingInput] | None = strawberry.field(
+        default=None, description="Replaces the tenant's mapping (others: default)."
+    )
+    include_free: bool | None = None
+    free_busy_only: bool | None = None
+
+
+async def _settings_tenant(info: Info, tenant_id: str) -> models.Tenant:
+    viewer = await info.context.viewer()
+    viewer.check_tenant(tenant_id, "Tenant", tenant_id)
+    async with info.context.db() as session:
+        tenant = await tenant_repo.get_tenant(session, tenant_id=tenant_id)
+    if tenant is None:
+        raise NotFoundError.of("Tenant", tenant_id)
+    return tenant
+
+
+@strawberry.type
+class AvailabilityQueries:
+    @strawberry.field(description="The tenant's availability settings.")
+    async def availability_settings(
+        self, info: Info, tenant_id: strawberry.ID
+    ) -> AvailabilitySettings:
+        tenant = await _settings_tenant(info, tenant_id)
+        return AvailabilitySettings.of(tenant.id, rules_of(tenant))
 
 
 @strawberry.type
@@ -111,28 +258,68 @@ class AvailabilityMutations:
             person.availability_follows_calendar = follows
             await session.commit()
         await info.context.services.bus.publish(
-            tenant_channel(person.tenant_id), {"type": "person", "personId": person.id}
+            person_channel(person.id), {"type": "person", "personId": person.id}
         )
+        if info.context.services.sync is not None:
+            info.context.services.sync.sync_people(person.tenant_id)
         return Person.from_model(person)
+
+    @strawberry.mutation(
+        description="Change the tenant's availability settings. Switching "
+        "free/busy-only on clears every stored subject and location at once; "
+        "the people's calendars are read again."
+    )
+    async def set_availability_settings(
+        self, info: Info, tenant_id: strawberry.ID, input: AvailabilitySettingsInput
+    ) -> AvailabilitySettings:
+        viewer = await info.context.viewer()
+        viewer.require_admin()
+        await _settings_tenant(info, tenant_id)
+        async with info.context.db() as session:
+            tenant = await tenant_repo.get_tenant(session, tenant_id=tenant_id)
+            assert tenant is not None
+            stored = dict((tenant.settings or {}).get(rules.AVAILABILITY_SETTING) or {})
+            if input.mapping is not None:
+                stored["mapping"] = {
+                    m.show_as.value: m.availability.value for m in input.mapping
+                }
+            if input.include_free is not None:
+                stored["includeFree"] = input.include_free
+            if input.free_busy_only is not None:
+                stored["freeBusyOnly"] = input.free_busy_only
+            tenant.settings = {
+                **(tenant.settings or {}),
+                rules.AVAILABILITY_SETTING: stored,
+            }
+            found = rules.AvailabilityRules.from_stored(stored)
+            if found.free_busy_only:
+                await slot_repo.scrub_text(session, tenant_id=tenant.id)
+            await session.commit()
+        await info.context.services.bus.publish(
+            tenant_channel(tenant_id), {"type": "tenant", "tenantId": tenant_id}
+        )
+        if info.context.services.sync is not None:
+            info.context.services.sync.sync_people(tenant_id, full=True)
+        return AvailabilitySettings.of(tenant_id, found)
 
 
 @strawberry.type
 class AvailabilitySubscriptions:
     @strawberry.subscription(
-        description="The person's availability now, then again whenever their "
-        "calendar or absences change (and at least every minute)."
+        description="The person's availability now, then again whenever it "
+        "changes: their calendar or absences changed, or a meeting began or ended."
     )
     async def person_availability(
         self, info: Info, person_id: strawberry.ID
     ) -> AsyncGenerator[PersonAvailability, None]:
-        person, tenant = await _load(info, person_id)
+        await _load(info, person_id)
         bus = info.context.services.bus
         last: rules.Availability | None = None
-        async with bus.subscribe(tenant_channel(tenant.id)) as events:
+        async with bus.subscribe(person_channel(person_id)) as events:
             while True:
                 person, tenant = await _load(info, person_id)
                 now = info.context.now
-                found = await availability_of(info, person, tenant, now)
+                found, change = await availability_of(info, person, tenant, now)
                 if found != last:
                     last = found
                     yield PersonAvailability(
@@ -140,15 +327,8 @@ class AvailabilitySubscriptions:
                         availability=Availability(found.value),
                         at=now,
                     )
-                await _next_person_event(events, person.id)
-
-
-async def _next_person_event(events: Any, person_id: str) -> None:
-    with anyio.move_on_after(60):
-        while True:
-            event = await events.get()
-            if event.get("type") in ("person", "absence") and event.get("personId") in (
-                None,
-                person_id,
-            ):
-                return
+                wait = RECHECK
+                if change is not None:
+                    wait = min(wait, max((change - now).total_seconds(), 0.05))
+                with anyio.move_on_after(wait):
+                    await events.get()

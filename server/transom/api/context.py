@@ -60,6 +60,8 @@ class SyncCommands(Protocol):
 
     def sync_tenant(self, tenant_id: str) -> int: ...
 
+    def sync_people(self, tenant_id: str, *, full: bool = False) -> int: ...
+
 
 @dataclass
 class Services:

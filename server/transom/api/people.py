@@ -7,12 +7,18 @@ from enum import Enum
 
 import strawberry
 
-from transom.api.availability import Availability, person_availability
+from transom.api.availability import (
+    Availability,
+    BusySlot,
+    person_availability,
+    person_busy_slots,
+)
 from transom.api.context import Info
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
 from transom.api.scope import tenant_scope
 from transom.db import models
 from transom.db import people as people_repo
+from transom.domain.errors import InvalidInputError
 
 
 @strawberry.type(description="Someone in a tenant's directory.")
@@ -28,8 +34,10 @@ class Person:
         "their approved absences only."
     )
     calendar_status: str = strawberry.field(
-        description="NOT_CONNECTED, SYNCING, SYNCED, NO_MAILBOX, ACCESS_DENIED or "
-        "ERROR (see calendarError and calendarHint)."
+        description="NOT_CONNECTED (not connected yet), SYNCING (connected, first "
+        "sync running), SYNCED (the calendar is followed), NO_MAILBOX, "
+        "ACCESS_DENIED (outside the app's access policy) or ERROR (see "
+        "calendarError and calendarHint)."
     )
     calendar_error: str | None
     calendar_hint: str | None
@@ -38,6 +46,12 @@ class Person:
         description="AVAILABLE, BUSY, TENTATIVE, OUT_OF_OFFICE or WORKING_ELSEWHERE "
         "at `at` (default: now), from the calendar's showAs through the tenant's "
         "mapping.",
+    )
+    busy_slots: list[BusySlot] = strawberry.field(
+        resolver=person_busy_slots,
+        description="The person's calendar events between start and end (at most "
+        "62 days), as kept for availability; events shown as free only when the "
+        "tenant includes them.",
     )
 
     @classmethod
@@ -134,6 +148,26 @@ class PeopleQueries:
                 session, tenant_id=scope, search=search, first=first, after=after
             )
         return to_connection(page, [Person.from_model(row) for row in page.items])
+
+    @strawberry.field(
+        description="The person reached by `address`: their primary address or "
+        "any alias (proxyAddresses), in any case; null if nobody."
+    )
+    async def person_by_address(
+        self, info: Info, address: str, tenant_id: strawberry.ID | None = None
+    ) -> Person | None:
+        viewer = await info.context.viewer()
+        wanted = tenant_id or viewer.tenant_id
+        if wanted is None:
+            raise InvalidInputError("a superadmin names the tenantId", field="tenantId")
+        viewer.check_tenant(wanted, "Tenant", wanted)
+        if viewer.room_id is not None:
+            return None
+        async with info.context.db() as session:
+            row = await people_repo.find_person_by_address(
+                session, tenant_id=wanted, address=address.strip()
+            )
+        return Person.from_model(row) if row is not None else None
 
     @strawberry.field(description="Absences by start time, newest registrations too.")
     async def absences(

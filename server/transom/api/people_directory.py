@@ -85,11 +85,15 @@ class PeopleDirectoryMutations:
         found = await sync_people_now(
             services.sessions, services.settings, tenant=tenant, now=info.context.now
         )
+        if services.sync is not None:
+            services.sync.sync_people(tenant.id)
         return PeopleImportResult(**vars(found))
 
     @strawberry.mutation(
         description="Connect everyone's calendar in one step: import the directory, "
-        "check each mailbox, and report a status per person (see people)."
+        "check each mailbox, and report a status per person (see people). "
+        "Calendars that can be read are then followed (SYNCING until the first "
+        "sync is done, then SYNCED; see peopleCalendarProgress)."
     )
     async def connect_people_calendars(
         self, info: Info, tenant_id: strawberry.ID
@@ -99,6 +103,8 @@ class PeopleDirectoryMutations:
         imported, progress = await connect_calendars_now(
             services.sessions, services.settings, tenant=tenant, now=info.context.now
         )
+        if services.sync is not None:
+            services.sync.sync_people(tenant.id)  # start their calendar loops now
         return ConnectPeopleResult(
             imported=PeopleImportResult(**vars(imported)),
             progress=PeopleCalendarProgress.of(progress),

@@ -8,7 +8,11 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
 from transom.api.absence_mutations import AbsenceMutations
-from transom.api.availability import AvailabilityMutations, AvailabilitySubscriptions
+from transom.api.availability import (
+    AvailabilityMutations,
+    AvailabilityQueries,
+    AvailabilitySubscriptions,
+)
 from transom.api.booking_mutations import BookingMutations
 from transom.api.build import BuildQueries
 from transom.api.display_actions import DisplayActionMutations
@@ -44,6 +48,7 @@ class Query(
     RoomQueries,
     PeopleQueries,
     PeopleDirectoryQueries,
+    AvailabilityQueries,
     OutboxQueries,
     DisplayQueries,
     DisplayPairingQueries,

@@ -14,6 +14,7 @@ Sync state right after a command (``domain.absences.SyncState``)::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,7 +34,7 @@ from transom.domain.absences import (
     wanted_event,
 )
 from transom.domain.errors import ConflictError
-from transom.pubsub import Bus, tenant_channel
+from transom.pubsub import Bus, person_channel, tenant_channel
 from transom.sync.booking_writes import OUTBOX_CHANNEL
 
 IN_FLIGHT = (SyncState.PENDING.value, SyncState.HELD.value)
@@ -200,8 +201,15 @@ def _clear_error(absence: models.Absence) -> None:
     absence.sync_hint = None
 
 
-async def announce(bus: Bus, *, tenant_id: str, queued: bool) -> None:
-    """After commit: subscribers reload; the absence writer looks for work."""
+async def announce(
+    bus: Bus, *, tenant_id: str, queued: bool, person_ids: Iterable[str] = ()
+) -> None:
+    """After commit: subscribers reload (the people's availability too, for
+    those whose availability follows their absences); the writer looks for work."""
     await bus.publish(tenant_channel(tenant_id), {"type": "absence"})
+    for person_id in dict.fromkeys(person_ids):
+        await bus.publish(
+            person_channel(person_id), {"type": "absence", "personId": person_id}
+        )
     if queued:
         await bus.publish(OUTBOX_CHANNEL, {"type": "outbox"})

@@ -96,3 +96,10 @@ class SyncService:
         if self.supervisor is None:
             return 0
         return self.supervisor.wake_tenant(tenant_id, full=True)
+
+    def sync_people(self, tenant_id: str, *, full: bool = False) -> int:
+        """People were connected or their settings changed: start, stop or
+        wake their calendar loops now; how many were woken."""
+        if self.supervisor is None:
+            return 0
+        return self.supervisor.wake_people(tenant_id, full=full)

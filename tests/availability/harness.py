@@ -1,0 +1,202 @@
+"""A tenant whose people's calendars Transom follows, end to end.
+
+- ``people_world``: the emulator with the core directory (Adele with alias
+  ``adele@contoso.example``, Megan, Alex without mailbox) and Transom with its
+  sync engine on, served on a port whose URL is Transom's public URL, so Graph
+  (the emulator) delivers change notifications to ``/webhooks/graph``. The
+  tenant is connected with the emulator's app; an admin token calls GraphQL.
+- ``await world.data(query, variables)``: GraphQL from async tests, in a worker
+  thread so the test's event loop never blocks.
+- Outlook is the real msgraph-sdk against the emulator
+  (``tests.emulator.graph_clients.graph_client``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+from sqlalchemy import text
+
+from tests.emulator.core_directory import core_app
+from tests.graphql_client import GraphQLClient
+from tests.servers import free_port, serve_in_thread
+from tests.sync.harness import sync_settings
+from transom.app import create_app
+from transom.db import models
+from transom.db.engine import Sessions, create_engine, create_sessions
+from transom.db.tokens import create_token
+from transom.domain.access import Role
+from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
+from transom.security import SecretBox
+from transom.settings import Settings
+
+APP_PATH = f"/_emulator/tenants/{TENANT_ID}/apps/{CLIENT_ID}"
+CONNECT_PEOPLE = """
+mutation C($tenantId: ID!) { connectPeopleCalendars(tenantId: $tenantId) {
+  imported { created total }
+  progress { total syncing synced noMailbox accessDenied notConnected error } } }
+"""
+PEOPLE = """
+query P($tenantId: ID!) { people(tenantId: $tenantId) { nodes {
+  id email aliases calendarStatus calendarError calendarHint
+  availabilityFollowsCalendar availability } } }
+"""
+PERSON_SLOTS = """
+query S($tenantId: ID!, $start: DateTime!, $end: DateTime!) {
+  people(tenantId: $tenantId) { nodes { email
+    busySlots(start: $start, end: $end) {
+      start end showAs availability isPrivate subject location } } } }
+"""
+PROGRESS = """
+query G($tenantId: ID!) { peopleCalendarProgress(tenantId: $tenantId) {
+  total syncing synced noMailbox accessDenied } }
+"""
+SETTINGS = """
+mutation S($tenantId: ID!, $input: AvailabilitySettingsInput!) {
+  setAvailabilitySettings(tenantId: $tenantId, input: $input) {
+    includeFree freeBusyOnly mapping { showAs availability } } }
+"""
+FOLLOWS = """
+mutation F($personId: ID!, $follows: Boolean!) {
+  setAvailabilityFollowsCalendar(personId: $personId, follows: $follows) {
+    id availabilityFollowsCalendar } }
+"""
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class PeopleWorld:
+    settings: Settings
+    url: str
+    emulator_url: str
+    api: GraphQLClient
+    token: str
+    tenant_id: str
+    sessions: Sessions = None  # type: ignore[assignment]  # set by the async fixture
+
+    async def data(
+        self, query: str, variables: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        found: dict[str, Any] = await anyio.to_thread.run_sync(
+            functools.partial(self.api.data, query, variables)
+        )
+        return found
+
+    async def connect_people(self) -> dict[str, Any]:
+        found = await self.data(CONNECT_PEOPLE, {"tenantId": self.tenant_id})
+        result: dict[str, Any] = found["connectPeopleCalendars"]
+        return result
+
+    async def people(self) -> dict[str, dict[str, Any]]:
+        found = await self.data(PEOPLE, {"tenantId": self.tenant_id})
+        return {p["email"]: p for p in found["people"]["nodes"]}
+
+    async def slots(
+        self, email: str, start: datetime, end: datetime
+    ) -> list[dict[str, Any]]:
+        variables = {
+            "tenantId": self.tenant_id,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        }
+        found = await self.data(PERSON_SLOTS, variables)
+        person = next(p for p in found["people"]["nodes"] if p["email"] == email)
+        slots: list[dict[str, Any]] = person["busySlots"]
+        return slots
+
+    async def set_availability(self, **values: Any) -> dict[str, Any]:
+        found = await self.data(SETTINGS, {"tenantId": self.tenant_id, "input": values})
+        result: dict[str, Any] = found["setAvailabilitySettings"]
+        return result
+
+    async def control(self, method: str, path: str, body: Any = None) -> Any:
+        async with httpx.AsyncClient(base_url=self.emulator_url, timeout=10) as http:
+            response = await http.request(method, path, json=body)
+        assert response.status_code < 400, response.text
+        return response.json() if response.content else None
+
+    async def sql(self, query: str, **params: Any) -> list[Any]:
+        """Straight SQL against Transom's database: what is really stored."""
+        async with self.sessions() as session:
+            rows = await session.execute(text(query), params)
+            return list(rows.all())
+
+
+async def _seed(sessions: Sessions, settings: Settings) -> tuple[str, str]:
+    box = SecretBox(str(settings.secret_key))
+    async with sessions() as session:
+        tenant = models.Tenant(
+            name="Contoso",
+            time_zone="UTC",
+            directory_id=TENANT_ID,
+            client_id=CLIENT_ID,
+            client_secret_encrypted=box.encrypt(CLIENT_SECRET),
+            connection_status="CONNECTED",
+            connection_checked_at=datetime.now(UTC),
+            settings={},
+        )
+        session.add(tenant)
+        await session.flush()
+        _, token = await create_token(
+            session, tenant_id=tenant.id, role=Role.ADMIN, name="switchboard"
+        )
+        await session.commit()
+        return tenant.id, token
+
+
+@pytest.fixture
+def people_world_sync(database_url: str, tmp_path: Path) -> Iterator[PeopleWorld]:
+    app = core_app()
+    port = free_port()
+    with serve_in_thread(app) as emulator_url:
+        settings = sync_settings(
+            database_url,
+            tmp_path,
+            emulator_url=emulator_url,
+            public_url=f"http://127.0.0.1:{port}",
+            poll_seconds=60.0,
+        )
+
+        async def seed() -> tuple[str, str]:
+            engine = create_engine(settings.database_url)
+            try:
+                return await _seed(create_sessions(engine), settings)
+            finally:
+                await engine.dispose()
+
+        tenant_id, token = anyio.run(seed)
+        server = create_app(settings, clock=system_clock)
+        with (
+            serve_in_thread(server, port=port) as url,
+            GraphQLClient(url, token) as api,
+        ):
+            yield PeopleWorld(
+                settings=settings,
+                url=url,
+                emulator_url=emulator_url,
+                api=api,
+                token=token,
+                tenant_id=tenant_id,
+            )
+
+
+@pytest.fixture
+async def world(people_world_sync: PeopleWorld) -> AsyncIterator[PeopleWorld]:
+    """``people_world_sync`` with sessions of the test's own event loop."""
+    engine = create_engine(people_world_sync.settings.database_url)
+    people_world_sync.sessions = create_sessions(engine)
+    try:
+        yield people_world_sync
+    finally:
+        await engine.dispose()

@@ -1,0 +1,269 @@
+"""People's calendars followed through notifications and delta, against the emulator."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from msgraph.generated.models.event import Event
+from msgraph.generated.models.free_busy_status import FreeBusyStatus
+from msgraph.generated.models.location import Location
+from msgraph.generated.models.sensitivity import Sensitivity
+
+from tests.availability.harness import APP_PATH, FOLLOWS, PROGRESS, PeopleWorld
+from tests.displays.live_client import subscribe
+from tests.emulator.core_directory import ADELE, ALEX, MEGAN
+from tests.emulator.core_events import meeting
+from tests.emulator.graph_clients import graph_client
+from tests.sync.harness import eventually
+from tests.sync.outlook import stamp
+
+pytestmark = pytest.mark.anyio
+
+AVAILABILITY = """
+subscription A($personId: ID!) { personAvailability(personId: $personId) {
+  personId availability } }
+"""
+BY_ADDRESS = """
+query B($address: String!) { personByAddress(address: $address) {
+  email aliases availability } }
+"""
+HIDDEN_TEXT = (
+    "SELECT count(*) FROM person_busy_slots "
+    "WHERE subject IS NOT NULL OR location IS NOT NULL"
+)
+
+
+def around_now(minutes: int = 60) -> tuple[datetime, datetime]:
+    start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=5)
+    return start, start + timedelta(minutes=minutes)
+
+
+async def in_outlook(
+    world: PeopleWorld, mailbox: str, subject: str, **extra: Any
+) -> Event:
+    """``mailbox`` puts an event on their calendar now, as in Outlook."""
+    start, end = around_now()
+    event = meeting(subject, stamp(start), stamp(end))
+    for key, value in extra.items():
+        setattr(event, key, value)
+    async with graph_client(world.emulator_url) as client:
+        created = await client.users.by_user_id(mailbox).events.post(event)
+    assert created is not None
+    return created
+
+
+async def followed(world: PeopleWorld, *emails: str) -> dict[str, dict[str, Any]]:
+    """Connect everyone's calendars; wait until ``emails`` are SYNCED."""
+    await world.connect_people()
+
+    async def synced() -> dict[str, dict[str, Any]] | None:
+        people = await world.people()
+        done = all(people[e]["calendarStatus"] == "SYNCED" for e in emails)
+        return people if done else None
+
+    return await eventually(synced, 30, "calendars synced")
+
+
+async def availability_is(
+    world: PeopleWorld, email: str, wanted: str, within: float
+) -> None:
+    async def check() -> bool:
+        return (await world.people())[email]["availability"] == wanted
+
+    await eventually(check, within, f"{email} {wanted}")
+
+
+async def slot_count(world: PeopleWorld, email: str) -> int:
+    rows = await world.sql(
+        "SELECT count(*) FROM person_busy_slots s JOIN people p "
+        "ON p.id = s.person_id WHERE p.primary_email = :email",
+        email=email,
+    )
+    return int(rows[0][0])
+
+
+async def test_connecting_calendars_gives_each_person_a_status(
+    world: PeopleWorld,
+) -> None:
+    # given an access policy that lets the app read Adele's mailbox only
+    await world.control("PUT", f"{APP_PATH}/access-policy", {"mailboxes": [ADELE]})
+    # when the admin connects everyone's calendars in one step
+    result = await world.connect_people()
+    # then each person has a status, and Adele's calendar is being followed
+    assert result["imported"]["total"] == 3
+    progress = result["progress"]
+    assert progress["accessDenied"] == 1
+    assert progress["noMailbox"] == 1
+    assert progress["syncing"] + progress["synced"] == 1
+    people = await followed(world, ADELE)
+    assert people[MEGAN]["calendarStatus"] == "ACCESS_DENIED"
+    assert people[MEGAN]["calendarHint"]
+    assert people[ALEX]["calendarStatus"] == "NO_MAILBOX"
+    found = await world.data(PROGRESS, {"tenantId": world.tenant_id})
+    assert found["peopleCalendarProgress"] == {
+        "total": 3,
+        "syncing": 0,
+        "synced": 1,
+        "noMailbox": 1,
+        "accessDenied": 1,
+    }
+
+
+async def test_availability_follows_a_meeting_made_in_outlook_within_2_s(
+    world: PeopleWorld,
+) -> None:
+    # given Adele's calendar is followed and she is free
+    people = await followed(world, ADELE)
+    adele = people[ADELE]
+    assert adele["availability"] == "AVAILABLE"
+    variables = {"personId": adele["id"]}
+    async with subscribe(world.url, world.token, AVAILABILITY, variables) as live:
+        first = await live.next(10)
+        assert first["data"]["personAvailability"]["availability"] == "AVAILABLE"
+        # when she creates a meeting in Outlook that runs now
+        event = await in_outlook(world, ADELE, "Budget review")
+        # then her availability is BUSY within 2 s (change notifications)
+        await availability_is(world, ADELE, "BUSY", 2.0)
+        # and the subscription delivers the change
+        change = await live.next(10)
+        assert change["data"]["personAvailability"]["availability"] == "BUSY"
+        # when she shows the time as out of office instead
+        async with graph_client(world.emulator_url) as client:
+            item = client.users.by_user_id(ADELE).events.by_event_id(str(event.id))
+            await item.patch(Event(show_as=FreeBusyStatus.Oof))
+            await availability_is(world, ADELE, "OUT_OF_OFFICE", 2.0)
+            change = await live.next(10)
+            assert change["data"]["personAvailability"]["availability"] == (
+                "OUT_OF_OFFICE"
+            )
+            # when she deletes it, she is available again
+            await item.delete()
+        await availability_is(world, ADELE, "AVAILABLE", 2.0)
+        change = await live.next(10)
+        assert change["data"]["personAvailability"]["availability"] == "AVAILABLE"
+
+
+async def test_free_busy_only_mode_stores_no_subject_or_location(
+    world: PeopleWorld,
+) -> None:
+    # given Adele's calendar is followed with subjects kept
+    await followed(world, ADELE)
+    await in_outlook(
+        world, ADELE, "Salary talk", location=Location(display_name="Room 7")
+    )
+
+    async def stored() -> bool:
+        return await slot_count(world, ADELE) == 1
+
+    await eventually(stored, 10, "slot stored")
+    assert (await world.sql(HIDDEN_TEXT))[0][0] == 1
+    # when the tenant switches to free/busy-only
+    settings = await world.set_availability(freeBusyOnly=True)
+    assert settings["freeBusyOnly"] is True
+    # then no subject or location is left in the database, at once
+    assert (await world.sql(HIDDEN_TEXT))[0][0] == 0
+    # and a new meeting is stored as times and showAs only
+    await in_outlook(
+        world, ADELE, "Reorganisation", location=Location(display_name="Board room")
+    )
+
+    async def both() -> bool:
+        return await slot_count(world, ADELE) == 2
+
+    await eventually(both, 10, "second slot stored")
+    assert (await world.sql(HIDDEN_TEXT))[0][0] == 0
+    texts = await world.sql("SELECT subject, location, show_as FROM person_busy_slots")
+    assert sorted(texts) == [(None, None, "BUSY"), (None, None, "BUSY")]
+    # while availability still follows the calendar
+    await availability_is(world, ADELE, "BUSY", 5)
+
+
+async def test_private_meetings_never_expose_subject_or_location(
+    world: PeopleWorld,
+) -> None:
+    await followed(world, ADELE)
+    # when Adele has a private meeting and a normal one
+    await in_outlook(
+        world,
+        ADELE,
+        "Doctor",
+        sensitivity=Sensitivity.Private,
+        location=Location(display_name="Clinic"),
+    )
+    await in_outlook(world, ADELE, "Standup", location=Location(display_name="Room 1"))
+    start, end = around_now(24 * 60)
+
+    async def two() -> list[dict[str, Any]] | None:
+        found = await world.slots(ADELE, start - timedelta(hours=1), end)
+        return found if len(found) == 2 else None
+
+    slots = await eventually(two, 10, "two slots")
+    # then the private one shows only that it is private and busy
+    private = next(s for s in slots if s["isPrivate"])
+    normal = next(s for s in slots if not s["isPrivate"])
+    assert (private["subject"], private["location"]) == (None, None)
+    assert private["availability"] == "BUSY"
+    assert (normal["subject"], normal["location"]) == ("Standup", "Room 1")
+    # and the database never held its subject
+    rows = await world.sql(
+        "SELECT count(*) FROM person_busy_slots WHERE is_private = :yes "
+        "AND (subject IS NOT NULL OR location IS NOT NULL)",
+        yes=True,
+    )
+    assert rows[0][0] == 0
+
+
+async def test_events_shown_as_free_count_only_when_the_tenant_includes_them(
+    world: PeopleWorld,
+) -> None:
+    await followed(world, ADELE)
+    # given the tenant maps "free" to working elsewhere (a focus-time policy)
+    await world.set_availability(
+        mapping=[{"showAs": "FREE", "availability": "WORKING_ELSEWHERE"}]
+    )
+    # when Adele blocks time shown as free
+    await in_outlook(world, ADELE, "Focus time", show_as=FreeBusyStatus.Free)
+
+    async def stored() -> bool:
+        return await slot_count(world, ADELE) == 1
+
+    await eventually(stored, 10, "slot stored")
+    start, end = around_now(24 * 60)
+    # then by default it is ignored
+    assert (await world.people())[ADELE]["availability"] == "AVAILABLE"
+    assert await world.slots(ADELE, start - timedelta(hours=1), end) == []
+    # when the tenant includes free events, it counts at once
+    settings = await world.set_availability(includeFree=True)
+    assert settings["includeFree"] is True
+    assert (await world.people())[ADELE]["availability"] == "WORKING_ELSEWHERE"
+    [slot] = await world.slots(ADELE, start - timedelta(hours=1), end)
+    assert (slot["showAs"], slot["subject"]) == ("FREE", "Focus time")
+
+
+async def test_a_person_is_found_by_any_alias_and_can_stop_following(
+    world: PeopleWorld,
+) -> None:
+    people = await followed(world, ADELE)
+    await in_outlook(world, ADELE, "Workshop")
+    await availability_is(world, ADELE, "BUSY", 10)
+    # when a switchboard looks Adele up by her alias (proxyAddresses), any case
+    found = await world.data(BY_ADDRESS, {"address": "ADELE@Contoso.example"})
+    person = found["personByAddress"]
+    # then it is her, with her availability
+    assert person["email"] == ADELE
+    assert "adele@contoso.example" in person["aliases"]
+    assert person["availability"] == "BUSY"
+    assert (await world.data(BY_ADDRESS, {"address": "nobody@x.example"}))[
+        "personByAddress"
+    ] is None
+    # when her availability stops following the calendar, only absences count
+    changed = await world.data(
+        FOLLOWS, {"personId": people[ADELE]["id"], "follows": False}
+    )
+    assert (
+        changed["setAvailabilityFollowsCalendar"]["availabilityFollowsCalendar"]
+        is False
+    )
+    assert (await world.people())[ADELE]["availability"] == "AVAILABLE"
