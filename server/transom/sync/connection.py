@@ -115,10 +115,29 @@ async def test_connection(env: SyncEnv, tenant_id: str) -> ConnectionReport:
 
 async def record_auth_failure(
     env: SyncEnv, tenant_id: str, error: GraphAuthError, *, mailbox: str | None = None
-) -> None:
-    """A loop or the outbox was refused a token: mark the tenant (loops stop)."""
-    await _store_report(env, tenant_id, report_for_error(error), env.clock(), None)
-    log.warning("tenant %s: authentication failed: %s", tenant_id, error.message)
+) -> ConnectionReport:
+    """A loop or a link check was refused: mark the tenant and publish it (the
+    open admin pages show the new status at once; blocked loops stop).
+
+    Entra ID refusing a token (AADSTS7000222: the secret expired) names the
+    cause. Graph refusing a token Entra issued earlier (401, TOKEN_REJECTED)
+    does not: the cached client (and its token) is dropped and a fresh token
+    asked for, as a connection test does. That finds SECRET_EXPIRED when the
+    secret ran out meanwhile, or CONNECTED when the old token was merely stale
+    (the restarted loop then gets a new client and token).
+    """
+    log.warning(
+        "tenant %s%s: authentication failed: %s",
+        tenant_id,
+        f" ({mailbox})" if mailbox else "",
+        error.message,
+    )
+    if error.kind is GraphAuthKind.TOKEN_REJECTED:
+        env.clients.forget(tenant_id)
+        return await test_connection(env, tenant_id)
+    report = report_for_error(error)
+    await _store_report(env, tenant_id, report, env.clock(), None)
+    return report
 
 
 async def save_credentials(

@@ -56,6 +56,13 @@ class TenantClients:
         self._clients[tenant.id] = (fingerprint, client)
         return client
 
+    def forget(self, tenant_id: str) -> None:
+        """Drop the tenant's client (Graph refused its token): the next
+        ``client()`` builds a new one, which asks Entra ID for a new token."""
+        found = self._clients.pop(tenant_id, None)
+        if found is not None:
+            self._retired.append(found[1])
+
     async def fresh(self, tenant: models.Tenant) -> GraphTenantClient:
         """A new client (new token): for connection tests after a change."""
         return await graph_client_for(
