@@ -15,7 +15,7 @@ from transom.db import models
 from transom.db import outbox as outbox_repo
 from transom.domain.access import Viewer
 from transom.domain.errors import NotFoundError
-from transom.pubsub import room_channel
+from transom.pubsub import room_channel, tenant_channel
 from transom.sync.booking_writes import OUTBOX_CHANNEL
 from transom.sync.outbox_commands import drop_item, retry_item
 
@@ -117,6 +117,7 @@ class OutboxMutations:
             retry_item(item, now=info.context.now)
             await session.commit()
         await info.context.services.bus.publish(OUTBOX_CHANNEL, {"type": "outbox"})
+        await _publish_outbox_changed(info, item)
         return OutboxItem.from_model(item)
 
     @strawberry.mutation(
@@ -134,7 +135,16 @@ class OutboxMutations:
                 room_channel(booking.room_id),
                 {"type": "booking", "roomId": booking.room_id, "bookingId": booking.id},
             )
+        await _publish_outbox_changed(info, item)
         return OutboxItem.from_model(item)
+
+
+async def _publish_outbox_changed(info: Info, item: models.OutboxItem) -> None:
+    """Other admins' open sync logs (tenantSync) reload the list."""
+    await info.context.services.bus.publish(
+        tenant_channel(item.tenant_id),
+        {"type": "outbox", "tenantId": item.tenant_id, "itemId": item.id},
+    )
 
 
 async def _visible_item(

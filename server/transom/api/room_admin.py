@@ -12,7 +12,7 @@ from transom.api.scope import tenant_scope
 from transom.api.tenants import check_time_zone
 from transom.db import rooms as room_repo
 from transom.domain.errors import InvalidInputError
-from transom.pubsub import room_channel
+from transom.pubsub import room_channel, tenant_channel
 
 MAX_CAPACITY = 10_000
 
@@ -88,6 +88,7 @@ class RoomMutations:
                 **checked,  # type: ignore[arg-type]
             )
             await session.commit()
+        await _publish_room_changed(info, row.id, tenant_id)
         return Room.from_model(row)
 
     @strawberry.mutation(description="Edit a room's name, capacity or place.")
@@ -96,7 +97,7 @@ class RoomMutations:
     ) -> Room:
         viewer = await info.context.viewer()
         viewer.require_admin()
-        await visible_room(info, id)
+        room = await visible_room(info, id)
         checked = _check(vars(input)).values
         async with info.context.db() as session:
             row = await room_repo.get_room(session, room_id=id)
@@ -104,24 +105,26 @@ class RoomMutations:
             for key, value in checked.items():
                 setattr(row, key, value)
             await session.commit()
-        await _publish_room_changed(info, id)
+        await _publish_room_changed(info, id, room.tenant_id)
         return Room.from_model(row)
 
     @strawberry.mutation(description="Delete a room and its bookings in Transom.")
     async def delete_room(self, info: Info, id: strawberry.ID) -> strawberry.ID:
         viewer = await info.context.viewer()
         viewer.require_admin()
-        await visible_room(info, id)
+        room = await visible_room(info, id)
         async with info.context.db() as session:
             row = await room_repo.get_room(session, room_id=id)
             if row is not None:
                 await session.delete(row)
                 await session.commit()
-        await _publish_room_changed(info, id)
+        await _publish_room_changed(info, id, room.tenant_id)
         return id
 
 
-async def _publish_room_changed(info: Info, room_id: str) -> None:
-    await info.context.services.bus.publish(
-        room_channel(room_id), {"type": "room", "roomId": room_id}
-    )
+async def _publish_room_changed(info: Info, room_id: str, tenant_id: str) -> None:
+    """Displays of the room and the tenant's open admin pages reload it."""
+    event = {"type": "room", "roomId": room_id, "tenantId": tenant_id}
+    bus = info.context.services.bus
+    await bus.publish(room_channel(room_id), event)
+    await bus.publish(tenant_channel(tenant_id), event)
