@@ -30,6 +30,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ADMIN_EMAIL = "facilities@contoso.example"
+OTHER_ADMIN_EMAIL = "reception@contoso.example"
 
 
 @dataclass(frozen=True)
@@ -72,18 +73,27 @@ async def _tenant_with_admin(settings: Settings) -> str:
         async with create_sessions(engine)() as session:
             tenant = await make_tenant(session, "Contoso")
             await make_admin(session, tenant, ADMIN_EMAIL)
+            await make_admin(session, tenant, OTHER_ADMIN_EMAIL)
             return tenant.id
     finally:
         await engine.dispose()
 
 
 @pytest.fixture
-def ui(admin_ui: AdminUi) -> Iterator[Page]:
+def browser_time_zone() -> str | None:
+    """The browser's time zone; None: the machine's. Override in a test module."""
+    return None
+
+
+@pytest.fixture
+def ui(admin_ui: AdminUi, browser_time_zone: str | None) -> Iterator[Page]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 800}, timezone_id=browser_time_zone
+        )
         page = context.new_page()
         page.set_default_timeout(15_000)
         try:

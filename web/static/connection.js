@@ -51,8 +51,38 @@ export function explanation(connection) {
 }
 
 const WARNING_DAYS = 30;
+const BLOCKED = ["SECRET_EXPIRED", "INVALID_CREDENTIALS", "CONSENT_MISSING"];
 
-// A banner from 30 days before the secret expires (and after).
+function renewLink(tenant) {
+  return el("a", { href: `/admin/?tenant=${encodeURIComponent(tenant.id)}` }, "Fix it on the Tenants page");
+}
+
+// The banners of one tenant, for the top of every page: the connection is
+// refused (syncing stopped), and from 30 days before the saved secret expiry
+// date, a reminder to renew it.
+export function tenantBanners(tenant, now = new Date()) {
+  const banners = [];
+  const status = tenant.connection && tenant.connection.status;
+  if (BLOCKED.includes(status)) {
+    const words = describe(status);
+    banners.push(
+      el(
+        "p",
+        { class: "banner banner-bad", "data-banner": status },
+        el("strong", {}, `${tenant.name}: ${words.label}. `),
+        `${words.text} `,
+        renewLink(tenant),
+      ),
+    );
+  }
+  if (status !== "SECRET_EXPIRED") {
+    const expiry = secretBanner(tenant, now);
+    if (expiry) banners.push(expiry);
+  }
+  return banners;
+}
+
+// A banner from 30 days before the saved secret expiry date (and after it).
 export function secretBanner(tenant, now = new Date()) {
   if (!tenant.secretExpiresAt) return null;
   const expires = new Date(tenant.secretExpiresAt);
@@ -60,7 +90,7 @@ export function secretBanner(tenant, now = new Date()) {
   if (days > WARNING_DAYS) return null;
   const message =
     days <= 0
-      ? `${tenant.name}: the Microsoft 365 client secret expired on ${formatDate(tenant.secretExpiresAt)}. Syncing has stopped until you add a new one.`
+      ? `${tenant.name}: the Microsoft 365 client secret expired on ${formatDate(tenant.secretExpiresAt)}. Syncing stops as soon as Microsoft 365 refuses it: add a new secret now.`
       : `${tenant.name}: the Microsoft 365 client secret expires in ${days} day${days === 1 ? "" : "s"} (${formatDate(tenant.secretExpiresAt)}). Add a new secret before then.`;
-  return el("p", { class: `banner ${days <= 0 ? "banner-bad" : "banner-warn"}`, role: "status" }, message, " ", el("a", { href: `/admin/?tenant=${tenant.id}` }, "Renew it on the Tenants page"));
+  return el("p", { class: `banner ${days <= 0 ? "banner-bad" : "banner-warn"}`, "data-banner": "SECRET_EXPIRY" }, message, " ", renewLink(tenant));
 }

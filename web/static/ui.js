@@ -27,8 +27,10 @@ export function toast(message) {
 export function clearErrors(form) {
   form.querySelectorAll(".field-error").forEach((node) => node.remove());
   form.querySelectorAll("[aria-invalid]").forEach((node) => {
+    const id = node.getAttribute("aria-errormessage");
     node.removeAttribute("aria-invalid");
     node.removeAttribute("aria-errormessage");
+    describedBy(node, id, false);
   });
   const summary = form.querySelector(".form-error");
   if (summary) summary.remove();
@@ -49,9 +51,16 @@ export function showErrors(form, error) {
       continue;
     }
     const id = `${input.id}-error`;
+    const box = input.closest(".field") || input.parentElement;
+    const existing = box.querySelector(`#${CSS.escape(id)}`);
+    if (existing) {
+      existing.textContent += ` ${item.message}`;
+      continue;
+    }
     input.setAttribute("aria-invalid", "true");
     input.setAttribute("aria-errormessage", id);
-    input.closest(".field").append(el("p", { class: "field-error", id, text: item.message }));
+    describedBy(input, id, true);
+    box.append(el("p", { class: "field-error", id, text: item.message }));
     first = first || input;
   }
   if (general.length) {
@@ -59,6 +68,16 @@ export function showErrors(form, error) {
     form.querySelector(".actions").before(summary);
   }
   if (first) first.focus();
+}
+
+// Add or remove one id in an element's aria-describedby (screen readers read
+// aria-describedby reliably; aria-errormessage less so).
+function describedBy(node, id, add) {
+  if (!id) return;
+  const ids = (node.getAttribute("aria-describedby") || "").split(/\s+/).filter((x) => x && x !== id);
+  if (add) ids.push(id);
+  if (ids.length) node.setAttribute("aria-describedby", ids.join(" "));
+  else node.removeAttribute("aria-describedby");
 }
 
 export function formatDateTime(iso, zone) {
@@ -70,9 +89,53 @@ export function formatDateTime(iso, zone) {
   }).format(new Date(iso));
 }
 
+// A calendar date (stored as midnight UTC, e.g. a secret's expiry date).
 export function formatDate(iso) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "long" }).format(new Date(iso));
+  return new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
+}
+
+// --- dates in a tenant's time zone, whatever the browser's zone ------------
+
+function zoneParts(instant, zone) {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(instant);
+  const get = (type) => Number(parts.find((p) => p.type === type).value);
+  return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour"), minute: get("minute"), second: get("second") };
+}
+
+// Today's date in `zone` as YYYY-MM-DD (what <input type=date> holds).
+export function dateInZone(instant, zone) {
+  const p = zoneParts(instant, zone);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+}
+
+// The instant when the wall clock in `zone` shows `hour`:00 on `date`
+// (YYYY-MM-DD); hour 24 is the next midnight. Daylight saving is respected.
+export function instantInZone(date, hour, zone) {
+  const [year, month, day] = date.split("-").map(Number);
+  const wall = Date.UTC(year, month - 1, day, hour);
+  const offset = (at) => {
+    const p = zoneParts(new Date(at), zone);
+    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(at / 1000) * 1000;
+  };
+  let guess = wall - offset(wall);
+  const corrected = wall - offset(guess);
+  if (corrected !== guess) guess = corrected;
+  return new Date(guess);
+}
+
+export function formatDay(date, zone) {
+  return new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long", timeZone: zone }).format(instantInZone(date, 12, zone));
 }
 
 export function formatTime(iso, zone) {

@@ -1,56 +1,104 @@
 // The Displays page: pair by code, rename, revoke, online / last seen.
-import { onReconnect, request, subscribe } from "../graphql.js";
-import { chosenTenant } from "../tenant.js";
+import { request } from "../graphql.js";
+import { chosenTenant, watchTenant } from "../tenant.js";
 import { clearErrors, el, formatDateTime, showErrors, toast, whileBusy } from "../ui.js";
 
 const form = document.getElementById("pair-form");
 const roomSelect = document.getElementById("pair-room");
 const list = document.getElementById("displays");
+const revokeDialog = document.getElementById("revoke-confirm");
 let tenant = null;
+let revoking = null;
 
 function seen(display) {
-  if (display.state === "REVOKED") return "Revoked";
-  if (display.online) return "Online";
-  return display.lastSeenAt ? `Offline, last seen ${formatDateTime(display.lastSeenAt)}` : "Never seen";
+  const last = display.lastSeenAt ? `last seen ${formatDateTime(display.lastSeenAt, tenant.timeZone)}` : "never seen";
+  if (display.state === "REVOKED") return `Revoked, ${last}`;
+  if (display.online) return `Online, ${last}`;
+  return display.lastSeenAt ? `Offline, ${last}` : "Offline, never seen";
+}
+
+function tone(display) {
+  if (display.state === "REVOKED") return "status-bad";
+  return display.online ? "status-ok" : "status-idle";
 }
 
 function row(display) {
-  const nameInput = el("input", { id: `display-name-${display.id}`, value: display.name, "aria-label": `Name of display ${display.name}` });
+  const inputId = `display-name-${display.id}`;
+  const rename = el(
+    "form",
+    { class: "rename-form", novalidate: true, "aria-label": `Rename ${display.name}` },
+    el(
+      "div",
+      { class: "field" },
+      el("label", { for: inputId, class: "visually-hidden" }, `Name of display ${display.name}`),
+      el("input", { id: inputId, name: "name", "data-field": "name", value: display.name, required: true, maxlength: "100", autocomplete: "off" }),
+    ),
+    el("div", { class: "actions" }, el("button", { type: "submit" }, "Rename")),
+  );
+  rename.addEventListener("submit", (event) => {
+    event.preventDefault();
+    renameDisplay(display, rename);
+  });
   const revoked = display.state === "REVOKED";
   return el(
     "tr",
     { "data-display-id": display.id },
-    el("td", {}, nameInput),
+    el("td", {}, rename),
     el("td", {}, display.room ? display.room.name : el("span", { class: "muted" }, "Room deleted")),
-    el("td", {}, el("span", { class: `status ${display.online ? "status-ok" : revoked ? "status-bad" : "status-idle"}` }, seen(display))),
+    el("td", {}, el("span", { class: `status ${tone(display)}`, "data-online": String(display.online) }, seen(display))),
     el(
       "td",
       { class: "actions" },
-      el("button", { type: "button", onclick: (e) => rename(display, nameInput, e.currentTarget) }, "Rename"),
-      revoked ? null : el("button", { type: "button", class: "danger", onclick: (e) => revoke(display, e.currentTarget) }, "Revoke"),
+      revoked ? el("span", { class: "muted" }, "Pair it again to reuse it.") : el("button", { type: "button", class: "danger", "aria-haspopup": "dialog", onclick: (e) => askRevoke(display, e.currentTarget) }, `Revoke ${display.name}`),
     ),
   );
 }
 
-async function rename(display, input, button) {
-  await whileBusy(button, async () => {
+async function renameDisplay(display, renameForm) {
+  clearErrors(renameForm);
+  const name = renameForm.elements.name.value.trim();
+  if (!name) {
+    showErrors(renameForm, { errors: [{ message: "Give the display a name.", extensions: { field: "name" } }] });
+    return;
+  }
+  await whileBusy(renameForm.querySelector("button[type=submit]"), async () => {
     try {
-      await request("RenameDisplay", { id: display.id, name: input.value });
-      toast(`Renamed to ${input.value}.`);
+      await request("RenameDisplay", { id: display.id, name });
+      toast(`Renamed to ${name}.`);
     } catch (error) {
-      toast(error.message);
+      showErrors(renameForm, error);
     }
   });
 }
 
-async function revoke(display, button) {
-  if (!window.confirm(`Revoke “${display.name}”? It stops showing ${display.room ? display.room.name : "its room"} at once and must be paired again.`)) return;
-  await whileBusy(button, async () => {
-    await request("RevokeDisplay", { id: display.id });
-    toast(`Revoked ${display.name}.`);
-    await load();
-  });
+function askRevoke(display, button) {
+  revoking = { display, button };
+  const room = display.room ? display.room.name : "its room";
+  document.getElementById("revoke-what").textContent = `“${display.name}” stops showing ${room} at once: its token stops working and its live connection closes. To use the screen again, pair it with a new code.`;
+  revokeDialog.showModal();
 }
+
+document.getElementById("revoke-no").addEventListener("click", () => revokeDialog.close());
+document.getElementById("revoke-yes").addEventListener("click", async (event) => {
+  const { display } = revoking;
+  await whileBusy(event.currentTarget, async () => {
+    try {
+      await request("RevokeDisplay", { id: display.id });
+      toast(`Revoked ${display.name}.`);
+    } catch (error) {
+      toast(error.message);
+    }
+  });
+  revokeDialog.close();
+  await load();
+});
+revokeDialog.addEventListener("close", () => {
+  // Focus goes back to the row (its Revoke button is gone once revoked).
+  const row = revoking && list.querySelector(`tr[data-display-id="${CSS.escape(revoking.display.id)}"]`);
+  const target = row ? row.querySelector("button.danger") || row.querySelector("input") : null;
+  if (target) target.focus();
+  revoking = null;
+});
 
 async function load() {
   const data = await request("DisplaysOfTenant", { tenantId: tenant.id });
@@ -61,15 +109,21 @@ async function load() {
     list.replaceChildren(el("p", { class: "empty" }, "No displays yet. Pair one with the code it shows."));
     return;
   }
+  // Keep what the admin is typing in a name field through live reloads.
+  const typing = document.activeElement && list.contains(document.activeElement) && document.activeElement.name === "name" ? document.activeElement : null;
+  if (typing) return;
   const head = el("tr", {}, ["Name", "Room", "Status", "Actions"].map((h) => el("th", { scope: "col" }, h)));
-  list.replaceChildren(el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, head), el("tbody", {}, data.displays.map(row)))));
+  list.replaceChildren(el("div", { class: "table-wrap" }, el("table", {}, el("caption", { class: "visually-hidden" }, `Displays of ${tenant.name}`), el("thead", {}, head), el("tbody", {}, data.displays.map(row)))));
 }
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   clearErrors(form);
-  if (!roomSelect.value) {
-    showErrors(form, { errors: [{ message: "Choose the room this display hangs by.", extensions: { field: "roomId" } }] });
+  const problems = [];
+  if (!form.elements.code.value.trim()) problems.push({ message: "Enter the code the display shows.", extensions: { field: "code" } });
+  if (!roomSelect.value) problems.push({ message: "Choose the room this display hangs by.", extensions: { field: "roomId" } });
+  if (problems.length) {
+    showErrors(form, { errors: problems });
     return;
   }
   await whileBusy(form.querySelector("button[type=submit]"), async () => {
@@ -95,9 +149,8 @@ async function start() {
   if (!tenant) return;
   await load();
   form.querySelector("button[type=submit]").disabled = false;
-  subscribe("TenantChanges", { tenantId: tenant.id }, reloadSoon);
-  onReconnect(reloadSoon);
-  setInterval(reloadSoon, 60000); // "online" ages without an event
+  watchTenant(tenant, reloadSoon);
+  setInterval(reloadSoon, 30000); // "online" ages without an event
 }
 
 start().catch((error) => list.replaceChildren(el("p", { class: "form-error", role: "alert" }, `Could not load displays: ${error.message}`)));

@@ -1,8 +1,9 @@
-// The Rooms page: rooms with link state, import, editor, link/unlink, timeline.
-import { onReconnect, request, subscribe } from "../graphql.js";
-import { chosenTenant } from "../tenant.js";
-import { clearErrors, el, showErrors, toast, whileBusy } from "../ui.js";
-import { timeline } from "../timeline.js";
+// The Rooms page: rooms with link state, import, editor, link/unlink, resync,
+// and each room's day timeline in the tenant's time zone.
+import { request } from "../graphql.js";
+import { chosenTenant, watchTenant } from "../tenant.js";
+import { clearErrors, dateInZone, el, formatDay, formatTime, instantInZone, showErrors, toast, whileBusy } from "../ui.js";
+import { scale, timeline } from "../timeline.js";
 
 const container = document.getElementById("rooms");
 const summary = document.getElementById("rooms-summary");
@@ -11,6 +12,7 @@ const search = document.getElementById("room-search");
 const editor = document.getElementById("room-editor");
 const form = document.getElementById("room-form");
 const linkState = document.getElementById("room-link-state");
+const syncState = document.getElementById("room-sync-state");
 const unlinkDialog = document.getElementById("unlink-confirm");
 
 let tenant = null;
@@ -18,16 +20,14 @@ let rooms = [];
 let editing = null;
 let opener = null;
 
-function localDate(date = new Date()) {
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
+// The chosen day, from midnight to midnight in the tenant's zone.
 function dayRange() {
-  const start = new Date(`${dayInput.value}T00:00:00`);
-  const end = new Date(start);
-  end.setDate(end.getDate() + 1);
-  return { dayStart: start.toISOString(), dayEnd: end.toISOString(), start, end };
+  const date = dayInput.value || dateInZone(new Date(), tenant.timeZone);
+  return {
+    date,
+    dayStart: instantInZone(date, 0, tenant.timeZone).toISOString(),
+    dayEnd: instantInZone(date, 24, tenant.timeZone).toISOString(),
+  };
 }
 
 async function load() {
@@ -41,10 +41,30 @@ async function load() {
   }
 }
 
+const SYNC_WORDS = {
+  IDLE: "Waiting for its first sync",
+  SYNCING: "Syncing now",
+  IN_SYNC: "In sync",
+  THROTTLED: "Slowed down by Microsoft 365; retrying by itself",
+  ERROR: "Sync error; retrying by itself",
+  ACCESS_DENIED: "Microsoft 365 refuses this mailbox",
+  STOPPED: "Paused until the tenant's connection works again",
+};
+
+function syncWords(room) {
+  const sync = room.sync;
+  if (!sync || room.linkState !== "VERIFIED") return "";
+  const when = sync.lastSyncedAt ? `, last synced ${formatTime(sync.lastSyncedAt, tenant.timeZone)}` : "";
+  return `${SYNC_WORDS[sync.status] || sync.status}${when}.`;
+}
+
 function linkCell(room) {
   switch (room.linkState) {
     case "VERIFIED":
-      return el("span", { class: "verified", "data-link-state": "VERIFIED" }, el("span", { "aria-hidden": "true" }, "✓ "), "Verified");
+      return [
+        el("span", { class: "verified", "data-link-state": "VERIFIED" }, el("span", { "aria-hidden": "true" }, "✓ "), "Verified"),
+        el("div", { class: "muted small", "data-sync-status": room.sync ? room.sync.status : "" }, syncWords(room)),
+      ];
     case "FAILED":
       return el("span", { class: "failed", "data-link-state": "FAILED" }, "Failed: ", room.linkError || "the mailbox could not be verified");
     case "VERIFYING":
@@ -59,26 +79,37 @@ function render(range) {
   const shown = rooms.filter((r) => !needle || `${r.name} ${r.building || ""} ${r.mailbox || ""}`.toLowerCase().includes(needle));
   const linked = rooms.filter((r) => r.linkState === "VERIFIED").length;
   summary.textContent = `${rooms.length} room${rooms.length === 1 ? "" : "s"}, ${linked} linked to Exchange.`;
+  document.getElementById("day-zone").textContent = `${formatDay(range.date, tenant.timeZone)}, times in ${tenant.timeZone} (the tenant's time zone).`;
   container.removeAttribute("aria-busy");
   if (!rooms.length) {
     container.replaceChildren(el("p", { class: "empty" }, "No rooms yet. Import them from Microsoft 365 once the tenant is connected."));
     return;
   }
-  const head = el("tr", {}, ["Room", "Capacity", "Building", "Floor", "Exchange mailbox", "Link", `Bookings ${range.start.toLocaleDateString("en-GB")}`].map((label, i) => el("th", { scope: "col", class: [1].includes(i) ? "numeric" : i === 6 ? "optional" : null }, label)));
+  const labels = ["Room", "Capacity", "Building", "Floor", "Exchange mailbox", "Link"];
+  const head = el(
+    "tr",
+    {},
+    labels.map((label, i) => el("th", { scope: "col", class: i === 1 ? "numeric" : null }, label)),
+    el("th", { scope: "col", class: "optional day-column" }, `Bookings, ${formatDay(range.date, tenant.timeZone)}`, scale()),
+  );
   const rows = shown.map((room) =>
     el(
       "tr",
       { "data-room-id": room.id },
-      el("th", { scope: "row" }, el("button", { type: "button", class: "link-button", "aria-label": `Edit ${room.name}`, onclick: (e) => openEditor(room, e.currentTarget) }, room.name)),
+      el("th", { scope: "row" }, el("button", { type: "button", class: "link-button", "aria-label": `Edit ${room.name}`, "aria-haspopup": "dialog", onclick: (e) => openEditor(room, e.currentTarget) }, room.name)),
       el("td", { class: "numeric" }, room.capacity ?? ""),
       el("td", {}, room.building || ""),
       el("td", {}, room.floor || ""),
-      el("td", {}, room.mailbox || el("span", { class: "muted" }, "—")),
+      el("td", { class: "mailbox" }, room.mailbox || el("span", { class: "muted" }, "—")),
       el("td", { class: "link-state" }, linkCell(room)),
-      el("td", { class: "optional" }, timeline(room.bookings, range.start, tenant.timeZone)),
+      el("td", { class: "optional" }, timeline(room.bookings, range.date, tenant.timeZone)),
     ),
   );
   container.replaceChildren(el("div", { class: "table-wrap" }, el("table", {}, el("caption", { class: "visually-hidden" }, `Rooms of ${tenant.name}`), el("thead", {}, head), el("tbody", {}, rows))));
+  if (opener && !document.contains(opener) && editing) {
+    // The row was redrawn while the editor was open: return focus to its new button.
+    opener = container.querySelector(`tr[data-room-id="${CSS.escape(editing.id)}"] .link-button`) || opener;
+  }
 }
 
 function openEditor(room, button) {
@@ -107,6 +138,10 @@ function showLinkState(room) {
   linkState.textContent = words[room.linkState] || "";
   linkState.className = `link-state ${room.linkState === "VERIFIED" ? "verified" : room.linkState === "FAILED" ? "failed" : "muted"}`;
   linkState.dataset.linkState = room.linkState;
+  const sync = room.sync && room.linkState === "VERIFIED" ? room.sync : null;
+  syncState.textContent = sync ? `Sync: ${syncWords(room)}${sync.lastError && sync.status !== "IN_SYNC" ? ` ${sync.lastError}` : ""}${sync.hint && sync.status !== "IN_SYNC" ? ` ${sync.hint}` : ""}` : "";
+  syncState.dataset.syncStatus = sync ? sync.status : "";
+  syncState.dataset.lastSyncedAt = sync && sync.lastSyncedAt ? sync.lastSyncedAt : "";
   document.getElementById("unlink-mailbox").hidden = room.linkState === "UNLINKED";
   document.getElementById("resync-room").hidden = room.linkState !== "VERIFIED";
 }
@@ -124,8 +159,13 @@ form.addEventListener("submit", async (event) => {
   event.preventDefault();
   clearErrors(form);
   const capacity = form.elements.capacity.value;
+  const name = form.elements.name.value.trim();
+  if (!name) {
+    showErrors(form, { errors: [{ message: "Give the room a name.", extensions: { field: "name" } }] });
+    return;
+  }
   const input = {
-    name: form.elements.name.value,
+    name,
     capacity: capacity === "" ? null : Number(capacity),
     building: form.elements.building.value || null,
     floor: form.elements.floor.value || null,
@@ -170,12 +210,19 @@ document.getElementById("resync-room").addEventListener("click", async (event) =
   await whileBusy(event.currentTarget, async () => {
     try {
       await request("SyncRoom", { roomId: editing.id });
+      syncState.textContent = "Sync: reading the whole calendar from Exchange again…";
+      syncState.dataset.syncStatus = "SYNCING";
       toast(`Resyncing ${editing.name} from Exchange.`);
     } catch (error) {
       showErrors(form, error);
     }
   });
 });
+
+// The API answers an unconfirmed unlink with what it would remove.
+function removalText(message) {
+  return message.replace(/\s*Send confirm: true to go ahead\.?\s*$/, "");
+}
 
 document.getElementById("unlink-mailbox").addEventListener("click", async () => {
   clearErrors(form);
@@ -188,7 +235,7 @@ document.getElementById("unlink-mailbox").addEventListener("click", async () => 
       showErrors(form, error);
       return;
     }
-    what = preview.message;
+    what = `${editing.name} (${editing.mailbox}): ${removalText(preview.message)}`;
   }
   document.getElementById("unlink-what").textContent = what;
   unlinkDialog.showModal();
@@ -201,7 +248,8 @@ document.getElementById("unlink-yes").addEventListener("click", async (event) =>
       const { unlinkRoomMailbox } = await request("UnlinkRoomMailbox", { roomId: editing.id, confirm: true });
       unlinkDialog.close();
       showLinkState({ ...editing, ...unlinkRoomMailbox.room });
-      toast(`Unlinked; ${unlinkRoomMailbox.removedBookings} booking(s) from Exchange removed.`);
+      const removed = unlinkRoomMailbox.removedBookings;
+      toast(`Unlinked; ${removed} booking${removed === 1 ? "" : "s"} from Exchange removed from Transom.`);
       await load();
     } catch (error) {
       unlinkDialog.close();
@@ -233,25 +281,17 @@ function reloadSoon() {
 
 dayInput.addEventListener("change", reloadSoon);
 search.addEventListener("input", () => render(dayRange()));
-onReconnect(reloadSoon);
 
 async function start() {
-  dayInput.value = localDate();
   tenant = await chosenTenant();
   if (!tenant) {
     container.replaceChildren(el("p", { class: "empty" }, "No tenant yet."));
     return;
   }
+  dayInput.value = dateInZone(new Date(), tenant.timeZone);
   await load();
   document.getElementById("import-rooms").disabled = false;
-  let first = true;
-  subscribe("TenantChanges", { tenantId: tenant.id }, () => {
-    if (first) {
-      first = false;
-      return;
-    }
-    reloadSoon();
-  });
+  watchTenant(tenant, reloadSoon);
 }
 
 start().catch((error) => {

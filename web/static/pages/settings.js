@@ -1,6 +1,6 @@
 // The Settings page: one tenant's display and booking settings.
 import { request } from "../graphql.js";
-import { chosenTenant } from "../tenant.js";
+import { chosenTenant, watchTenant } from "../tenant.js";
 import { clearErrors, showErrors, whileBusy } from "../ui.js";
 
 const form = document.getElementById("settings-form");
@@ -8,6 +8,9 @@ const saved = document.getElementById("settings-saved");
 const BOOLEANS = ["showSubject", "showOrganizer", "allowResourceBookingDeclination", "checkInRequired"];
 const CHOICES = ["privateMeetingHandling", "displayLanguage"];
 let tenant = null;
+let dirty = false; // the admin changed something not saved yet
+
+form.addEventListener("input", () => (dirty = true));
 
 function fill(settings) {
   BOOLEANS.forEach((name) => (form.elements[name].checked = settings[name]));
@@ -36,6 +39,7 @@ form.addEventListener("submit", async (event) => {
     try {
       const { updateTenantSettings } = await request("UpdateTenantSettings", { tenantId: tenant.id, input });
       fill(updateTenantSettings);
+      dirty = false;
       saved.textContent = `Saved for ${tenant.name}.`;
     } catch (error) {
       showErrors(form, error);
@@ -43,11 +47,19 @@ form.addEventListener("submit", async (event) => {
   });
 });
 
+async function load() {
+  const data = await request("TenantSettings", { tenantId: tenant.id });
+  fill(data.tenant.settings);
+}
+
 async function start() {
   tenant = await chosenTenant();
   if (!tenant) return;
-  const data = await request("TenantSettings", { tenantId: tenant.id });
-  fill(data.tenant.settings);
+  await load();
+  // Another admin saved: show their values, unless this admin is editing.
+  watchTenant(tenant, () => {
+    if (!dirty) load().catch(console.error);
+  });
 }
 
 start().catch((error) => showErrors(form, error));

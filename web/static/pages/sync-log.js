@@ -1,38 +1,62 @@
 // The Sync log page: failed writes (retry / drop) and recent sync errors.
-import { onReconnect, request, subscribe } from "../graphql.js";
-import { chosenTenant } from "../tenant.js";
+import { request } from "../graphql.js";
+import { chosenTenant, watchTenant } from "../tenant.js";
 import { el, formatDateTime, toast, whileBusy } from "../ui.js";
 
 const outbox = document.getElementById("outbox");
 const log = document.getElementById("sync-log");
+const dropDialog = document.getElementById("drop-confirm");
 let tenant = null;
+let dropping = null;
 
-const KINDS = {
+const STATUS_WORDS = {
   HELD: "Waiting for working credentials; resumes by itself once they are saved.",
   FAILED: "Exchange refused this write.",
 };
+
+const KIND_WORDS = {
+  "booking.create": "Create a booking in Exchange",
+  "booking.await_response": "Wait for the room's answer",
+  "booking.cancel": "Cancel a booking in Exchange",
+  "booking.extend": "Extend a meeting in Exchange",
+  "booking.await_extension": "Wait for the room's answer to an extension",
+  "booking.release": "Release a no-show meeting in Exchange",
+  "absence.sync": "Write an absence to Outlook",
+};
+
+// What dropping a write does, by kind (see outbox_commands.drop_item).
+const DROP_WORDS = {
+  "booking.create": "Transom gives up writing this booking to Exchange and marks the booking declined, so the room shows free again.",
+  "booking.cancel": "Transom gives up cancelling in Exchange and keeps the booking as it was before the cancellation.",
+  "booking.extend": "Transom gives up the longer end; the meeting keeps its previous end.",
+  "booking.await_extension": "Transom gives up the longer end; the meeting keeps its previous end.",
+};
+
+function kindWords(kind) {
+  return KIND_WORDS[kind] || kind;
+}
 
 function outboxTable(items) {
   if (!items.length) return el("p", { class: "empty" }, "No failed or waiting writes.");
   const rows = items.map((item) =>
     el(
       "tr",
-      { "data-outbox-id": item.id },
-      el("td", {}, item.kind),
-      el("td", {}, item.status, el("br"), el("span", { class: "muted" }, KINDS[item.status] || "")),
+      { "data-outbox-id": item.id, "data-status": item.status },
+      el("td", {}, kindWords(item.kind), el("div", { class: "muted" }, el("code", {}, item.kind))),
+      el("td", {}, item.status, el("br"), el("span", { class: "muted" }, STATUS_WORDS[item.status] || "")),
       el("td", {}, item.lastError || "", item.lastErrorCode ? el("div", { class: "muted" }, `Code: ${item.lastErrorCode}`) : null, item.hint ? el("div", { class: "fix" }, "How to fix it: ", item.hint) : null),
       el("td", { class: "numeric" }, item.attempts),
-      el("td", {}, formatDateTime(item.createdAt)),
+      el("td", {}, formatDateTime(item.createdAt, tenant.timeZone)),
       el(
         "td",
         { class: "actions" },
-        el("button", { type: "button", onclick: (e) => act("RetryOutboxItem", item, e.currentTarget, "Retrying") }, "Retry"),
-        el("button", { type: "button", class: "danger", onclick: (e) => act("DropOutboxItem", item, e.currentTarget, "Dropped") }, "Drop"),
+        el("button", { type: "button", "aria-label": `Retry: ${kindWords(item.kind)}`, onclick: (e) => retry(item, e.currentTarget) }, "Retry"),
+        el("button", { type: "button", class: "danger", "aria-haspopup": "dialog", "aria-label": `Drop: ${kindWords(item.kind)}`, onclick: (e) => askDrop(item, e.currentTarget) }, "Drop…"),
       ),
     ),
   );
-  const head = el("tr", {}, ["Write", "Status", "Error", "Attempts", "Since", "Actions"].map((h) => el("th", { scope: "col" }, h)));
-  return el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, head), el("tbody", {}, rows)));
+  const head = el("tr", {}, ["Write", "Status", "Error", "Attempts", "Since", "Actions"].map((h) => el("th", { scope: "col", class: h === "Attempts" ? "numeric" : null }, h)));
+  return el("div", { class: "table-wrap" }, el("table", {}, el("caption", { class: "visually-hidden" }, "Failed and waiting writes"), el("thead", {}, head), el("tbody", {}, rows)));
 }
 
 function logTable(status) {
@@ -44,7 +68,7 @@ function logTable(status) {
     el(
       "tr",
       {},
-      el("td", {}, formatDateTime(entry.createdAt)),
+      el("td", {}, formatDateTime(entry.createdAt, tenant.timeZone)),
       el("td", {}, entry.level),
       el("td", {}, entry.mailbox || ""),
       el("td", {}, entry.message, entry.hint ? el("div", { class: "fix" }, "How to fix it: ", entry.hint) : null),
@@ -52,20 +76,48 @@ function logTable(status) {
     ),
   );
   const head = el("tr", {}, ["When", "Level", "Mailbox", "What happened", "Code"].map((h) => el("th", { scope: "col" }, h)));
-  return [intro, el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, head), el("tbody", {}, rows)))];
+  return [intro, el("div", { class: "table-wrap" }, el("table", {}, el("caption", { class: "visually-hidden" }, "Recent sync errors"), el("thead", {}, head), el("tbody", {}, rows)))];
 }
 
-async function act(operation, item, button, done) {
+async function retry(item, button) {
   await whileBusy(button, async () => {
     try {
-      await request(operation, { id: item.id });
-      toast(`${done}: ${item.kind}.`);
+      await request("RetryOutboxItem", { id: item.id });
+      toast(`Retrying: ${kindWords(item.kind)}.`);
       await load();
     } catch (error) {
       toast(error.message);
     }
   });
 }
+
+function askDrop(item, button) {
+  dropping = { item, button };
+  const what = DROP_WORDS[item.kind] || "Transom stops trying this write.";
+  document.getElementById("drop-what").textContent = `${kindWords(item.kind)}: ${what} Nothing more is sent to Microsoft 365 for it.`;
+  dropDialog.showModal();
+}
+
+document.getElementById("drop-no").addEventListener("click", () => dropDialog.close());
+document.getElementById("drop-yes").addEventListener("click", async (event) => {
+  const { item } = dropping;
+  await whileBusy(event.currentTarget, async () => {
+    try {
+      await request("DropOutboxItem", { id: item.id });
+      toast(`Dropped: ${kindWords(item.kind)}.`);
+    } catch (error) {
+      toast(error.message);
+    }
+  });
+  dropDialog.close();
+  await load();
+});
+dropDialog.addEventListener("close", () => {
+  const target = dropping && document.contains(dropping.button) ? dropping.button : document.getElementById("outbox-title");
+  if (target === document.getElementById("outbox-title")) target.setAttribute("tabindex", "-1");
+  target.focus();
+  dropping = null;
+});
 
 async function load() {
   const data = await request("SyncLog", { tenantId: tenant.id });
@@ -83,8 +135,10 @@ async function start() {
   tenant = await chosenTenant();
   if (!tenant) return;
   await load();
-  subscribe("TenantChanges", { tenantId: tenant.id }, reloadSoon);
-  onReconnect(reloadSoon);
+  watchTenant(tenant, reloadSoon);
+  // The outbox worker's failures reach no tenant subscription: look again
+  // every 30 seconds.
+  setInterval(reloadSoon, 30000);
 }
 
 start().catch((error) => log.replaceChildren(el("p", { class: "form-error", role: "alert" }, `Could not load the sync log: ${error.message}`)));

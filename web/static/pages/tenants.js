@@ -1,13 +1,14 @@
 // The Tenants page: connect Microsoft 365, test it, see its status explained.
-import { request, subscribe, onReconnect } from "../graphql.js";
-import { explanation, secretBanner, statusBadge } from "../connection.js";
+// The status is live: when the sync engine is refused (an expired secret, say)
+// the tenantSync subscription brings the new status without a reload.
+import { request } from "../graphql.js";
+import { explanation, statusBadge } from "../connection.js";
+import { showBanners, watchTenant } from "../tenant.js";
 import { clearErrors, el, showErrors, toast, whileBusy } from "../ui.js";
 
 const list = document.getElementById("tenants");
-const banners = document.getElementById("banners");
 const template = document.getElementById("tenant-card");
 const watched = new Set();
-
 const cards = new Map();
 
 async function load() {
@@ -22,7 +23,7 @@ async function load() {
     // Keep the forms (and whatever the admin is typing); refresh the status only.
     tenants.forEach((t) => showConnection(cards.get(t.id), t.connection));
   }
-  banners.replaceChildren(...tenants.map((t) => secretBanner(t)).filter(Boolean));
+  showBanners(tenants);
   list.removeAttribute("aria-busy");
   tenants.forEach(watch);
 }
@@ -43,6 +44,11 @@ function card(tenant) {
     input.id = `${prefix}-${input.dataset.name}`;
     const label = form.querySelector(`label[data-for="${input.dataset.name}"]`);
     label.htmlFor = input.id;
+    const help = input.closest(".field").querySelector(".help");
+    if (help) {
+      help.id = `${input.id}-help`;
+      input.setAttribute("aria-describedby", help.id);
+    }
   });
   form.elements.directoryId.value = tenant.directoryId || "";
   form.elements.clientId.value = tenant.clientId || "";
@@ -53,16 +59,34 @@ function card(tenant) {
   });
   const test = node.querySelector(".test-connection");
   test.addEventListener("click", () => testConnection(node, form, test, tenant));
+  const sync = node.querySelector(".sync-now");
+  sync.setAttribute("aria-describedby", `${prefix}-sync-help`);
+  sync.nextElementSibling.id = `${prefix}-sync-help`;
+  sync.addEventListener("click", () => syncNow(sync, tenant));
   return node;
 }
 
 function showConnection(node, connection) {
   const box = node.querySelector(".connection");
   box.replaceChildren(el("p", {}, "Status: ", statusBadge(connection.status)), el("div", { class: "explanation" }, explanation(connection)));
+  node.dataset.status = connection.status;
+}
+
+// Client-side checks first, shown beside their fields like the server's.
+function missing(form) {
+  const errors = [];
+  if (!form.elements.directoryId.value.trim()) errors.push({ message: "Enter the Directory (tenant) ID.", extensions: { field: "directoryId" } });
+  if (!form.elements.clientId.value.trim()) errors.push({ message: "Enter the Application (client) ID.", extensions: { field: "clientId" } });
+  return errors;
 }
 
 async function connect(node, form, tenant) {
   clearErrors(form);
+  const problems = missing(form);
+  if (problems.length) {
+    showErrors(form, { errors: problems });
+    return;
+  }
   const expiry = form.elements.secretExpiresAt.value;
   const input = {
     tenantId: tenant.id,
@@ -97,16 +121,16 @@ async function testConnection(node, form, button, tenant) {
   });
 }
 
-function watch(tenant) {
-  if (watched.has(tenant.id)) return;
-  watched.add(tenant.id);
-  let first = true;
-  subscribe("TenantChanges", { tenantId: tenant.id }, () => {
-    if (first) {
-      first = false;
-      return;
+// Wakes every linked room's loop; what they find (an expired secret, say)
+// arrives through the subscription.
+async function syncNow(button, tenant) {
+  await whileBusy(button, async () => {
+    try {
+      const { syncTenant } = await request("SyncTenant", { tenantId: tenant.id });
+      toast(syncTenant ? `${tenant.name}: syncing ${syncTenant} linked room${syncTenant === 1 ? "" : "s"} now.` : `${tenant.name}: no room is syncing; link rooms on the Rooms page, or fix the connection.`);
+    } catch (error) {
+      toast(`${tenant.name}: ${error.message}`);
     }
-    reloadSoon();
   });
 }
 
@@ -116,7 +140,12 @@ function reloadSoon() {
   timer = setTimeout(() => load().catch(console.error), 150);
 }
 
-onReconnect(reloadSoon);
+function watch(tenant) {
+  if (watched.has(tenant.id)) return;
+  watched.add(tenant.id);
+  watchTenant(tenant, reloadSoon, { refreshBannersToo: false });
+}
+
 load().catch((error) => {
   list.replaceChildren(el("p", { class: "form-error", role: "alert" }, `Could not load tenants: ${error.message}`));
 });
