@@ -34,7 +34,7 @@ from transom.db import models
 from transom.db.engine import Sessions, create_engine, create_sessions
 from transom.db.tokens import create_token
 from transom.domain.access import Role
-from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
+from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID, Emulator
 from transom.security import SecretBox
 from transom.settings import Settings
 
@@ -58,6 +58,9 @@ query S($tenantId: ID!, $start: DateTime!, $end: DateTime!) {
 PROGRESS = """
 query G($tenantId: ID!) { peopleCalendarProgress(tenantId: $tenantId) {
   total syncing synced noMailbox accessDenied } }
+"""
+SYNC_PEOPLE = """
+mutation S($tenantId: ID!) { syncPeople(tenantId: $tenantId) { created total } }
 """
 SETTINGS = """
 mutation S($tenantId: ID!, $input: AvailabilitySettingsInput!) {
@@ -83,6 +86,7 @@ class PeopleWorld:
     api: GraphQLClient
     token: str
     tenant_id: str
+    emulator: Emulator
     sessions: Sessions = None  # type: ignore[assignment]  # set by the async fixture
 
     async def data(
@@ -188,6 +192,7 @@ def people_world_sync(database_url: str, tmp_path: Path) -> Iterator[PeopleWorld
                 api=api,
                 token=token,
                 tenant_id=tenant_id,
+                emulator=app.state.emulator,
             )
 
 

@@ -11,13 +11,25 @@ from msgraph.generated.models.free_busy_status import FreeBusyStatus
 from msgraph.generated.models.location import Location
 from msgraph.generated.models.sensitivity import Sensitivity
 
-from tests.availability.harness import APP_PATH, FOLLOWS, PROGRESS, PeopleWorld
+from tests.availability.harness import (
+    APP_PATH,
+    FOLLOWS,
+    PROGRESS,
+    SYNC_PEOPLE,
+    PeopleWorld,
+    system_clock,
+)
 from tests.displays.live_client import subscribe
 from tests.emulator.core_directory import ADELE, ALEX, MEGAN
 from tests.emulator.core_events import meeting
 from tests.emulator.graph_clients import graph_client
 from tests.sync.harness import eventually
 from tests.sync.outlook import stamp
+from transom.emulator import TENANT_DOMAIN, TENANT_ID
+from transom.emulator.provisioning import add_user
+from transom.security import SecretBox
+from transom.sync.env import TenantClients
+from transom.sync.people_sync import DirectoryRefresher
 
 pytestmark = pytest.mark.anyio
 
@@ -267,3 +279,43 @@ async def test_a_person_is_found_by_any_alias_and_can_stop_following(
         is False
     )
     assert (await world.people())[ADELE]["availability"] == "AVAILABLE"
+
+
+async def test_directory_refresh_daily_and_on_request_follows_newcomers(
+    world: PeopleWorld,
+) -> None:
+    # given the tenant's calendars are connected
+    await followed(world, ADELE)
+    # when a newcomer joins the directory
+    add_user(
+        world.emulator,
+        TENANT_ID,
+        "Nestor Wilke",
+        "nestorw",
+        aliases=["nw@contoso.example"],
+    )
+    nestor = f"nestorw@{TENANT_DOMAIN}"
+    # then the daily refresh leaves a directory imported today alone
+    clients = TenantClients(world.settings, SecretBox(str(world.settings.secret_key)))
+    try:
+        today = DirectoryRefresher(world.sessions, clients.client, system_clock)
+        assert await today.refresh_due() == 0
+        assert nestor not in await world.people()
+        # and imports it again a day later, connecting the newcomer's calendar
+        tomorrow = DirectoryRefresher(
+            world.sessions,
+            clients.client,
+            lambda: system_clock() + timedelta(days=1, minutes=1),
+        )
+        assert await tomorrow.refresh_due() == 1
+    finally:
+        await clients.aclose()
+    people = await world.people()
+    assert people[nestor]["aliases"] == ["nw@contoso.example"]
+    assert people[nestor]["calendarStatus"] in ("SYNCING", "SYNCED")
+    assert people[ADELE]["calendarStatus"] == "SYNCED"
+    # when an admin asks for a refresh, the loops start at once
+    await world.data(SYNC_PEOPLE, {"tenantId": world.tenant_id})
+    await followed(world, nestor)
+    await in_outlook(world, nestor, "Onboarding")
+    await availability_is(world, nestor, "BUSY", 5)

@@ -5,7 +5,8 @@ of ``proxyAddresses``) into ``people``, except room mailboxes (the Places
 rooms and the tenant's linked rooms): new users are added, known ones (by
 Graph id, else by address) updated, users gone from the directory are kept but
 marked NO_MAILBOX (their absences stay). It runs on request (``syncPeople``)
-and daily (:class:`DirectoryRefresher`).
+and daily (:class:`DirectoryRefresher`), both through :func:`refresh_directory`,
+which also connects newcomers' calendars once a tenant connected calendars.
 
 ``connect_people_calendars`` checks, in ``$batch``es of 20, that the app can
 read each person's calendar and records a status per person::
@@ -299,15 +300,24 @@ class DirectoryRefresher:
                 continue  # an admin must fix the credentials first
             try:
                 client = await self._client_for(tenant)
-                await sync_people(self._sessions, client, tenant_id=tenant.id, now=now)
-                if await _calendars_connected(self._sessions, tenant_id=tenant.id):
-                    await connect_people_calendars(
-                        self._sessions, client, tenant_id=tenant.id, now=now
-                    )
+                await refresh_directory(
+                    self._sessions, client, tenant_id=tenant.id, now=now
+                )
                 done += 1
             except (GraphError, MissingCredentialsError, TimeoutError) as exc:
                 log.warning("directory refresh of %s failed: %s", tenant.id, exc)
         return done
+
+
+async def refresh_directory(
+    sessions: Sessions, client: GraphTenantClient, *, tenant_id: str, now: datetime
+) -> PeopleImport:
+    """Import the directory; where calendars were connected, connect newcomers'
+    too (and check everyone's access again)."""
+    imported = await sync_people(sessions, client, tenant_id=tenant_id, now=now)
+    if await _calendars_connected(sessions, tenant_id=tenant_id):
+        await connect_people_calendars(sessions, client, tenant_id=tenant_id, now=now)
+    return imported
 
 
 async def _calendars_connected(sessions: Sessions, *, tenant_id: str) -> bool:
@@ -328,11 +338,13 @@ async def _calendars_connected(sessions: Sessions, *, tenant_id: str) -> bool:
 async def sync_people_now(
     sessions: Sessions, settings: Settings, *, tenant: models.Tenant, now: datetime
 ) -> PeopleImport:
-    """``syncPeople``: import the directory with a short-lived client."""
+    """``syncPeople``: the directory refresh on request, with a short-lived client."""
     box = SecretBox(str(settings.secret_key))
     async with await graph_client_for(tenant, settings, box) as client:
         with anyio.fail_after(COMMAND_TIMEOUT):
-            return await sync_people(sessions, client, tenant_id=tenant.id, now=now)
+            return await refresh_directory(
+                sessions, client, tenant_id=tenant.id, now=now
+            )
 
 
 async def connect_calendars_now(
