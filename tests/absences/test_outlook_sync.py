@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import anyio
 import pytest
 
 from tests.absences.harness import (
@@ -15,6 +16,7 @@ from tests.absences.harness import (
     running_writer,
 )
 from tests.emulator.core_directory import eventually
+from transom.db import models
 
 pytestmark = pytest.mark.anyio
 
@@ -149,3 +151,63 @@ async def test_driving_is_never_synced_and_costs_no_graph_request(
     stats = await world.control("GET", "/_emulator/stats")
     graph = {k: n for k, n in stats["requests"].items() if "/_emulator/" not in k}
     assert graph == {}
+
+
+POLICY = """
+mutation P($tenantId: ID!, $input: AbsencePolicyInput!) {
+  setAbsencePolicy(tenantId: $tenantId, input: $input) {
+    kinds { kind target } subjects { key template } private } }
+"""
+
+
+async def test_a_policy_change_reaches_the_absences_already_registered(
+    world: HrWorld,
+) -> None:
+    async with running_writer(world):
+        # given a driving absence (never synced) and a synced vacation
+        driving = await world.register(kind="DRIVING", externalId="d-1")
+        vacation = await world.register(
+            externalId="v-1",
+            start="2026-12-14T08:00:00+00:00",
+            end="2026-12-14T16:00:00+00:00",
+        )
+        await synced(world, vacation["id"])
+        assert driving["syncState"] == "NOT_SYNCED"
+        # when the admin maps driving to working elsewhere and renames the subject
+        policy = (
+            await world.data(
+                POLICY,
+                {
+                    "tenantId": world.tenant_id,
+                    "input": {
+                        "kinds": [{"kind": "driving", "target": "WORKING_ELSEWHERE"}],
+                        "subjects": [{"key": "OUT_OF_OFFICE", "template": "Away"}],
+                    },
+                },
+            )
+        )["setAbsencePolicy"]
+        assert {"kind": "DRIVING", "target": "WORKING_ELSEWHERE"} in policy["kinds"]
+        # then the driving absence appears and the vacation's subject follows
+        await synced(world, driving["id"])
+
+        async def renamed():
+            async with exchange(world) as client:
+                events = await events_of(client, ADELE)
+            found = sorted((e.subject, e.show_as.value) for e in events)
+            return found if found[0][0] == "Away" else None
+
+        found = await eventually(renamed, 20)
+    assert found == [("Away", "oof"), ("Working elsewhere", "workingElsewhere")]
+
+
+async def test_a_bad_policy_is_refused_and_nothing_changes(world: HrWorld) -> None:
+    variables = {
+        "tenantId": world.tenant_id,
+        "input": {"private": False, "replyLanguage": "english"},
+    }
+    codes = await anyio.to_thread.run_sync(world.api.error_codes, POLICY, variables)
+    assert codes == ["BAD_USER_INPUT"]
+    async with world.sessions() as session:
+        tenant = await session.get(models.Tenant, world.tenant_id)
+    assert tenant is not None
+    assert "absencePolicy" not in (tenant.settings or {})

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
 from transom.api.absence_mutations import AbsenceMutations
+from transom.api.absence_policy import AbsencePolicyMutations, AbsencePolicyQueries
 from transom.api.availability import (
     AvailabilityMutations,
     AvailabilityQueries,
@@ -30,6 +31,7 @@ from transom.api.persisted import PersistedOperations
 from transom.api.room_admin import RoomMutations
 from transom.api.room_linking import RoomLinkingMutations
 from transom.api.rooms import RoomQueries
+from transom.api.shared_events import SharingExecutor
 from transom.api.sync_status import SyncMutations, SyncQueries
 from transom.api.tenant_connection import TenantConnectionMutations
 from transom.api.tenant_settings import TenantSettingsMutations
@@ -49,6 +51,7 @@ class Query(
     PeopleQueries,
     PeopleDirectoryQueries,
     AvailabilityQueries,
+    AbsencePolicyQueries,
     OutboxQueries,
     DisplayQueries,
     DisplayPairingQueries,
@@ -66,6 +69,7 @@ class Mutation(
     TenantSettingsMutations,
     BookingMutations,
     AbsenceMutations,
+    AbsencePolicyMutations,
     AvailabilityMutations,
     PeopleDirectoryMutations,
     OutboxMutations,
@@ -103,6 +107,8 @@ def build_schema() -> strawberry.Schema:
             PersistedOperations,
             *_LIMITS,
         ],
+        # One execution per subscription event shared by many subscribers.
+        execution_context_class=SharingExecutor,
     )
 
 

@@ -1,0 +1,246 @@
+"""A tenant's absence policy over GraphQL: which kinds reach Outlook and how.
+
+``setAbsencePolicy`` stores ``tenant.settings["absencePolicy"]`` (see
+``domain.absences.AbsencePolicy``) and re-plans the tenant's live absences, so
+Outlook follows the new policy: kinds that stop syncing lose their event, kinds
+that start syncing get one, and changed subjects or privacy update the events.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Any
+
+import strawberry
+from sqlalchemy import select
+
+from transom.api.context import Info
+from transom.db import models
+from transom.db import tenants as tenant_repo
+from transom.domain.absences import (
+    DEFAULT_TARGETS,
+    POLICY_SETTING,
+    AbsencePolicy,
+    normalize_kind,
+)
+from transom.domain.errors import InvalidInputError, NotFoundError
+from transom.sync.absence_commands import announce, schedule_sync
+
+MAX_TEMPLATE = 255
+MAX_REPLY = 4000
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+
+
+@strawberry.enum(description="Where absences of a kind go in Outlook.")
+class AbsenceTarget(Enum):
+    OUT_OF_OFFICE = "OUT_OF_OFFICE"
+    WORKING_ELSEWHERE = "WORKING_ELSEWHERE"
+    NEVER = "NEVER"
+
+
+@strawberry.type(description="One kind and where it goes.")
+class AbsenceKindTarget:
+    kind: str
+    target: AbsenceTarget
+
+
+@strawberry.type(description="Automatic-reply texts for one language.")
+class AbsenceReplyTemplate:
+    language: str
+    internal: str
+    external: str
+
+
+@strawberry.type(description="A subject template, for a target or one kind.")
+class AbsenceSubjectTemplate:
+    key: str = strawberry.field(
+        description="OUT_OF_OFFICE, WORKING_ELSEWHERE, or a kind (never used for "
+        "sickness, whose events always get the neutral subject)."
+    )
+    template: str = strawberry.field(
+        description="{name} and {kind} are filled in (sickness shows as its target)."
+    )
+
+
+@strawberry.type(
+    name="AbsencePolicy", description="A tenant's rules for absences in Outlook."
+)
+class AbsencePolicyView:
+    tenant_id: strawberry.ID
+    kinds: list[AbsenceKindTarget] = strawberry.field(
+        description="The known kinds and any custom ones the tenant set, with "
+        "their target (custom kinds not listed go out of office)."
+    )
+    subjects: list[AbsenceSubjectTemplate]
+    private: bool = strawberry.field(description="Events are marked private.")
+    automatic_replies: bool
+    reply_language: str
+    replies: list[AbsenceReplyTemplate] = strawberry.field(
+        description="The tenant's own reply texts (defaults exist for en, da, de)."
+    )
+
+    @classmethod
+    def of(cls, tenant_id: str, policy: AbsencePolicy) -> AbsencePolicyView:
+        kinds = dict.fromkeys([*DEFAULT_TARGETS, *policy.kinds])
+        return cls(
+            tenant_id=strawberry.ID(tenant_id),
+            kinds=[
+                AbsenceKindTarget(kind=k, target=AbsenceTarget(policy.target(k).value))
+                for k in kinds
+            ],
+            subjects=[
+                AbsenceSubjectTemplate(key=k, template=v)
+                for k, v in policy.subjects.items()
+            ],
+            private=policy.private,
+            automatic_replies=policy.automatic_replies,
+            reply_language=policy.reply_language,
+            replies=[
+                AbsenceReplyTemplate(
+                    language=k, internal=v.internal, external=v.external
+                )
+                for k, v in policy.replies.items()
+            ],
+        )
+
+
+@strawberry.input
+class AbsenceKindTargetInput:
+    kind: str
+    target: AbsenceTarget
+
+
+@strawberry.input
+class AbsenceSubjectTemplateInput:
+    key: str
+    template: str
+
+
+@strawberry.input
+class AbsenceReplyTemplateInput:
+    language: str
+    internal: str
+    external: str
+
+
+@strawberry.input(description="Policy parts to change; omitted ones stay.")
+class AbsencePolicyInput:
+    kinds: list[AbsenceKindTargetInput] | None = strawberry.field(
+        default=None, description="Replaces the tenant's overrides."
+    )
+    subjects: list[AbsenceSubjectTemplateInput] | None = strawberry.field(
+        default=None, description="Replaces the tenant's subject templates."
+    )
+    private: bool | None = None
+    automatic_replies: bool | None = None
+    reply_language: str | None = None
+    replies: list[AbsenceReplyTemplateInput] | None = strawberry.field(
+        default=None, description="Replaces the tenant's reply texts."
+    )
+
+
+def _stored(input: AbsencePolicyInput, old: dict[str, Any]) -> dict[str, Any]:
+    stored = dict(old)
+    if input.kinds is not None:
+        stored["kinds"] = {normalize_kind(k.kind): k.target.value for k in input.kinds}
+    if input.subjects is not None:
+        subjects: dict[str, str] = {}
+        for s in input.subjects:
+            key = normalize_kind(s.key)
+            if not s.template.strip() or len(s.template) > MAX_TEMPLATE:
+                raise InvalidInputError(
+                    f"a subject template has 1 to {MAX_TEMPLATE} characters",
+                    field="subjects",
+                )
+            subjects[key] = s.template
+        stored["subjects"] = subjects
+    if input.private is not None:
+        stored["private"] = input.private
+    if input.automatic_replies is not None:
+        stored["automaticReplies"] = input.automatic_replies
+    if input.reply_language is not None:
+        stored["replyLanguage"] = _language(input.reply_language)
+    if input.replies is not None:
+        replies: dict[str, dict[str, str]] = {}
+        for r in input.replies:
+            if max(len(r.internal), len(r.external)) > MAX_REPLY:
+                raise InvalidInputError(
+                    f"reply texts have at most {MAX_REPLY} characters", field="replies"
+                )
+            replies[_language(r.language)] = {
+                "internal": r.internal,
+                "external": r.external,
+            }
+        stored["replies"] = replies
+    return stored
+
+
+def _language(value: str) -> str:
+    if not _LANGUAGE.match(value):
+        raise InvalidInputError(
+            "a language is a two-letter code such as en, da or de",
+            field="replyLanguage",
+        )
+    return value
+
+
+async def _tenant(info: Info, tenant_id: str) -> models.Tenant:
+    viewer = await info.context.viewer()
+    viewer.check_tenant(tenant_id, "Tenant", tenant_id)
+    if viewer.room_id is not None:
+        raise NotFoundError.of("Tenant", tenant_id)
+    async with info.context.db() as session:
+        tenant = await tenant_repo.get_tenant(session, tenant_id=tenant_id)
+    if tenant is None:
+        raise NotFoundError.of("Tenant", tenant_id)
+    return tenant
+
+
+@strawberry.type
+class AbsencePolicyQueries:
+    @strawberry.field(description="The tenant's absence policy (defaults filled in).")
+    async def absence_policy(
+        self, info: Info, tenant_id: strawberry.ID
+    ) -> AbsencePolicyView:
+        tenant = await _tenant(info, tenant_id)
+        stored = (tenant.settings or {}).get(POLICY_SETTING)
+        return AbsencePolicyView.of(tenant.id, AbsencePolicy.from_stored(stored))
+
+
+@strawberry.type
+class AbsencePolicyMutations:
+    @strawberry.mutation(
+        description="Change the tenant's absence policy. Outlook follows for the "
+        "absences already registered: events appear, change or go."
+    )
+    async def set_absence_policy(
+        self, info: Info, tenant_id: strawberry.ID, input: AbsencePolicyInput
+    ) -> AbsencePolicyView:
+        viewer = await info.context.viewer()
+        viewer.require_admin()
+        await _tenant(info, tenant_id)
+        queued = 0
+        async with info.context.db() as session:
+            tenant = await tenant_repo.get_tenant(session, tenant_id=tenant_id)
+            assert tenant is not None
+            old = dict((tenant.settings or {}).get(POLICY_SETTING) or {})
+            stored = _stored(input, old)
+            tenant.settings = {**(tenant.settings or {}), POLICY_SETTING: stored}
+            if stored != old:
+                absences = await session.scalars(
+                    select(models.Absence).where(
+                        models.Absence.tenant_id == tenant.id,
+                        models.Absence.deleted_at.is_(None),
+                    )
+                )
+                for absence in absences.all():
+                    queued += schedule_sync(
+                        session, tenant=tenant, absence=absence, now=info.context.now
+                    )
+            await session.commit()
+        await announce(
+            info.context.services.bus, tenant_id=tenant_id, queued=queued > 0
+        )
+        policy = AbsencePolicy.from_stored(stored)
+        return AbsencePolicyView.of(tenant_id, policy)
