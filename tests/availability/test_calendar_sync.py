@@ -25,6 +25,7 @@ from tests.emulator.core_events import meeting
 from tests.emulator.graph_clients import graph_client
 from tests.sync.harness import eventually
 from tests.sync.outlook import stamp
+from transom.db import models
 from transom.emulator import TENANT_DOMAIN, TENANT_ID
 from transom.emulator.provisioning import add_user
 from transom.security import SecretBox
@@ -319,3 +320,38 @@ async def test_directory_refresh_daily_and_on_request_follows_newcomers(
     await followed(world, nestor)
     await in_outlook(world, nestor, "Onboarding")
     await availability_is(world, nestor, "BUSY", 5)
+
+
+async def test_a_full_resync_drops_slots_exchange_no_longer_has(
+    world: PeopleWorld,
+) -> None:
+    people = await followed(world, ADELE)
+    await in_outlook(world, ADELE, "Kept")
+
+    async def stored() -> bool:
+        return await slot_count(world, ADELE) == 1
+
+    await eventually(stored, 10, "slot stored")
+    # given a slot of an event Exchange does not have (a notification was lost)
+    start, end = around_now()
+    async with world.sessions() as session:
+        session.add(
+            models.PersonBusySlot(
+                tenant_id=world.tenant_id,
+                person_id=people[ADELE]["id"],
+                graph_event_id="gone-from-exchange",
+                start=start + timedelta(hours=2),
+                end=end + timedelta(hours=2),
+                show_as="OOF",
+            )
+        )
+        await session.commit()
+    # when a settings change makes every calendar be read again
+    await world.set_availability(includeFree=False)
+
+    # then only the event Exchange has is left
+    async def resynced() -> list[Any] | None:
+        rows = await world.sql("SELECT graph_event_id FROM person_busy_slots")
+        return rows if len(rows) == 1 and rows[0][0] != "gone-from-exchange" else None
+
+    await eventually(resynced, 10, "stale slot dropped")
