@@ -66,7 +66,7 @@ Wanted = RoomRef | PersonRef
 
 
 class SyncSupervisor:
-    """Starts, restarts and stops mailbox loops.
+    """Starts, restarts and stops room and person calendar loops.
 
     Example::
 
