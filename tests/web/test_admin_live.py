@@ -77,6 +77,10 @@ def test_an_expired_secret_turns_the_open_tenant_page_to_secret_expired(
     expect(ui.locator("#banners [data-banner=SECRET_EXPIRY]")).to_be_visible()
     ui.get_by_role("link", name="Tenants", exact=True).click()
     live(ui)
+    card.get_by_role("button", name="Sync now").click()
+    expect(
+        ui.get_by_role("status").filter(has_text="syncing 1 linked room now")
+    ).to_be_visible()
 
     # when: the secret expires in Entra ID, and once the loop's token has run
     # out, someone books the room in Outlook (the loop is notified and reads)
@@ -114,6 +118,10 @@ def test_another_admins_changes_appear_on_the_open_rooms_page(
         ui.get_by_role("link", name="Rooms").click()
         expect(room_row(ui, OTHER_ROOM)).to_contain_text("Not linked")
         live(ui)
+        forge_button = room_row(ui, OTHER_ROOM).get_by_role(
+            "button", name=f"Edit {OTHER_ROOM}"
+        )
+        forge_button.focus()
 
         # when: the other admin renames one room and links another
         admin.data(
@@ -137,6 +145,8 @@ def test_another_admins_changes_appear_on_the_open_rooms_page(
         "data-link-state", "VERIFIED"
     )
     expect(room_row(ui, ROOM)).to_have_count(0)
+    # a keyboard user's focus survives the redraws
+    expect(forge_button).to_be_focused()
     screenshot(ui, "rooms-live")
 
 

@@ -157,3 +157,30 @@ export async function whileBusy(button, work) {
     button.removeAttribute("aria-busy");
   }
 }
+
+// Replace a container's content without losing the keyboard focus: a live
+// update must not throw a keyboard user back to the top of the page. The
+// element focused inside is found again by its id, or by its row's data-key
+// and its accessible name.
+export function replaceKeepingFocus(container, ...children) {
+  const active = document.activeElement;
+  let again = null;
+  if (active && active !== document.body && container.contains(active)) {
+    const id = active.id;
+    const row = active.closest("[data-key]");
+    const name = accessibleName(active);
+    again = () => {
+      if (id) return document.getElementById(id);
+      if (!row) return null;
+      const fresh = container.querySelector(`[data-key="${CSS.escape(row.dataset.key)}"]`);
+      return fresh ? [...fresh.querySelectorAll(active.tagName)].find((node) => accessibleName(node) === name) : null;
+    };
+  }
+  container.replaceChildren(...children);
+  const target = again ? again() : null;
+  if (target) target.focus();
+}
+
+function accessibleName(node) {
+  return node.getAttribute("aria-label") || node.textContent.trim();
+}

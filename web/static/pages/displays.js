@@ -1,7 +1,7 @@
 // The Displays page: pair by code, rename, revoke, online / last seen.
 import { request } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
-import { clearErrors, el, formatDateTime, showErrors, toast, whileBusy } from "../ui.js";
+import { clearErrors, el, formatDateTime, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
 
 const form = document.getElementById("pair-form");
 const roomSelect = document.getElementById("pair-room");
@@ -42,7 +42,7 @@ function row(display) {
   const revoked = display.state === "REVOKED";
   return el(
     "tr",
-    { "data-display-id": display.id },
+    { "data-display-id": display.id, "data-key": display.id },
     el("td", {}, rename),
     el("td", {}, display.room ? display.room.name : el("span", { class: "muted" }, "Room deleted")),
     el("td", {}, el("span", { class: `status ${tone(display)}`, "data-online": String(display.online) }, seen(display))),
@@ -113,7 +113,7 @@ async function load() {
   const typing = document.activeElement && list.contains(document.activeElement) && document.activeElement.name === "name" ? document.activeElement : null;
   if (typing) return;
   const head = el("tr", {}, ["Name", "Room", "Status", "Actions"].map((h) => el("th", { scope: "col" }, h)));
-  list.replaceChildren(el("div", { class: "table-wrap" }, el("table", {}, el("caption", { class: "visually-hidden" }, `Displays of ${tenant.name}`), el("thead", {}, head), el("tbody", {}, data.displays.map(row)))));
+  replaceKeepingFocus(list, el("div", { class: "table-wrap" }, el("table", {}, el("caption", { class: "visually-hidden" }, `Displays of ${tenant.name}`), el("thead", {}, head), el("tbody", {}, data.displays.map(row)))));
 }
 
 form.addEventListener("submit", async (event) => {

@@ -2,7 +2,7 @@
 // and each room's day timeline in the tenant's time zone.
 import { request } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
-import { clearErrors, dateInZone, el, formatDay, formatTime, instantInZone, showErrors, toast, whileBusy } from "../ui.js";
+import { clearErrors, dateInZone, el, formatDay, formatTime, instantInZone, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
 import { scale, timeline } from "../timeline.js";
 
 const container = document.getElementById("rooms");
@@ -95,7 +95,7 @@ function render(range) {
   const rows = shown.map((room) =>
     el(
       "tr",
-      { "data-room-id": room.id },
+      { "data-room-id": room.id, "data-key": room.id },
       el("th", { scope: "row" }, el("button", { type: "button", class: "link-button", "aria-label": `Edit ${room.name}`, "aria-haspopup": "dialog", onclick: (e) => openEditor(room, e.currentTarget) }, room.name)),
       el("td", { class: "numeric" }, room.capacity ?? ""),
       el("td", {}, room.building || ""),
@@ -105,10 +105,11 @@ function render(range) {
       el("td", { class: "optional" }, timeline(room.bookings, range.date, tenant.timeZone)),
     ),
   );
-  container.replaceChildren(el("div", { class: "table-wrap" }, el("table", {}, el("caption", { class: "visually-hidden" }, `Rooms of ${tenant.name}`), el("thead", {}, head), el("tbody", {}, rows))));
-  if (opener && !document.contains(opener) && editing) {
-    // The row was redrawn while the editor was open: return focus to its new button.
-    opener = container.querySelector(`tr[data-room-id="${CSS.escape(editing.id)}"] .link-button`) || opener;
+  const openerRoom = opener && opener.closest("tr") ? opener.closest("tr").dataset.roomId : null;
+  replaceKeepingFocus(container, el("div", { class: "table-wrap" }, el("table", {}, el("caption", { class: "visually-hidden" }, `Rooms of ${tenant.name}`), el("thead", {}, head), el("tbody", {}, rows))));
+  if (openerRoom && !document.contains(opener)) {
+    // The row was redrawn: the editor returns focus to its new button.
+    opener = container.querySelector(`tr[data-room-id="${CSS.escape(openerRoom)}"] .link-button`) || opener;
   }
 }
 

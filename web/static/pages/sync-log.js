@@ -1,7 +1,7 @@
 // The Sync log page: failed writes (retry / drop) and recent sync errors.
 import { request } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
-import { el, formatDateTime, toast, whileBusy } from "../ui.js";
+import { el, formatDateTime, replaceKeepingFocus, toast, whileBusy } from "../ui.js";
 
 const outbox = document.getElementById("outbox");
 const log = document.getElementById("sync-log");
@@ -41,7 +41,7 @@ function outboxTable(items) {
   const rows = items.map((item) =>
     el(
       "tr",
-      { "data-outbox-id": item.id, "data-status": item.status },
+      { "data-outbox-id": item.id, "data-key": item.id, "data-status": item.status },
       el("td", {}, kindWords(item.kind), el("div", { class: "muted" }, el("code", {}, item.kind))),
       el("td", {}, item.status, el("br"), el("span", { class: "muted" }, STATUS_WORDS[item.status] || "")),
       el("td", {}, item.lastError || "", item.lastErrorCode ? el("div", { class: "muted" }, `Code: ${item.lastErrorCode}`) : null, item.hint ? el("div", { class: "fix" }, "How to fix it: ", item.hint) : null),
@@ -85,6 +85,7 @@ async function retry(item, button) {
       await request("RetryOutboxItem", { id: item.id });
       toast(`Retrying: ${kindWords(item.kind)}.`);
       await load();
+      if (!document.contains(button)) focusHeading();
     } catch (error) {
       toast(error.message);
     }
@@ -112,17 +113,23 @@ document.getElementById("drop-yes").addEventListener("click", async (event) => {
   dropDialog.close();
   await load();
 });
+// Where focus goes when the row it was on is gone.
+function focusHeading() {
+  const heading = document.getElementById("outbox-title");
+  heading.setAttribute("tabindex", "-1");
+  heading.focus();
+}
+
 dropDialog.addEventListener("close", () => {
-  const target = dropping && document.contains(dropping.button) ? dropping.button : document.getElementById("outbox-title");
-  if (target === document.getElementById("outbox-title")) target.setAttribute("tabindex", "-1");
-  target.focus();
+  if (dropping && document.contains(dropping.button)) dropping.button.focus();
+  else focusHeading();
   dropping = null;
 });
 
 async function load() {
   const data = await request("SyncLog", { tenantId: tenant.id });
-  outbox.replaceChildren(outboxTable([...data.failed.nodes, ...data.held.nodes]));
-  log.replaceChildren(...logTable(data.tenantSyncStatus));
+  replaceKeepingFocus(outbox, outboxTable([...data.failed.nodes, ...data.held.nodes]));
+  replaceKeepingFocus(log, ...logTable(data.tenantSyncStatus));
 }
 
 let timer = null;
