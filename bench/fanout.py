@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import resource
@@ -117,11 +118,12 @@ def server_env(folder: Path, database_url: str | None) -> dict[str, str]:
     }
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def start_server(
+    env: dict[str, str], port: int, log: str | None
+) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "transom", "serve", "--port", str(port)]
-    return subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+    return subprocess.Popen(command, env=env, stdout=output, stderr=output)
 
 
 async def wait_ready(base: str) -> None:
@@ -279,25 +281,50 @@ class StampedConnection(ClientConnection):
         super().process_event(event)
 
 
+class Round:
+    """How many of a worker's clients still wait for the change."""
+
+    def __init__(self) -> None:
+        self.waiting = 0
+        self.done = asyncio.Event()
+        self.failure: BaseException | None = None
+
+    def start(self, clients: int) -> None:
+        self.waiting = clients
+        self.done.clear()
+
+    def arrived(self) -> None:
+        self.waiting -= 1
+        if self.waiting == 0:
+            self.done.set()
+
+    def failed(self, error: BaseException) -> None:
+        self.failure = error
+        self.done.set()
+
+
 class Client:
     """One display's connection: keeps the day it shows, and notes when a
     different day arrives after :meth:`arm`."""
 
-    def __init__(self, ws: StampedConnection, day: str) -> None:
+    def __init__(self, ws: StampedConnection, day: str, round_: Round) -> None:
         self.ws = ws
         self.day = day
+        self.round = round_
         self.before: str | None = None
         self.got: float | None = None
-        self.changed = asyncio.Event()
 
     @classmethod
-    async def subscribe(cls, url: str, room_id: str, token: str) -> Client:
+    async def subscribe(
+        cls, url: str, room_id: str, token: str, round_: Round
+    ) -> Client:
         ws = await connect(
             url,
             subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
             create_connection=StampedConnection,
             max_queue=None,
             open_timeout=120,
+            ping_interval=None,  # browsers do not ping either
         )
         assert isinstance(ws, StampedConnection)
         init = {"Authorization": f"Bearer {token}"}
@@ -309,27 +336,34 @@ class Client:
         assert first["type"] == "next", first
         assert "errors" not in first["payload"], first
         ws.arrived.clear()
-        return cls(ws, str(first["payload"]["data"]["roomBookings"]["start"]))
+        day = str(first["payload"]["data"]["roomBookings"]["start"])
+        return cls(ws, day, round_)
 
     async def read(self) -> None:
-        while True:
-            raw = await self.ws.recv()
-            at = self.ws.arrived.popleft()
-            message = json.loads(raw)
-            kind = message.get("type")
-            if kind == "ping":
-                await self.ws.send(json.dumps({"type": "pong"}))
-                continue
-            if kind != "next" or "errors" in message["payload"]:
-                raise RuntimeError(f"unexpected message: {message!r:.300}")
-            self.day = str(message["payload"]["data"]["roomBookings"]["start"])
-            if self.before is not None and self.day != self.before:
-                self.before, self.got = None, at
-                self.changed.set()
+        try:
+            while True:
+                await self._next()
+        except Exception as error:
+            self.round.failed(error)
+            raise
+
+    async def _next(self) -> None:
+        raw = await self.ws.recv()
+        at = self.ws.arrived.popleft()
+        message = json.loads(raw)
+        kind = message.get("type")
+        if kind == "ping":
+            await self.ws.send(json.dumps({"type": "pong"}))
+            return
+        if kind != "next" or "errors" in message["payload"]:
+            raise RuntimeError(f"unexpected message: {message!r:.300}")
+        self.day = str(message["payload"]["data"]["roomBookings"]["start"])
+        if self.before is not None and self.day != self.before:
+            self.before, self.got = None, at
+            self.round.arrived()
 
     def arm(self) -> None:
         self.before, self.got = self.day, None
-        self.changed.clear()
 
 
 async def worker() -> None:
@@ -347,11 +381,12 @@ async def worker() -> None:
 
     job = json.loads(await reader.readline())
     clients: list[Client] = []
+    round_ = Round()
     tokens: list[str] = job["tokens"]
     for start in range(0, len(tokens), CONNECT_BATCH):
         clients += await asyncio.gather(
             *(
-                Client.subscribe(job["url"], job["room"], token)
+                Client.subscribe(job["url"], job["room"], token, round_)
                 for token in tokens[start : start + CONNECT_BATCH]
             )
         )
@@ -360,23 +395,16 @@ async def worker() -> None:
     while line := await reader.readline():
         command = json.loads(line)["do"]
         if command == "arm":
+            round_.start(len(clients))
             for client in clients:
                 client.arm()
             say({"armed": True})
         elif command == "collect":
-            pending = {asyncio.create_task(c.changed.wait()) for c in clients}
-            deadline = loop.time() + 60
-            while pending and loop.time() < deadline:
-                done, _ = await asyncio.wait(
-                    pending | set(readers),
-                    timeout=deadline - loop.time(),
-                    return_when=asyncio.FIRST_COMPLETED,
-                )
-                if failed := [r for r in readers if r.done()]:
-                    raise RuntimeError(f"a client failed: {failed[0].exception()!r}")
-                pending -= done
-            for task in pending:
-                task.cancel()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(60):
+                    await round_.done.wait()
+            if round_.failure is not None:
+                raise RuntimeError("a client failed") from round_.failure
             say(
                 {
                     "arrivals": [c.got for c in clients if c.got is not None],
@@ -471,7 +499,7 @@ async def main(args: argparse.Namespace) -> None:
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as folder:
         env = server_env(Path(folder), args.database_url)
-        server = start_server(env, port)
+        server = start_server(env, port, args.server_log)
         workers: list[WorkerProcess] = []
         try:
             await wait_ready(base)
@@ -563,9 +591,14 @@ if __name__ == "__main__":
     parser.add_argument(
         "--profile", help="write a py-spy profile (raw) of the server's changes here"
     )
+    parser.add_argument("--server-log", help="write the server's output here")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        asyncio.run(worker())
+        # Keep the clients' own overhead low: uvloop (uvicorn's) when there.
+        run = asyncio.run
+        with contextlib.suppress(ImportError):
+            from uvloop import run
+        run(worker())
     else:
         asyncio.run(main(args))

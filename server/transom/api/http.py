@@ -10,6 +10,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from transom.api.context import Context, Services
+from transom.api.shared_events import encode_json
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -20,6 +21,10 @@ class GraphQLApp(GraphQL[Context, None]):
     ) -> Context:
         services: Services = request.state.services
         return Context(services=services, connection=request)
+
+    def encode_json(self, data: object) -> str:
+        # A result pushed to many subscribers is encoded once.
+        return encode_json(data)
 
 
 def graphql_app(schema: Any) -> GraphQLApp:

@@ -3,8 +3,13 @@
 Each subscription waits on the bus for id-only events, then reloads through the
 process-wide :class:`~transom.api.room_snapshots.RoomSnapshots` (one short
 session per reload, shared by every subscriber of the room) and re-checks the
-tenant. It also wakes when the clock passes the next start or end, and at least
-every minute, so a missed event never leaves a screen stale for long. A door
+tenant. What it pushes is built once per snapshot and kind of viewer (door
+displays see bookings masked by the tenant's privacy settings, others as they
+are) and executed once per operation (:mod:`transom.api.shared_events`), so a
+change reaching a thousand displays of one room costs one query, one GraphQL
+execution and a thousand websocket writes. A subscription also wakes when the
+clock passes the next start or end (or "starting soon"), and at least every
+minute, so a missed event never leaves a screen stale for long. A door
 display's subscription ends when the display is revoked.
 """
 
@@ -13,9 +18,10 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Hashable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import anyio
@@ -25,12 +31,13 @@ from transom.api.bookings import Booking
 from transom.api.context import Info
 from transom.api.display_view import for_viewer
 from transom.api.room_snapshots import RoomSnapshot
-from transom.api.rooms import RoomStatus, status_of, visible_room
+from transom.api.rooms import RoomState, RoomStatus, status_of, visible_room
+from transom.api.shared_events import SharedEvent
 from transom.api.tenants import Tenant, visible_tenant
 from transom.db import displays as display_repo
 from transom.db import tenants as tenant_repo
 from transom.domain.access import Role, Viewer
-from transom.domain.bookings import occupies_room
+from transom.domain.bookings import STARTING_SOON, occupies_room
 from transom.domain.displays import needs_touch
 from transom.domain.errors import NotFoundError, UnauthenticatedError
 from transom.pubsub import room_channel, tenant_channel
@@ -94,8 +101,8 @@ class RoomSubscriptions:
     async def room_status(
         self, info: Info, room_id: strawberry.ID
     ) -> AsyncGenerator[RoomStatus, None]:
-        async for snapshot, now in _room_feed(info, room_id, _status_wake):
-            yield _status(snapshot, now)
+        async for event in _room_feed(info, room_id, _status_view):
+            yield cast(RoomStatus, event)  # SharingExecutor unwraps it
 
     @strawberry.subscription(
         description="The room's day (status and today's bookings) now, then again "
@@ -104,9 +111,8 @@ class RoomSubscriptions:
     async def room_bookings(
         self, info: Info, room_id: strawberry.ID
     ) -> AsyncGenerator[RoomDay, None]:
-        viewer = await info.context.viewer()
-        async for snapshot, now in _room_feed(info, room_id, _day_wake):
-            yield room_day(snapshot, now, viewer)
+        async for event in _room_feed(info, room_id, _day_view):
+            yield cast(RoomDay, event)  # SharingExecutor unwraps it
 
     @strawberry.subscription(
         description="The tenant now, then again whenever something of it changes "
@@ -167,22 +173,74 @@ def day_bounds(snapshot: RoomSnapshot, now: datetime) -> tuple[datetime, datetim
     return midnight.astimezone(now.tzinfo), tomorrow.astimezone(now.tzinfo)
 
 
-def _status_wake(snapshot: RoomSnapshot, now: datetime) -> datetime | None:
-    return _status(snapshot, now).until
+@dataclass(frozen=True)
+class _View:
+    """What one kind of viewer is pushed from a snapshot, the same for any
+    moment in [at, changes)."""
+
+    at: datetime
+    changes: datetime | None
+    event: SharedEvent
 
 
-def _day_wake(snapshot: RoomSnapshot, now: datetime) -> datetime | None:
-    until = _status(snapshot, now).until
-    _, day_end = day_bounds(snapshot, now)
-    return day_end if until is None else min(until, day_end)
+ViewOf = Callable[[RoomSnapshot, datetime, Viewer], _View]
+
+
+def _shared(
+    snapshot: RoomSnapshot,
+    key: Hashable,
+    now: datetime,
+    build: Callable[[], tuple[object, datetime | None]],
+) -> _View:
+    """The snapshot's view ``key`` at ``now``: built once for every subscriber
+    woken by the same change (or the same turn of the clock)."""
+    view = snapshot.views.get(key)
+    if (
+        isinstance(view, _View)
+        and view.at <= now
+        and (view.changes is None or now < view.changes)
+    ):
+        return view
+    value, changes = build()
+    view = _View(at=now, changes=changes, event=SharedEvent(value))
+    snapshot.views[key] = view
+    return view
+
+
+def _next_change(snapshot: RoomSnapshot, now: datetime) -> datetime | None:
+    """When the status at ``now`` turns: a start, an end, or "starting soon"."""
+    status = _status(snapshot, now)
+    if status.state is RoomState.FREE and status.until is not None:
+        soon = status.until - STARTING_SOON
+        if soon > now:
+            return soon
+    return status.until
+
+
+def _status_view(snapshot: RoomSnapshot, now: datetime, _viewer: Viewer) -> _View:
+    return _shared(
+        snapshot,
+        "status",
+        now,
+        lambda: (_status(snapshot, now), _next_change(snapshot, now)),
+    )
+
+
+def _day_view(snapshot: RoomSnapshot, now: datetime, viewer: Viewer) -> _View:
+    # Only door displays see bookings masked (display_view.for_viewer).
+    def build() -> tuple[object, datetime | None]:
+        _, day_end = day_bounds(snapshot, now)
+        change = _next_change(snapshot, now)
+        day = room_day(snapshot, now, viewer)
+        return day, day_end if change is None else min(change, day_end)
+
+    return _shared(snapshot, ("day", viewer.role is Role.DISPLAY), now, build)
 
 
 async def _room_feed(
-    info: Info,
-    room_id: str,
-    wake_at: Callable[[RoomSnapshot, datetime], datetime | None],
-) -> AsyncIterator[tuple[RoomSnapshot, datetime]]:
-    """Fresh snapshots of the room: now, after each event and at ``wake_at``."""
+    info: Info, room_id: str, view_of: ViewOf
+) -> AsyncIterator[SharedEvent]:
+    """What to push of the room: now, after each event and when it changes."""
     viewer = await info.context.viewer()
     await visible_room(info, room_id)
     services = info.context.services
@@ -194,10 +252,9 @@ async def _room_feed(
                 services.sessions, room_id, since=since, now=now
             )
             _recheck(viewer, snapshot, room_id)
-            yield snapshot, now
-            event = await _next_event(
-                events, _seconds_until(info, wake_at(snapshot, now))
-            )
+            view = view_of(snapshot, now, viewer)
+            yield view.event
+            event = await _next_event(events, _seconds_until(info, view.changes))
             since = _since(event, events)
             if viewer.role is Role.DISPLAY and (
                 event is None or event.get("type") == "display"

@@ -5,15 +5,18 @@ A subscriber woken by an event asks for a snapshot whose load *started after*
 the event arrived (``since``, monotonic seconds): that load sees everything
 committed before the event was published. Loads in flight are shared; no
 session is held between events. Snapshots carry the room and tenant, so each
-subscriber still re-checks the tenant against its own viewer.
+subscriber still re-checks the tenant against its own viewer, and a memo of
+the views subscribers derive from them (built once, shared by all).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from transom.db import bookings as booking_repo
 from transom.db import models
@@ -35,6 +38,9 @@ class RoomSnapshot:
     bookings: list[models.Booking]
     loaded_for: datetime
     started: float
+    # What subscribers derive from this snapshot, computed once for all of
+    # them (see ``transom.api.live``); dropped with the snapshot.
+    views: dict[Hashable, Any] = field(default_factory=dict, compare=False)
 
     def covers(self, now: datetime) -> bool:
         return abs(now - self.loaded_for) <= REUSABLE_FOR
