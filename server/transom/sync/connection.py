@@ -218,5 +218,6 @@ def _healthy_hint(status: ConnectionStatus) -> str | None:
         return None
     return (
         "Create a new client secret in Entra ID > App registrations > Certificates "
-        "& secrets (or use a certificate) and save it with connectTenant."
+        "& secrets (or use a certificate) and save it in Transom: the Tenants page "
+        "of the admin UI, or connectTenant."
     )

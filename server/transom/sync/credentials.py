@@ -25,7 +25,10 @@ from transom.settings import Settings
 class MissingCredentialsError(Exception):
     """The tenant has no (usable) Microsoft 365 credentials stored."""
 
-    hint = "Save the directory id, client id and client secret with connectTenant."
+    hint = (
+        "Enter the directory id, client id and client secret on the admin UI's "
+        "Tenants page (or send them with connectTenant)."
+    )
 
 
 def credentials_of(tenant: models.Tenant, secret_box: SecretBox) -> GraphCredentials:
