@@ -79,3 +79,64 @@ async def test_tenant_sync_tells_admins_what_changed(server, api, session) -> No
         "tenant": {"name": "Contoso"},
     }
     assert second["kind"] == "display"
+
+
+HIDE_SUBJECTS = (
+    "mutation H($t: ID!) { updateTenantSettings(tenantId: $t, "
+    "input: {showSubject: false}) { showSubject } }"
+)
+MOVE_ROOM = (
+    "mutation M($id: ID!, $zone: String!) "
+    "{ updateRoom(id: $id, input: {timeZone: $zone}) { id } }"
+)
+
+
+async def test_displays_and_admins_of_one_room_each_get_their_own_view_of_a_change(
+    server, api, session, clock
+) -> None:
+    # given a tenant that hides subjects on displays, a meeting in the room,
+    # two displays and an admin watching it with the same operation
+    tenant = await make_tenant(session)
+    room = await make_room(session, tenant)
+    admin = await make_token(session, tenant)
+    api.data(HIDE_SUBJECTS, {"t": tenant.id}, token=admin)
+    await make_booking(session, room, clock.now + timedelta(hours=1), subject="Board")
+    displays = [pair_display(api, admin, room.id) for _ in range(2)]
+    live, variables = operation("RoomDayLive"), {"roomId": room.id}
+    async with (
+        subscribe(server, displays[0], live, variables) as first_display,
+        subscribe(server, displays[1], live, variables) as second_display,
+        subscribe(server, admin, live, variables) as admin_feed,
+    ):
+        feeds = [first_display, second_display, admin_feed]
+        before = [(await feed.next())["data"]["roomBookings"] for feed in feeds]
+        # when the room moves to another time zone
+        api.data(MOVE_ROOM, {"id": room.id, "zone": "America/New_York"}, token=admin)
+        after = [(await feed.next())["data"]["roomBookings"] for feed in feeds]
+    # then every one gets the new day, the displays without the subject
+    assert len({day["start"] for day in before}) == 1
+    assert {day["start"] for day in after} == {"2026-11-23T05:00:00+00:00"}
+    for days in (before, after):
+        shown = [[b["subject"] for b in day["bookings"]] for day in days]
+        assert shown == [[None], [None], ["Board"]]
+
+
+async def test_a_display_is_told_when_its_room_starts_soon(
+    server, api, session, clock
+) -> None:
+    # given a meeting a second more than ten minutes away
+    tenant = await make_tenant(session)
+    room = await make_room(session, tenant)
+    admin = await make_token(session, tenant)
+    token = pair_display(api, admin, room.id)
+    start = clock.now + timedelta(minutes=10, seconds=1)
+    await make_booking(session, room, start, subject="Review")
+    variables = {"roomId": room.id}
+    async with subscribe(server, token, operation("RoomDayLive"), variables) as feed:
+        first = (await feed.next())["data"]["roomBookings"]["status"]
+        # when the clock passes "starting soon" (and nothing else changes)
+        clock.now += timedelta(seconds=2)
+        second = (await feed.next())["data"]["roomBookings"]["status"]
+    # then the display hears it without waiting for the meeting's start
+    assert first["state"] == "FREE"
+    assert second == {"state": "STARTING_SOON", "until": start.isoformat()}
