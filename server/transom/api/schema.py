@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 
 from transom.api.absence_mutations import AbsenceMutations
 from transom.api.absence_policy import AbsencePolicyMutations, AbsencePolicyQueries
@@ -106,6 +112,10 @@ def build_schema() -> strawberry.Schema:
             TransomErrors,
             PersistedOperations,
             *_LIMITS,
+            # Displays send the same few documents: parse and validate each once
+            # (a thousand reconnecting after a restart cost one validation).
+            ParserCache,
+            ValidationCache,
         ],
         # One execution per subscription event shared by many subscribers.
         execution_context_class=SharingExecutor,
