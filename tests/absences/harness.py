@@ -10,43 +10,40 @@
   a worker thread. A blocking HTTP call on the test's event loop would freeze
   the writer running on that loop, possibly mid-transaction holding a row lock
   the server's mutation then waits for: a deadlock until the HTTP timeout.
-- ``exchange(world)``: the real msgraph-sdk against the emulator, to see what
-  Exchange holds.
+- ``exchange(world)`` (:mod:`tests.emulated_tenant`): the real msgraph-sdk
+  against the emulator, to see what Exchange holds.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import anyio
-import httpx
 import pytest
-from msgraph import GraphServiceClient
 from sqlalchemy import select
 
+from tests.emulated_tenant import (
+    EmulatedTenant,
+    against,
+    own_sessions,
+    run_seed,
+    seed_tenant,
+    serve_transom,
+    system_clock,
+)
 from tests.emulator.core_directory import core_app
-from tests.emulator.graph_clients import graph_client
-from tests.graphql_client import GraphQLClient
 from tests.servers import serve_in_thread
-from transom.app import create_app
 from transom.db import models
-from transom.db.engine import Sessions, create_engine, create_sessions
-from transom.db.tokens import create_token
-from transom.domain.access import Role
-from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID, Emulator
 from transom.pubsub import MemoryBus
 from transom.security import SecretBox
 from transom.settings import Settings
 from transom.sync.absence_writes import AbsenceWriter
 from transom.sync.env import TenantClients
 
-APP_PATH = f"/_emulator/tenants/{TENANT_ID}/apps/{CLIENT_ID}"
 ABSENCE_FIELDS = "id kind start end allDay approval syncState lastError syncHint"
 REGISTER = f"""
 mutation Register($input: RegisterAbsenceInput!) {{
@@ -66,28 +63,8 @@ mutation Sync($tenantId: ID!) { syncPeople(tenantId: $tenantId) { created total 
 """
 
 
-def system_clock() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
-class HrWorld:
-    settings: Settings
-    sessions: Sessions
-    emulator_url: str
-    emulator: Emulator
-    api: GraphQLClient
-    tenant_id: str
-
-    async def data(
-        self, query: str, variables: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
-        """GraphQL off the event loop (see the module docstring)."""
-        found: dict[str, Any] = await anyio.to_thread.run_sync(
-            functools.partial(self.api.data, query, variables)
-        )
-        return found
-
+class HrWorld(EmulatedTenant):
     async def register(self, **fields: Any) -> dict[str, Any]:
         values = {
             "personEmail": "adelev@contoso.onmicrosoft.com",
@@ -117,12 +94,6 @@ class HrWorld:
             )
             return list(rows.all())
 
-    async def control(self, method: str, path: str, body: Any = None) -> Any:
-        async with httpx.AsyncClient(base_url=self.emulator_url, timeout=10) as http:
-            response = await http.request(method, path, json=body)
-        assert response.status_code < 400, response.text
-        return response.json() if response.content else None
-
     async def set_policy(self, **policy: Any) -> None:
         async with self.sessions() as session:
             tenant = await session.get(models.Tenant, self.tenant_id)
@@ -131,49 +102,18 @@ class HrWorld:
             await session.commit()
 
 
-async def _seed(sessions: Sessions, settings: Settings) -> tuple[str, str]:
-    box = SecretBox(str(settings.secret_key))
-    async with sessions() as session:
-        tenant = models.Tenant(
-            name="Contoso",
-            time_zone="UTC",
-            directory_id=TENANT_ID,
-            client_id=CLIENT_ID,
-            client_secret_encrypted=box.encrypt(CLIENT_SECRET),
-            connection_status="CONNECTED",
-            settings={},
-        )
-        session.add(tenant)
-        await session.flush()
-        _, token = await create_token(
-            session, tenant_id=tenant.id, role=Role.ADMIN, name="hr"
-        )
-        await session.commit()
-        return tenant.id, token
-
-
 @pytest.fixture
 def hr_world_sync(settings: Settings) -> Iterator[HrWorld]:
     app = core_app()
     with serve_in_thread(app) as emulator_url:
-        graph_settings = dataclasses.replace(
-            settings, graph_url=emulator_url, authority_url=emulator_url
+        graph_settings = against(settings, emulator_url)
+        tenant_id, token = run_seed(
+            graph_settings, partial(seed_tenant, token_name="hr")
         )
-
-        async def seed() -> tuple[str, str]:
-            engine = create_engine(settings.database_url)
-            try:
-                return await _seed(create_sessions(engine), graph_settings)
-            finally:
-                await engine.dispose()
-
-        tenant_id, token = anyio.run(seed)
-        server_app = create_app(graph_settings, clock=system_clock)
-        with serve_in_thread(server_app) as url, GraphQLClient(url, token) as api:
+        with serve_transom(graph_settings, token) as api:
             api.data(SYNC_PEOPLE, {"tenantId": tenant_id})
             yield HrWorld(
                 settings=graph_settings,
-                sessions=None,  # type: ignore[arg-type]  # set by the async fixture
                 emulator_url=emulator_url,
                 emulator=app.state.emulator,
                 api=api,
@@ -184,12 +124,8 @@ def hr_world_sync(settings: Settings) -> Iterator[HrWorld]:
 @pytest.fixture
 async def world(hr_world_sync: HrWorld) -> AsyncIterator[HrWorld]:
     """``hr_world_sync`` with sessions of the test's own event loop."""
-    engine = create_engine(hr_world_sync.settings.database_url)
-    hr_world_sync.sessions = create_sessions(engine)
-    try:
-        yield hr_world_sync
-    finally:
-        await engine.dispose()
+    async with own_sessions(hr_world_sync) as world:
+        yield world
 
 
 @asynccontextmanager
@@ -220,16 +156,3 @@ async def running_writer(
         raise
     finally:
         await clients.aclose()
-
-
-@asynccontextmanager
-async def exchange(
-    world: HrWorld, secret: str = CLIENT_SECRET
-) -> AsyncIterator[GraphServiceClient]:
-    async with graph_client(world.emulator_url, secret=secret) as client:
-        yield client
-
-
-async def events_of(client: GraphServiceClient, mailbox: str) -> list[Any]:
-    found = await client.users.by_user_id(mailbox).events.get()
-    return list(found.value or []) if found else []

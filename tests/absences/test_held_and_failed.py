@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.absences.harness import (
-    APP_PATH,
-    HrWorld,
-    events_of,
-    exchange,
-    running_writer,
-)
+from tests.absences.harness import HrWorld, running_writer
+from tests.emulated_tenant import APP_PATH, events_of, exchange
 from tests.emulator.core_directory import eventually
 from transom.db import models
 from transom.emulator import CLIENT_ID, TENANT_ID

@@ -11,10 +11,9 @@ from tests.absences.harness import (
     REJECT,
     UPDATE,
     HrWorld,
-    events_of,
-    exchange,
     running_writer,
 )
+from tests.emulated_tenant import events_of, exchange
 from tests.emulator.core_directory import eventually
 from transom.db import models
 

@@ -13,32 +13,27 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import anyio
-import httpx
 import pytest
 from sqlalchemy import text
 
+from tests.emulated_tenant import (
+    EmulatedTenant,
+    own_sessions,
+    run_seed,
+    seed_tenant,
+    serve_transom,
+)
 from tests.emulator.core_directory import core_app
-from tests.graphql_client import GraphQLClient
 from tests.servers import free_port, serve_in_thread
 from tests.sync.harness import sync_settings
-from transom.app import create_app
-from transom.db import models
-from transom.db.engine import Sessions, create_engine, create_sessions
-from transom.db.tokens import create_token
-from transom.domain.access import Role
-from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID, Emulator
-from transom.security import SecretBox
-from transom.settings import Settings
 
-APP_PATH = f"/_emulator/tenants/{TENANT_ID}/apps/{CLIENT_ID}"
 CONNECT_PEOPLE = """
 mutation C($tenantId: ID!) { connectPeopleCalendars(tenantId: $tenantId) {
   imported { created total }
@@ -74,28 +69,10 @@ mutation F($personId: ID!, $follows: Boolean!) {
 """
 
 
-def system_clock() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
-class PeopleWorld:
-    settings: Settings
+class PeopleWorld(EmulatedTenant):
     url: str
-    emulator_url: str
-    api: GraphQLClient
     token: str
-    tenant_id: str
-    emulator: Emulator
-    sessions: Sessions = None  # type: ignore[assignment]  # set by the async fixture
-
-    async def data(
-        self, query: str, variables: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
-        found: dict[str, Any] = await anyio.to_thread.run_sync(
-            functools.partial(self.api.data, query, variables)
-        )
-        return found
 
     async def connect_people(self) -> dict[str, Any]:
         found = await self.data(CONNECT_PEOPLE, {"tenantId": self.tenant_id})
@@ -124,39 +101,11 @@ class PeopleWorld:
         result: dict[str, Any] = found["setAvailabilitySettings"]
         return result
 
-    async def control(self, method: str, path: str, body: Any = None) -> Any:
-        async with httpx.AsyncClient(base_url=self.emulator_url, timeout=10) as http:
-            response = await http.request(method, path, json=body)
-        assert response.status_code < 400, response.text
-        return response.json() if response.content else None
-
     async def sql(self, query: str, **params: Any) -> list[Any]:
         """Straight SQL against Transom's database: what is really stored."""
         async with self.sessions() as session:
             rows = await session.execute(text(query), params)
             return list(rows.all())
-
-
-async def _seed(sessions: Sessions, settings: Settings) -> tuple[str, str]:
-    box = SecretBox(str(settings.secret_key))
-    async with sessions() as session:
-        tenant = models.Tenant(
-            name="Contoso",
-            time_zone="UTC",
-            directory_id=TENANT_ID,
-            client_id=CLIENT_ID,
-            client_secret_encrypted=box.encrypt(CLIENT_SECRET),
-            connection_status="CONNECTED",
-            connection_checked_at=datetime.now(UTC),
-            settings={},
-        )
-        session.add(tenant)
-        await session.flush()
-        _, token = await create_token(
-            session, tenant_id=tenant.id, role=Role.ADMIN, name="switchboard"
-        )
-        await session.commit()
-        return tenant.id, token
 
 
 @pytest.fixture
@@ -171,23 +120,16 @@ def people_world_sync(database_url: str, tmp_path: Path) -> Iterator[PeopleWorld
             public_url=f"http://127.0.0.1:{port}",
             poll_seconds=60.0,
         )
-
-        async def seed() -> tuple[str, str]:
-            engine = create_engine(settings.database_url)
-            try:
-                return await _seed(create_sessions(engine), settings)
-            finally:
-                await engine.dispose()
-
-        tenant_id, token = anyio.run(seed)
-        server = create_app(settings, clock=system_clock)
-        with (
-            serve_in_thread(server, port=port) as url,
-            GraphQLClient(url, token) as api,
-        ):
+        seed = partial(
+            seed_tenant,
+            token_name="switchboard",
+            connection_checked_at=datetime.now(UTC),
+        )
+        tenant_id, token = run_seed(settings, seed)
+        with serve_transom(settings, token, port=port) as api:
             yield PeopleWorld(
                 settings=settings,
-                url=url,
+                url=api.base_url,
                 emulator_url=emulator_url,
                 api=api,
                 token=token,
@@ -199,9 +141,5 @@ def people_world_sync(database_url: str, tmp_path: Path) -> Iterator[PeopleWorld
 @pytest.fixture
 async def world(people_world_sync: PeopleWorld) -> AsyncIterator[PeopleWorld]:
     """``people_world_sync`` with sessions of the test's own event loop."""
-    engine = create_engine(people_world_sync.settings.database_url)
-    people_world_sync.sessions = create_sessions(engine)
-    try:
-        yield people_world_sync
-    finally:
-        await engine.dispose()
+    async with own_sessions(people_world_sync) as world:
+        yield world

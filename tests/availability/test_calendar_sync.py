@@ -11,15 +11,9 @@ from msgraph.generated.models.free_busy_status import FreeBusyStatus
 from msgraph.generated.models.location import Location
 from msgraph.generated.models.sensitivity import Sensitivity
 
-from tests.availability.harness import (
-    APP_PATH,
-    FOLLOWS,
-    PROGRESS,
-    SYNC_PEOPLE,
-    PeopleWorld,
-    system_clock,
-)
+from tests.availability.harness import FOLLOWS, PROGRESS, SYNC_PEOPLE, PeopleWorld
 from tests.displays.live_client import subscribe
+from tests.emulated_tenant import APP_PATH, system_clock
 from tests.emulator.core_directory import ADELE, ALEX, MEGAN
 from tests.emulator.core_events import meeting
 from tests.emulator.graph_clients import graph_client
