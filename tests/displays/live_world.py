@@ -22,32 +22,23 @@ import pytest
 from playwright.async_api import Page, async_playwright
 from playwright.async_api import expect as async_expect
 
-from tests.conftest import CHROMIUM
-from tests.displays.signage import midday_zone, pair_display
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.displays.signage import STORE, midday_zone, pair_room_display
+from tests.emulated_tenant import run_seed, serve_transom, system_clock
 from tests.emulator.core_directory import core_app
 from tests.graphql_client import GraphQLClient
 from tests.servers import free_port, serve_in_thread
 from tests.sync.harness import sync_settings
-from tests.sync.outbox_harness import seed_contoso, system_clock
-from transom.app import create_app
+from tests.sync.outbox_harness import seed_contoso
 from transom.db import models
-from transom.db.engine import create_engine, create_sessions
+from transom.db.engine import Sessions
 from transom.settings import Settings
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SETTINGS = """
 mutation ($tenantId: ID!, $input: TenantSettingsInput!) {
   updateTenantSettings(tenantId: $tenantId, input: $input) { checkInRequired }
 }
 """
-STORE = "transom.display.v1"
 ROOM_SYNC = """
 query ($id: ID!) { room(id: $id) { sync { status } } }
 """
@@ -77,19 +68,14 @@ class LiveWorld:
                 await anyio.sleep(0.1)
 
 
-async def _seed(settings: Settings) -> tuple[str, str, str]:
-    engine = create_engine(settings.database_url)
-    try:
-        sessions = create_sessions(engine)
-        tenant_id, room_id, _, token = await seed_contoso(sessions, settings)
-        async with sessions() as session:
-            room = await session.get(models.Room, room_id)
-            assert room is not None
-            room.time_zone = midday_zone(system_clock())
-            await session.commit()
-        return tenant_id, room_id, token
-    finally:
-        await engine.dispose()
+async def _seed(sessions: Sessions, settings: Settings) -> tuple[str, str, str]:
+    tenant_id, room_id, _, token = await seed_contoso(sessions, settings)
+    async with sessions() as session:
+        room = await session.get(models.Room, room_id)
+        assert room is not None
+        room.time_zone = midday_zone(system_clock())
+        await session.commit()
+    return tenant_id, room_id, token
 
 
 @pytest.fixture
@@ -103,13 +89,9 @@ def live_world(database_url: str, tmp_path: Path) -> Iterator[LiveWorld]:
             emulator_url=emulator_url,
             public_url=f"http://127.0.0.1:{port}",
         )
-        tenant_id, room_id, token = anyio.run(_seed, settings)
-        app = create_app(settings, clock=system_clock)
-        with (
-            serve_in_thread(app, port=port) as url,
-            GraphQLClient(url, token) as api,
-        ):
-            yield LiveWorld(url, emulator_url, api, tenant_id, room_id)
+        tenant_id, room_id, token = run_seed(settings, _seed)
+        with serve_transom(settings, token, port=port) as api:
+            yield LiveWorld(api.base_url, emulator_url, api, tenant_id, room_id)
 
 
 @asynccontextmanager
@@ -117,7 +99,7 @@ async def display_page(world: LiveWorld) -> AsyncIterator[Page]:
     """Chromium showing a display of Room 1, already paired (pairing itself is
     tested in test_display_page.py; here it would only cost a pairing poll)."""
     await world.in_sync()
-    secret = pair_display(world.api, world.api.token or "", world.room_id)
+    secret = pair_room_display(world.api, world.room_id)
     stored = json.dumps({"secret": secret, "paired": True})
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(

@@ -8,6 +8,7 @@ from pathlib import Path
 from tests.graphql_client import GraphQLClient
 
 SIGNAGE = Path(__file__).parents[2] / "schema" / "operations" / "signage"
+STORE = "transom.display.v1"  # the display's localStorage key
 
 PAIR = """
 mutation Pair($code: String!, $roomId: ID!) {
@@ -32,6 +33,12 @@ def pair_display(api: GraphQLClient, admin_token: str, room_id: str) -> str:
     pairing = request_pairing(api)
     api.data(PAIR, {"code": pairing["code"], "roomId": room_id}, token=admin_token)
     return pairing["secret"]
+
+
+def pair_room_display(api: GraphQLClient, room_id: str) -> str:
+    """A display paired to ``room_id`` with ``api``'s own (admin) token: its
+    device token."""
+    return pair_display(api, api.token or "", room_id)
 
 
 def midday_zone(now: datetime) -> str:

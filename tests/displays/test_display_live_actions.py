@@ -16,10 +16,10 @@ from tests.displays.live_world import (
     live_world,
     never_reloaded,
 )
+from tests.emulated_tenant import system_clock
 from tests.emulator.core_directory import ADELE, ROOM1
 from tests.emulator.core_events import meeting
 from tests.emulator.graph_clients import graph_client
-from tests.sync.outbox_harness import system_clock
 from tests.sync.outlook import book, stamp
 
 pytestmark = [pytest.mark.browser, pytest.mark.anyio]

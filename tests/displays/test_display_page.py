@@ -15,12 +15,12 @@ from playwright.async_api import expect as async_expect
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 from sqlalchemy import select
 
-from tests.conftest import CHROMIUM
-from tests.displays.signage import PAIR, midday_zone, operation
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.displays.signage import PAIR, STORE, midday_zone, operation
 from tests.factories import make_booking, make_room, make_tenant, make_token
 from tests.graphql_client import GraphQLClient
 from tests.servers import serve_in_thread
-from tests.sync.outbox_harness import booking_world, running_worker
+from tests.sync.outbox_harness import running_worker
 from tests.sync.outbox_harness import world as world_with_exchange
 from transom.app import create_app
 from transom.db import models
@@ -28,17 +28,7 @@ from transom.db.engine import create_engine, create_sessions
 from transom.settings import Settings
 
 pytestmark = pytest.mark.browser
-__all__ = ["booking_world", "world_with_exchange"]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-STORE = "transom.display.v1"
+__all__ = ["world_with_exchange"]
 
 
 @dataclass(frozen=True)

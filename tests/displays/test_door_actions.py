@@ -6,33 +6,19 @@ from datetime import timedelta
 
 import pytest
 
-from tests.displays.signage import PAIR, operation, request_pairing
+from tests.displays.signage import operation, pair_room_display
+from tests.emulated_tenant import events_of, exchange, system_clock
 from tests.emulator.core_directory import ROOM1, eventually
-from tests.sync.outbox_harness import (
-    BookingWorld,
-    booking_world,
-    events_of,
-    exchange,
-    running_worker,
-    system_clock,
-    world,
-)
+from tests.sync.outbox_harness import BookingWorld, running_worker
 
 pytestmark = pytest.mark.anyio
-__all__ = ["booking_world", "world"]
-
-
-def paired(world: BookingWorld) -> str:
-    pairing = request_pairing(world.api)
-    world.api.data(PAIR, {"code": pairing["code"], "roomId": world.room_id})
-    return pairing["secret"]
 
 
 async def test_book_now_reaches_exchange_and_the_room_turns_busy(
     world: BookingWorld,
 ) -> None:
     # given
-    token = paired(world)
+    token = pair_room_display(world.api, world.room_id)
     variables = {"roomId": world.room_id, "minutes": 30}
     # when
     booked = world.api.data(operation("BookNow"), variables, token=token)["bookNow"]
@@ -52,7 +38,7 @@ async def test_book_now_reaches_exchange_and_the_room_turns_busy(
 
 async def test_book_now_is_cut_short_at_the_next_booking(world: BookingWorld) -> None:
     # given a meeting in 20 minutes
-    token = paired(world)
+    token = pair_room_display(world.api, world.room_id)
     start = system_clock().replace(second=0, microsecond=0) + timedelta(minutes=20)
     later = world.book(
         start=start.isoformat(), end=(start + timedelta(hours=1)).isoformat()
@@ -67,7 +53,7 @@ async def test_book_now_is_cut_short_at_the_next_booking(world: BookingWorld) ->
 
 async def test_check_in_and_end_now_at_the_door(world: BookingWorld) -> None:
     # given a confirmed door booking
-    token = paired(world)
+    token = pair_room_display(world.api, world.room_id)
     variables = {"roomId": world.room_id, "minutes": 15}
     booked = world.api.data(operation("BookNow"), variables, token=token)["bookNow"]
     async with running_worker(world):

@@ -6,30 +6,15 @@ from datetime import timedelta
 
 import pytest
 
-from tests.displays.signage import PAIR, operation, request_pairing
+from tests.displays.signage import operation, pair_room_display
+from tests.emulated_tenant import events_of, exchange, system_clock
 from tests.emulator.core_directory import ADELE, ROOM1, eventually
 from tests.emulator.core_events import meeting
-from tests.sync.outbox_harness import (
-    BookingWorld,
-    add_person,
-    booking_world,
-    events_of,
-    exchange,
-    running_worker,
-    system_clock,
-    world,
-)
+from tests.sync.outbox_harness import BookingWorld, add_person, running_worker
 from tests.sync.outlook import stamp
 from transom.emulator import TENANT_ID
 
 pytestmark = pytest.mark.anyio
-__all__ = ["booking_world", "world"]
-
-
-def paired(world: BookingWorld) -> str:
-    pairing = request_pairing(world.api)
-    world.api.data(PAIR, {"code": pairing["code"], "roomId": world.room_id})
-    return pairing["secret"]
 
 
 def extend(world: BookingWorld, booking_id: str, token: str | None, minutes: int = 15):
@@ -65,7 +50,7 @@ async def test_extend_moves_the_end_of_a_door_booking_in_exchange(
     world: BookingWorld,
 ) -> None:
     # given a confirmed 30-minute door booking
-    token = paired(world)
+    token = pair_room_display(world.api, world.room_id)
     async with running_worker(world):
         booked = await door_booking(world, token)
         # when
@@ -83,7 +68,7 @@ async def test_an_extension_into_a_meeting_transom_has_not_seen_is_declined(
 ) -> None:
     # given a door booking and, right after it, an event written straight into
     # the room calendar that Transom has not synced
-    token = paired(world)
+    token = pair_room_display(world.api, world.room_id)
     async with running_worker(world):
         booked = await door_booking(world, token)
         row = await world.booking(booked["id"])
@@ -168,7 +153,7 @@ async def test_extend_is_capped_at_the_next_booking_and_refused_right_before_it(
     world: BookingWorld,
 ) -> None:
     # given a door booking and a meeting booked 10 minutes after it ends
-    token = paired(world)
+    token = pair_room_display(world.api, world.room_id)
     async with running_worker(world):
         booked = await door_booking(world, token, minutes=15)
         row = await world.booking(booked["id"])

@@ -11,20 +11,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.displays.signage import operation
+from tests.emulated_tenant import events_of, exchange, system_clock
 from tests.emulator.core_directory import ADELE, ROOM1, eventually
-from tests.sync.outbox_harness import (
-    BookingWorld,
-    add_person,
-    booking_world,
-    events_of,
-    exchange,
-    running_worker,
-    system_clock,
-    world,
-)
+from tests.sync.outbox_harness import BookingWorld, add_person, running_worker
 
 pytestmark = pytest.mark.anyio
-__all__ = ["booking_world", "world"]
 
 SETTINGS = """
 mutation ($tenantId: ID!, $input: TenantSettingsInput!) {

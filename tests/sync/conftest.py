@@ -10,10 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tests.factories import make_tenant, make_token
 from tests.servers import free_port, serve_in_thread
 from tests.sync.harness import Api, provision, sync_settings
+from tests.sync.outbox_harness import booking_world, world
 from transom.app import create_app
 from transom.emulator import create_app as create_emulator
 from transom.emulator.store import Emulator
 from transom.settings import Settings
+
+__all__ = ["booking_world", "world"]  # the outbox tests' world
 
 
 @dataclass

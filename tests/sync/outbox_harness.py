@@ -5,41 +5,38 @@
   the emulator's app, Room 1 linked to ``room1@…``, an admin GraphQL client.
 - ``running_worker(world)``: an :class:`OutboxWorker` in a task group for the
   body of an ``async with``, cancelled after it.
-- ``exchange(world)``: the real msgraph-sdk against the emulator, to assert on
-  what Exchange holds.
+- ``exchange(world)`` (:mod:`tests.emulated_tenant`): the real msgraph-sdk
+  against the emulator, to assert on what Exchange holds.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import anyio
-import httpx
 import pytest
-from msgraph import GraphServiceClient
 from sqlalchemy import select
 
+from tests.emulated_tenant import (
+    EmulatedTenant,
+    add_connected_tenant,
+    against,
+    own_sessions,
+    run_seed,
+    serve_transom,
+    system_clock,
+)
 from tests.emulator.core_directory import ADELE, ROOM1, core_app, eventually
-from tests.emulator.graph_clients import graph_client
-from tests.graphql_client import GraphQLClient
 from tests.servers import serve_in_thread
-from transom.app import create_app
 from transom.db import models
-from transom.db.engine import Sessions, create_engine, create_sessions
-from transom.db.tokens import create_token
-from transom.domain.access import Role
-from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID, Emulator
+from transom.db.engine import Sessions
 from transom.pubsub import MemoryBus
-from transom.security import SecretBox
 from transom.settings import Settings
 from transom.sync.outbox import OutboxWorker
-
-APP_PATH = f"/_emulator/tenants/{TENANT_ID}/apps/{CLIENT_ID}"
 
 BOOK = """
 mutation Book($input: BookRoomInput!) {
@@ -61,18 +58,8 @@ query Bookings($start: DateTime!, $end: DateTime!) {
 """
 
 
-def system_clock() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
-class BookingWorld:
-    settings: Settings
-    sessions: Sessions
-    emulator_url: str
-    emulator: Emulator
-    api: GraphQLClient
-    tenant_id: str
+class BookingWorld(EmulatedTenant):
     room_id: str
     room2_id: str
 
@@ -115,31 +102,14 @@ class BookingWorld:
 
         return await eventually(check, within)
 
-    async def control(self, method: str, path: str, body: Any = None) -> Any:
-        async with httpx.AsyncClient(base_url=self.emulator_url, timeout=10) as http:
-            response = await http.request(method, path, json=body)
-        assert response.status_code < 400, response.text
-        return response.json() if response.content else None
-
 
 async def seed_contoso(
     sessions: Sessions, settings: Settings
 ) -> tuple[str, str, str, str]:
     """Tenant (connected with the emulator's app), Room 1 linked to ``room1@…``,
     Room 2 unlinked, an admin token: their ids and the token."""
-    box = SecretBox(str(settings.secret_key))
     async with sessions() as session:
-        tenant = models.Tenant(
-            name="Contoso",
-            time_zone="UTC",
-            directory_id=TENANT_ID,
-            client_id=CLIENT_ID,
-            client_secret_encrypted=box.encrypt(CLIENT_SECRET),
-            connection_status="CONNECTED",
-            settings={},
-        )
-        session.add(tenant)
-        await session.flush()
+        tenant, token = await add_connected_tenant(session, settings, token_name="test")
         rooms = [
             models.Room(
                 tenant_id=tenant.id,
@@ -150,9 +120,6 @@ async def seed_contoso(
             for name, email in (("Room 1", ROOM1), ("Room 2", None))
         ]
         session.add_all(rooms)
-        _, token = await create_token(
-            session, tenant_id=tenant.id, role=Role.ADMIN, name="test"
-        )
         await session.commit()
         return tenant.id, rooms[0].id, rooms[1].id, token
 
@@ -161,23 +128,11 @@ async def seed_contoso(
 def booking_world(settings: Settings) -> Iterator[BookingWorld]:
     app = core_app()
     with serve_in_thread(app) as emulator_url:
-        graph_settings = dataclasses.replace(
-            settings, graph_url=emulator_url, authority_url=emulator_url
-        )
-
-        async def seed() -> tuple[str, str, str, str]:
-            engine = create_engine(settings.database_url)
-            try:
-                return await seed_contoso(create_sessions(engine), graph_settings)
-            finally:
-                await engine.dispose()
-
-        tenant_id, room_id, room2_id, token = anyio.run(seed)
-        server_app = create_app(graph_settings, clock=system_clock)
-        with serve_in_thread(server_app) as url, GraphQLClient(url, token) as api:
+        graph_settings = against(settings, emulator_url)
+        tenant_id, room_id, room2_id, token = run_seed(graph_settings, seed_contoso)
+        with serve_transom(graph_settings, token) as api:
             yield BookingWorld(
                 settings=graph_settings,
-                sessions=None,  # type: ignore[arg-type]  # set by the async fixture
                 emulator_url=emulator_url,
                 emulator=app.state.emulator,
                 api=api,
@@ -190,12 +145,8 @@ def booking_world(settings: Settings) -> Iterator[BookingWorld]:
 @pytest.fixture
 async def world(booking_world: BookingWorld) -> AsyncIterator[BookingWorld]:
     """``booking_world`` with sessions of the test's own event loop."""
-    engine = create_engine(booking_world.settings.database_url)
-    booking_world.sessions = create_sessions(engine)
-    try:
-        yield booking_world
-    finally:
-        await engine.dispose()
+    async with own_sessions(booking_world) as world:
+        yield world
 
 
 def new_worker(world: BookingWorld, **options: Any) -> OutboxWorker:
@@ -220,19 +171,6 @@ async def running_worker(
             yield worker
         finally:
             task_group.cancel_scope.cancel()
-
-
-@asynccontextmanager
-async def exchange(
-    world: BookingWorld, secret: str = CLIENT_SECRET
-) -> AsyncIterator[GraphServiceClient]:
-    async with graph_client(world.emulator_url, secret=secret) as client:
-        yield client
-
-
-async def events_of(client: GraphServiceClient, mailbox: str) -> list[Any]:
-    found = await client.users.by_user_id(mailbox).events.get()
-    return list(found.value or []) if found else []
 
 
 async def add_person(world: BookingWorld, email: str = ADELE, name: str = "Adele"):

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from tests.emulated_tenant import events_of, exchange
 from tests.emulator.core_directory import ADELE, ROOM1
-from tests.sync.outbox_harness import (
-    BookingWorld,
-    add_person,
-    booking_world,
-    events_of,
-    exchange,
-    running_worker,
-    world,
-)
+from tests.sync.outbox_harness import BookingWorld, add_person, running_worker
 from transom.db import models
 
 pytestmark = pytest.mark.anyio
-__all__ = ["booking_world", "world"]
 
 
 async def test_directory_user_gets_the_meeting_and_the_room_accepts(

@@ -6,25 +6,15 @@ from datetime import timedelta
 
 import pytest
 
+from tests.emulated_tenant import events_of, exchange, system_clock
 from tests.emulator.core_directory import ADELE, MEGAN, ROOM1, eventually
-from tests.sync.outbox_harness import (
-    CANCEL,
-    BookingWorld,
-    add_person,
-    booking_world,
-    events_of,
-    exchange,
-    running_worker,
-    system_clock,
-    world,
-)
+from tests.sync.outbox_harness import CANCEL, BookingWorld, add_person, running_worker
 from transom.db import models
 from transom.domain.calendar import EmailAddress, EventDraft
 from transom.security import SecretBox
 from transom.sync.credentials import graph_client_for
 
 pytestmark = pytest.mark.anyio
-__all__ = ["booking_world", "world"]
 
 
 async def test_cancelling_a_directory_booking_cancels_the_organizers_meeting(

@@ -9,22 +9,15 @@ from datetime import datetime
 import anyio
 import pytest
 
+from tests.emulated_tenant import APP_PATH, exchange, system_clock
 from tests.emulator.core_directory import ADELE, ROOM1, eventually
 from tests.emulator.core_events import meeting
-from tests.sync.outbox_harness import (
-    APP_PATH,
-    BookingWorld,
-    booking_world,
-    exchange,
-    system_clock,
-    world,
-)
+from tests.sync.outbox_harness import BookingWorld
 from tests.sync.outlook import stamp
 from transom.pubsub import Event, MemoryBus, room_channel
 from transom.sync.outbox import OutboxWorker
 
 pytestmark = pytest.mark.anyio
-__all__ = ["booking_world", "world"]
 
 
 @asynccontextmanager

@@ -7,18 +7,13 @@ from datetime import timedelta
 import anyio
 import pytest
 
+from tests.emulated_tenant import APP_PATH, events_of, exchange, system_clock
 from tests.emulator.core_directory import ADELE, ROOM1, eventually
 from tests.sync.outbox_harness import (
-    APP_PATH,
     BookingWorld,
     add_person,
-    booking_world,
-    events_of,
-    exchange,
     new_worker,
     running_worker,
-    system_clock,
-    world,
 )
 from transom.db import models
 from transom.db import outbox as outbox_repo
@@ -29,7 +24,6 @@ from transom.sync.outbox_handlers import _draft
 from transom.sync.outbox_jobs import BookingView
 
 pytestmark = pytest.mark.anyio
-__all__ = ["booking_world", "world"]
 
 OUTBOX = """
 query Outbox($status: OutboxStatus) {
