@@ -28,14 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select
 
+from tests.emulated_tenant import seed_tenant
 from tests.servers import serve_in_thread
 from transom.app import create_app
 from transom.db import models
 from transom.db.engine import create_engine, create_sessions
 from transom.db.migrate import upgrade_to_head
-from transom.db.tokens import create_token
-from transom.domain.access import Role
-from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
+from transom.emulator import TENANT_ID
 from transom.emulator import create_app as create_emulator
 from transom.emulator.provisioning import add_user
 from transom.graph import RequestCounter
@@ -75,24 +74,12 @@ async def seed(settings: Settings) -> tuple[str, str]:
     engine = create_engine(settings.database_url)
     try:
         await upgrade_to_head(engine)
-        box = SecretBox(str(settings.secret_key))
-        async with create_sessions(engine)() as session:
-            tenant = models.Tenant(
-                name="Contoso",
-                time_zone="Europe/Copenhagen",
-                directory_id=TENANT_ID,
-                client_id=CLIENT_ID,
-                client_secret_encrypted=box.encrypt(CLIENT_SECRET),
-                connection_status="CONNECTED",
-                settings={},
-            )
-            session.add(tenant)
-            await session.flush()
-            _, token = await create_token(
-                session, tenant_id=tenant.id, role=Role.ADMIN, name="bench"
-            )
-            await session.commit()
-            return tenant.id, token
+        return await seed_tenant(
+            create_sessions(engine),
+            settings,
+            token_name="bench",
+            time_zone="Europe/Copenhagen",
+        )
     finally:
         await engine.dispose()
 
