@@ -100,8 +100,12 @@ revokeDialog.addEventListener("close", () => {
   revoking = null;
 });
 
+let loads = 0;
+
 async function load() {
+  const mine = ++loads;
   const data = await request("DisplaysOfTenant", { tenantId: tenant.id });
+  if (mine !== loads) return; // a newer load answers for it (answers can overtake)
   const chosen = roomSelect.value;
   roomSelect.replaceChildren(el("option", { value: "" }, "Choose a room"), ...data.tenant.rooms.map((r) => el("option", { value: r.id }, r.building ? `${r.name} (${r.building})` : r.name)));
   roomSelect.value = chosen;

@@ -30,9 +30,13 @@ function dayRange() {
   };
 }
 
+let loads = 0;
+
 async function load() {
   const range = dayRange();
+  const mine = ++loads;
   const data = await request("RoomsOfTenant", { tenantId: tenant.id, dayStart: range.dayStart, dayEnd: range.dayEnd });
+  if (mine !== loads) return; // a newer load answers for it (answers can overtake)
   rooms = data.tenant.rooms;
   render(range);
   if (editing) {

@@ -47,8 +47,12 @@ form.addEventListener("submit", async (event) => {
   });
 });
 
+let loads = 0;
+
 async function load() {
+  const mine = ++loads;
   const data = await request("TenantSettings", { tenantId: tenant.id });
+  if (mine !== loads || dirty) return; // newer answer coming, or the admin is editing
   fill(data.tenant.settings);
 }
 

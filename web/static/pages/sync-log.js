@@ -126,8 +126,12 @@ dropDialog.addEventListener("close", () => {
   dropping = null;
 });
 
+let loads = 0;
+
 async function load() {
+  const mine = ++loads;
   const data = await request("SyncLog", { tenantId: tenant.id });
+  if (mine !== loads) return; // a newer load answers for it (answers can overtake)
   replaceKeepingFocus(outbox, outboxTable([...data.failed.nodes, ...data.held.nodes]));
   replaceKeepingFocus(log, ...logTable(data.tenantSyncStatus));
 }

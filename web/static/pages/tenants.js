@@ -11,8 +11,12 @@ const template = document.getElementById("tenant-card");
 const watched = new Set();
 const cards = new Map();
 
+let loads = 0;
+
 async function load() {
+  const mine = ++loads;
   const data = await request("TenantsOverview");
+  if (mine !== loads) return; // a newer load answers for it (answers can overtake)
   const tenants = data.tenants.nodes;
   const known = tenants.every((t) => cards.has(t.id)) && tenants.length === cards.size;
   if (!known) {
