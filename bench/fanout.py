@@ -517,6 +517,7 @@ async def main(args: argparse.Namespace) -> None:
                 await asyncio.sleep(1)
             server_cpu = cpu_seconds(server.pid)
             client_cpu = sum(cpu_seconds(w.process.pid) for w in workers)
+            load_before = os.getloadavg()[0]
             wall = time.monotonic()
             latencies: list[float] = []
             everyone: list[float] = []
@@ -530,6 +531,7 @@ async def main(args: argparse.Namespace) -> None:
                 mutations.append(mutation_ms)
                 await asyncio.sleep(args.pause)
             wall = time.monotonic() - wall
+            load_after = os.getloadavg()[0]
             server_cpu = cpu_seconds(server.pid) - server_cpu
             client_cpu = sum(cpu_seconds(w.process.pid) for w in workers) - client_cpu
             if profiler is not None:
@@ -548,7 +550,7 @@ async def main(args: argparse.Namespace) -> None:
             server.wait(timeout=15)
     clients = len(latencies) // args.rounds
     print(
-        f"clients: {clients} displays (device tokens, permessage-deflate) in "
+        f"clients: {clients} displays (device tokens, offering permessage-deflate) in "
         f"{args.client_processes} client processes; changes: {args.rounds}; "
         f"meetings around now: {MEETINGS}"
     )
@@ -567,6 +569,10 @@ async def main(args: argparse.Namespace) -> None:
     print(
         f"CPU during the changes ({wall:.0f} s wall)  server {server_cpu:5.1f} s"
         f"   clients {client_cpu:5.1f} s"
+    )
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {load_before:.1f} before "
+        f"and {load_after:.1f} after the changes (other work shares the CPUs)"
     )
     print(
         f"server RSS  idle {idle_rss:6.1f} MB   connected {connected_rss:6.1f} MB"

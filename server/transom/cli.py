@@ -138,7 +138,14 @@ def _serve(args: argparse.Namespace) -> None:
     from transom.app import create_app
 
     settings = Settings.from_env()
-    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+    # No permessage-deflate: pushes are a few kB, and compressing each one
+    # for each of a thousand displays cost more CPU and memory than it saved.
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        ws_per_message_deflate=False,
+    )
 
 
 def _migrate(args: argparse.Namespace) -> None:

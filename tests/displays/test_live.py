@@ -140,3 +140,34 @@ async def test_a_display_is_told_when_its_room_starts_soon(
     # then the display hears it without waiting for the meeting's start
     assert first["state"] == "FREE"
     assert second == {"state": "STARTING_SOON", "until": start.isoformat()}
+
+
+async def test_revoking_one_display_leaves_the_rooms_other_display_live(
+    server, api, session
+) -> None:
+    # given two displays of one room, both live
+    tenant = await make_tenant(session)
+    room = await make_room(session, tenant)
+    admin = await make_token(session, tenant)
+    kept = pair_display(api, admin, room.id)
+    (kept_display,) = api.data(DISPLAYS, token=admin)["displays"]
+    revoked = pair_display(api, admin, room.id)
+    (revoked_id,) = {d["id"] for d in api.data(DISPLAYS, token=admin)["displays"]} - {
+        kept_display["id"]
+    }
+    live, variables = operation("RoomDayLive"), {"roomId": room.id}
+    async with (
+        subscribe(server, kept, live, variables) as kept_feed,
+        subscribe(server, revoked, live, variables) as revoked_feed,
+    ):
+        await kept_feed.next()
+        await revoked_feed.next()
+        # when the second is revoked, then the room changes
+        api.data(REVOKE, {"id": revoked_id}, token=admin)
+        ended = await revoked_feed.next()
+        api.data(UPDATE_ROOM, {"id": room.id}, token=admin)
+        pushes = [await kept_feed.next(), await kept_feed.next()]
+    # then only the revoked one's feed ended
+    assert ended["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert all("errors" not in push for push in pushes)
+    assert all(push["data"]["roomBookings"]["roomId"] == room.id for push in pushes)

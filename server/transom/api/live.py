@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import random
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Hashable
 from dataclasses import dataclass
@@ -254,10 +255,14 @@ async def _room_feed(
             _recheck(viewer, snapshot, room_id)
             view = view_of(snapshot, now, viewer)
             yield view.event
-            event = await _next_event(events, _seconds_until(info, view.changes))
-            since = _since(event, events)
+            # The periodic re-check is spread out, so a thousand displays
+            # pushed at once do not all come back to the database at once.
+            periodic = MAX_WAIT_SECONDS * random.uniform(0.75, 1.0)  # not crypto
+            seconds = min(periodic, _seconds_until(info, view.changes))
+            event = await _next_event(events, seconds)
+            since, about_display = _drain(event, events, viewer)
             if viewer.role is Role.DISPLAY and (
-                event is None or event.get("type") == "display"
+                about_display or (event is None and seconds == periodic)
             ):
                 await _check_display(info, viewer)
 
@@ -277,14 +282,31 @@ async def _next_event(events: asyncio.Queue[Event], seconds: float) -> Event | N
     return None
 
 
-def _since(event: Event | None, events: asyncio.Queue[Event]) -> float:
-    """Reload no older than the newest event taken (bursts coalesce into one)."""
+def _drain(
+    event: Event | None, events: asyncio.Queue[Event], viewer: Viewer
+) -> tuple[float, bool]:
+    """Reload no older than the newest event taken (bursts coalesce into one);
+    and whether one may concern this display (its own change, or a resync
+    after events may have been missed): only then need it re-check itself."""
     if event is None:  # a timer: any reload from the last half minute will do
-        return time.monotonic() - MAX_WAIT_SECONDS / 2
+        return time.monotonic() - MAX_WAIT_SECONDS / 2, False
     since = float(event.get("received", time.monotonic()))
+    about_display = _about_display(event, viewer)
     while not events.empty():
-        since = max(since, float(events.get_nowait().get("received", since)))
-    return since
+        more = events.get_nowait()
+        since = max(since, float(more.get("received", since)))
+        about_display = about_display or _about_display(more, viewer)
+    return since, about_display
+
+
+def _about_display(event: Event, viewer: Viewer) -> bool:
+    kind = event.get("type")
+    if kind == "resync":
+        return True
+    return kind == "display" and event.get("displayId", viewer.token_id) in (
+        viewer.token_id,
+        None,
+    )
 
 
 async def _check_display(info: Info, viewer: Viewer) -> None:

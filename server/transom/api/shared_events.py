@@ -117,8 +117,11 @@ async def _stored(result: Any, event: SharedEvent, key: Hashable) -> Any:
     return _store(await result, event, key)
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"))  # json.dumps makes one per call
+
+
 def _dumps(value: object) -> str:
-    return json.dumps(value, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def encode_json(message: object) -> str:
