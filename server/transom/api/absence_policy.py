@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import partial
 from typing import Any
 
 import strawberry
 from sqlalchemy import select
 
 from transom.api.context import Info
+from transom.api.tenants import changing_setting, visible_tenant
 from transom.db import models
-from transom.db import tenants as tenant_repo
 from transom.domain.absences import (
     DEFAULT_TARGETS,
     POLICY_SETTING,
@@ -187,14 +188,9 @@ def _language(value: str) -> str:
 
 async def _tenant(info: Info, tenant_id: str) -> models.Tenant:
     viewer = await info.context.viewer()
-    viewer.check_tenant(tenant_id, "Tenant", tenant_id)
     if viewer.room_id is not None:
         raise NotFoundError.of("Tenant", tenant_id)
-    async with info.context.db() as session:
-        tenant = await tenant_repo.get_tenant(session, tenant_id=tenant_id)
-    if tenant is None:
-        raise NotFoundError.of("Tenant", tenant_id)
-    return tenant
+    return await visible_tenant(info, tenant_id)
 
 
 @strawberry.type
@@ -217,30 +213,24 @@ class AbsencePolicyMutations:
     async def set_absence_policy(
         self, info: Info, tenant_id: strawberry.ID, input: AbsencePolicyInput
     ) -> AbsencePolicyView:
-        viewer = await info.context.viewer()
-        viewer.require_admin()
-        await _tenant(info, tenant_id)
         queued = 0
-        async with info.context.db() as session:
-            tenant = await tenant_repo.get_tenant(session, tenant_id=tenant_id)
-            assert tenant is not None
-            old = dict((tenant.settings or {}).get(POLICY_SETTING) or {})
-            stored = _stored(input, old)
-            tenant.settings = {**(tenant.settings or {}), POLICY_SETTING: stored}
-            if stored != old:
-                absences = await session.scalars(
+        change = partial(_stored, input)
+        async with changing_setting(info, tenant_id, POLICY_SETTING, change) as policy:
+            if policy.new != policy.old:
+                absences = await policy.session.scalars(
                     select(models.Absence).where(
-                        models.Absence.tenant_id == tenant.id,
+                        models.Absence.tenant_id == policy.tenant.id,
                         models.Absence.deleted_at.is_(None),
                     )
                 )
                 for absence in absences.all():
                     queued += schedule_sync(
-                        session, tenant=tenant, absence=absence, now=info.context.now
+                        policy.session,
+                        tenant=policy.tenant,
+                        absence=absence,
+                        now=info.context.now,
                     )
-            await session.commit()
         await announce(
             info.context.services.bus, tenant_id=tenant_id, queued=queued > 0
         )
-        policy = AbsencePolicy.from_stored(stored)
-        return AbsencePolicyView.of(tenant_id, policy)
+        return AbsencePolicyView.of(tenant_id, AbsencePolicy.from_stored(policy.new))

@@ -15,16 +15,17 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from datetime import datetime, timedelta
 from enum import Enum
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio
 import strawberry
 
 from transom.api.context import Info
+from transom.api.tenants import changing_setting, visible_tenant
 from transom.db import absences as absence_repo
 from transom.db import busy_slots as slot_repo
 from transom.db import models
-from transom.db import tenants as tenant_repo
 from transom.domain import availability as rules
 from transom.domain.absences import POLICY_SETTING, AbsencePolicy, SyncTarget
 from transom.domain.calendar import ShowAs
@@ -219,14 +220,17 @@ class AvailabilitySettingsInput:
     free_busy_only: bool | None = None
 
 
-async def _settings_tenant(info: Info, tenant_id: str) -> models.Tenant:
-    viewer = await info.context.viewer()
-    viewer.check_tenant(tenant_id, "Tenant", tenant_id)
-    async with info.context.db() as session:
-        tenant = await tenant_repo.get_tenant(session, tenant_id=tenant_id)
-    if tenant is None:
-        raise NotFoundError.of("Tenant", tenant_id)
-    return tenant
+def _changed(input: AvailabilitySettingsInput, old: dict[str, Any]) -> dict[str, Any]:
+    stored = dict(old)
+    if input.mapping is not None:
+        stored["mapping"] = {
+            m.show_as.value: m.availability.value for m in input.mapping
+        }
+    if input.include_free is not None:
+        stored["includeFree"] = input.include_free
+    if input.free_busy_only is not None:
+        stored["freeBusyOnly"] = input.free_busy_only
+    return stored
 
 
 @strawberry.type
@@ -235,7 +239,7 @@ class AvailabilityQueries:
     async def availability_settings(
         self, info: Info, tenant_id: strawberry.ID
     ) -> AvailabilitySettings:
-        tenant = await _settings_tenant(info, tenant_id)
+        tenant = await visible_tenant(info, tenant_id)
         return AvailabilitySettings.of(tenant.id, rules_of(tenant))
 
 
@@ -272,29 +276,12 @@ class AvailabilityMutations:
     async def set_availability_settings(
         self, info: Info, tenant_id: strawberry.ID, input: AvailabilitySettingsInput
     ) -> AvailabilitySettings:
-        viewer = await info.context.viewer()
-        viewer.require_admin()
-        await _settings_tenant(info, tenant_id)
-        async with info.context.db() as session:
-            tenant = await tenant_repo.get_tenant(session, tenant_id=tenant_id)
-            assert tenant is not None
-            stored = dict((tenant.settings or {}).get(rules.AVAILABILITY_SETTING) or {})
-            if input.mapping is not None:
-                stored["mapping"] = {
-                    m.show_as.value: m.availability.value for m in input.mapping
-                }
-            if input.include_free is not None:
-                stored["includeFree"] = input.include_free
-            if input.free_busy_only is not None:
-                stored["freeBusyOnly"] = input.free_busy_only
-            tenant.settings = {
-                **(tenant.settings or {}),
-                rules.AVAILABILITY_SETTING: stored,
-            }
-            found = rules.AvailabilityRules.from_stored(stored)
+        key = rules.AVAILABILITY_SETTING
+        change = partial(_changed, input)
+        async with changing_setting(info, tenant_id, key, change) as settings:
+            found = rules.AvailabilityRules.from_stored(settings.new)
             if found.free_busy_only:
-                await slot_repo.scrub_text(session, tenant_id=tenant.id)
-            await session.commit()
+                await slot_repo.scrub_text(settings.session, tenant_id=tenant_id)
         await info.context.services.bus.publish(
             tenant_channel(tenant_id), {"type": "tenant", "tenantId": tenant_id}
         )

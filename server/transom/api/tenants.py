@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.api.context import Info
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
@@ -88,6 +93,39 @@ async def visible_tenant(info: Info, tenant_id: str) -> models.Tenant:
     if row is None:
         raise NotFoundError.of("Tenant", tenant_id)
     return row
+
+
+@dataclass
+class SettingChange:
+    """One of a tenant's stored settings as it was and as it is being written."""
+
+    session: AsyncSession
+    tenant: models.Tenant
+    old: dict[str, Any]
+    new: dict[str, Any]
+
+
+@asynccontextmanager
+async def changing_setting(
+    info: Info,
+    tenant_id: str,
+    key: str,
+    change: Callable[[dict[str, Any]], dict[str, Any]],
+) -> AsyncIterator[SettingChange]:
+    """For an admin: ``tenant.settings[key]`` becomes ``change(old)``. The body
+    runs in the same session with the new value in place; all is committed
+    after it, so a refusal raised by ``change`` or the body stores nothing."""
+    viewer = await info.context.viewer()
+    viewer.require_admin()
+    await visible_tenant(info, tenant_id)
+    async with info.context.db() as session:
+        tenant = await tenant_repo.get_tenant(session, tenant_id=tenant_id)
+        assert tenant is not None
+        old = dict((tenant.settings or {}).get(key) or {})
+        new = change(old)
+        tenant.settings = {**(tenant.settings or {}), key: new}
+        yield SettingChange(session, tenant, old, new)
+        await session.commit()
 
 
 def check_time_zone(name: str) -> str:
