@@ -14,7 +14,7 @@ from tests.emulator.core_directory import ADELE, ROOM1, eventually
 from tests.emulator.core_events import meeting
 from tests.sync.outbox_harness import BookingWorld
 from tests.sync.outlook import stamp
-from transom.pubsub import Event, MemoryBus, room_channel
+from transom.pubsub import Event, MemoryBus, room_channel, tenant_channel
 from transom.sync.outbox import OutboxWorker
 
 pytestmark = pytest.mark.anyio
@@ -22,9 +22,9 @@ pytestmark = pytest.mark.anyio
 
 @asynccontextmanager
 async def worker_publishing_to(
-    world: BookingWorld, events: list[Event]
+    world: BookingWorld, events: list[Event], tenant_events: list[Event] | None = None
 ) -> AsyncIterator[None]:
-    """A worker on its own bus; everything it publishes for Room 1 is collected."""
+    """A worker on its own bus; what it publishes for Room 1 (and the tenant) is collected."""
     bus = MemoryBus()
     worker = OutboxWorker(
         sessions=world.sessions,
@@ -35,7 +35,10 @@ async def worker_publishing_to(
     )
 
     async with anyio.create_task_group() as task_group:
-        await task_group.start(_collect, bus, world.room_id, events)
+        await task_group.start(_collect, bus, room_channel(world.room_id), events)
+        if tenant_events is not None:
+            channel = tenant_channel(world.tenant_id)
+            await task_group.start(_collect, bus, channel, tenant_events)
         task_group.start_soon(worker.run)
         try:
             yield
@@ -45,12 +48,12 @@ async def worker_publishing_to(
 
 async def _collect(
     bus: MemoryBus,
-    room_id: str,
+    channel: str,
     events: list[Event],
     *,
     task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
 ) -> None:
-    async with bus.subscribe(room_channel(room_id)) as queue:
+    async with bus.subscribe(channel) as queue:
         task_status.started()
         while True:
             events.append(await queue.get())
@@ -92,10 +95,11 @@ async def test_a_declined_booking_is_published(world: BookingWorld) -> None:
 async def test_a_failed_write_is_published(world: BookingWorld) -> None:
     # given the app may no longer open the room's mailbox
     events: list[Event] = []
+    tenant_events: list[Event] = []
     await world.control("PUT", f"{APP_PATH}/access-policy", {"mailboxes": [ADELE]})
     booked = world.book()
     # when
-    async with worker_publishing_to(world, events):
+    async with worker_publishing_to(world, events, tenant_events):
 
         async def failed() -> None:
             (item,) = await world.outbox(booked["id"])
@@ -103,6 +107,8 @@ async def test_a_failed_write_is_published(world: BookingWorld) -> None:
 
         await eventually(failed, 20)
         await anyio.sleep(0.1)
-    # then the booking stays PENDING, and its displays were told to reload
+    # then the booking stays PENDING, its displays were told to reload, and the
+    # admins' open sync logs (tenantSync) too
     assert (await world.booking(booked["id"])).state == "PENDING"
     assert [e["roomId"] for e in events] == [world.room_id]
+    assert [e["tenantId"] for e in tenant_events] == [world.tenant_id]

@@ -218,7 +218,7 @@ class OutboxWorker:
         elif isinstance(exc, GraphTransientError | TimeoutError):
             await self._retry(item, backoff(item.attempts, self._random), exc)
         elif isinstance(exc, GraphError | MissingCredentialsError):
-            await self._fail(item.id, settle.Failure.of(exc))
+            await self._fail(item, settle.Failure.of(exc))
         else:
             log.error("outbox item %s (%s) failed", item.id, item.kind, exc_info=exc)
             await self._retry(item, backoff(item.attempts, self._random), exc)
@@ -265,7 +265,7 @@ class OutboxWorker:
                 failure.code,
                 failure.hint,
             )
-            await self._fail(item.id, failure)
+            await self._fail(item, failure)
             return
         async with self._sessions() as session:
             await settle.reschedule(
@@ -277,14 +277,15 @@ class OutboxWorker:
             )
             await session.commit()
 
-    async def _fail(self, item_id: str, failure: settle.Failure) -> None:
-        log.warning("outbox item %s failed: %s", item_id, failure.message)
+    async def _fail(self, item: models.OutboxItem, failure: settle.Failure) -> None:
+        log.warning("outbox item %s failed: %s", item.id, failure.message)
         async with self._sessions() as session:
             room_id = await settle.fail(
-                session, item_id=item_id, failure=failure, now=self._clock()
+                session, item_id=item.id, failure=failure, now=self._clock()
             )
             await session.commit()
         await self._announce(room_id)
+        await self._announce_tenant(item.tenant_id)
 
     async def _hold(
         self, item_id: str, tenant: models.Tenant, exc: GraphAuthError | None
@@ -307,10 +308,13 @@ class OutboxWorker:
             )
             await session.commit()
         await self._announce(room_id)
-        if exc is not None:
-            await self._bus.publish(
-                tenant_channel(tenant.id), {"type": "tenant", "tenantId": tenant.id}
-            )
+        await self._announce_tenant(tenant.id)
+
+    async def _announce_tenant(self, tenant_id: str) -> None:
+        """Open sync logs and tenant pages (tenantSync) show the failed or held write."""
+        await self._bus.publish(
+            tenant_channel(tenant_id), {"type": "tenant", "tenantId": tenant_id}
+        )
 
     async def _announce(self, room_id: str | None) -> None:
         if room_id is not None:
