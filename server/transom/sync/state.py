@@ -30,24 +30,9 @@ async def state_for_room(
 ) -> models.MailboxSyncState:
     """The room's state row, created on first use (keyed by its mailbox)."""
     assert room.mailbox_email, "only rooms with a mailbox have sync state"
-    row = await session.scalar(
-        select(models.MailboxSyncState).where(
-            models.MailboxSyncState.tenant_id == tenant_id,
-            models.MailboxSyncState.mailbox == room.mailbox_email,
-        )
+    return await _state_for_mailbox(
+        session, tenant_id=tenant_id, mailbox=room.mailbox_email, room_id=room.id
     )
-    if row is None:
-        row = models.MailboxSyncState(
-            tenant_id=tenant_id,
-            mailbox=room.mailbox_email,
-            room_id=room.id,
-            status=MailboxStatus.IDLE.value,
-        )
-        session.add(row)
-        await session.flush()
-    elif row.room_id != room.id:
-        row.room_id = room.id
-    return row
 
 
 async def states_of_rooms(
@@ -101,23 +86,40 @@ async def state_for_person(
     session: AsyncSession, *, tenant_id: str, person: models.Person
 ) -> models.MailboxSyncState:
     """The person's calendar state row, created on first use (keyed by mailbox)."""
+    return await _state_for_mailbox(
+        session, tenant_id=tenant_id, mailbox=person.primary_email, person_id=person.id
+    )
+
+
+async def _state_for_mailbox(
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    mailbox: str,
+    room_id: str | None = None,
+    person_id: str | None = None,
+) -> models.MailboxSyncState:
+    """The mailbox's state row, created on first use; it feeds the given owner."""
     row = await session.scalar(
         select(models.MailboxSyncState).where(
             models.MailboxSyncState.tenant_id == tenant_id,
-            models.MailboxSyncState.mailbox == person.primary_email,
+            models.MailboxSyncState.mailbox == mailbox,
         )
     )
     if row is None:
         row = models.MailboxSyncState(
             tenant_id=tenant_id,
-            mailbox=person.primary_email,
-            person_id=person.id,
+            mailbox=mailbox,
+            room_id=room_id,
+            person_id=person_id,
             status=MailboxStatus.IDLE.value,
         )
         session.add(row)
         await session.flush()
-    elif row.person_id != person.id:
-        row.person_id = person.id
+    if room_id is not None and row.room_id != room_id:
+        row.room_id = room_id
+    if person_id is not None and row.person_id != person_id:
+        row.person_id = person_id
     return row
 
 
