@@ -80,14 +80,23 @@ def _answer(
     return Outcome(job.result | {"extension": state.value}, update)
 
 
-async def extend_booking(job: Job) -> Outcome:
+def _superseded(job: Job) -> Outcome | None:
+    """A skip when this extension is no longer the booking's pending one."""
     booking = _booking(job)
-    end, previous = _times(job)
+    end, _ = _times(job)
     if (
         booking.extension_state != ExtensionState.PENDING
         or booking.extension_end != end
     ):
         return Outcome(job.result | {"skipped": booking.extension_state})
+    return None
+
+
+async def extend_booking(job: Job) -> Outcome:
+    if (skipped := _superseded(job)) is not None:
+        return skipped
+    booking = _booking(job)
+    end, previous = _times(job)
     if job.result.get("patched"):
         return _await(job)
     found = await _target(job, booking)
@@ -193,13 +202,10 @@ async def _move_end(
 
 async def await_extension(job: Job) -> Outcome:
     """Poll the organizer's event until the room has answered the new end."""
+    if (skipped := _superseded(job)) is not None:
+        return skipped
     booking = _booking(job)
     end, previous = _times(job)
-    if (
-        booking.extension_state != ExtensionState.PENDING
-        or booking.extension_end != end
-    ):
-        return Outcome(job.result | {"skipped": booking.extension_state})
     mailbox, event_id = job.payload["mailbox"], job.payload["event_id"]
     event = await job.graph.fetch_event(mailbox, event_id)
     if event is None:
