@@ -151,23 +151,19 @@ class SyncSupervisor:
 
     def wake_tenant(self, tenant_id: str, *, full: bool = False) -> int:
         """Wake the tenant's room loops (``syncTenant``)."""
-        woken = [
-            x
-            for x in self.loops.values()
-            if isinstance(x, MailboxLoop) and x.tenant_id == tenant_id
-        ]
-        for loop in woken:
-            loop.wake(full=full)
-        self.refresh()
-        return len(woken)
+        return self._wake_all(MailboxLoop, tenant_id, full=full)
 
     def wake_people(self, tenant_id: str, *, full: bool = False) -> int:
         """Reconcile now (people were connected) and wake the tenant's person
         loops (``full``: the availability settings changed)."""
+        return self._wake_all(PersonCalendarLoop, tenant_id, full=full)
+
+    def _wake_all(self, kind: type[CalendarLoop], tenant_id: str, *, full: bool) -> int:
+        """Wake the tenant's loops of ``kind``, then reconcile; how many woke."""
         woken = [
             x
             for x in self.loops.values()
-            if isinstance(x, PersonCalendarLoop) and x.tenant_id == tenant_id
+            if isinstance(x, kind) and x.tenant_id == tenant_id
         ]
         for loop in woken:
             loop.wake(full=full)
