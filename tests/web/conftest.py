@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from tests.conftest import CHROMIUM
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import make_tenant
 from tests.servers import free_port, serve_in_thread
 from tests.web.admins import PASSWORD, make_admin
@@ -21,14 +21,6 @@ from transom.emulator import create_app as create_emulator
 from transom.settings import Settings
 
 SCREENSHOTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ADMIN_EMAIL = "facilities@contoso.example"
 OTHER_ADMIN_EMAIL = "reception@contoso.example"
 
