@@ -84,19 +84,6 @@ class CalendarWriteOperations:
         info = action_request(builder.decline, body)
         return await self._send_tolerating_404(mailbox, info)
 
-    async def accept_event(
-        self,
-        mailbox: str,
-        event_id: str,
-        comment: str = "",
-        *,
-        send_response: bool = True,
-    ) -> bool:
-        builder = self._http.sdk.users.by_user_id(mailbox).events.by_event_id(event_id)
-        body = _comment(comment) | {"sendResponse": send_response}
-        info = action_request(builder.accept, body)
-        return await self._send_tolerating_404(mailbox, info)
-
     async def _send_tolerating_404(
         self, mailbox: str, info: RequestInformation
     ) -> bool:
