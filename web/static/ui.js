@@ -184,3 +184,13 @@ export function replaceKeepingFocus(container, ...children) {
 function accessibleName(node) {
   return node.getAttribute("aria-label") || node.textContent.trim();
 }
+
+// Run `work` once, `ms` after the last of a burst of calls (live events come in
+// bursts; one reload answers them all).
+export function debounced(work, ms = 150) {
+  let timer = null;
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => work().catch(console.error), ms);
+  };
+}

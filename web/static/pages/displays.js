@@ -1,7 +1,7 @@
 // The Displays page: pair by code, rename, revoke, online / last seen.
 import { request } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
-import { clearErrors, el, formatDateTime, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
+import { clearErrors, debounced, el, formatDateTime, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
 
 const form = document.getElementById("pair-form");
 const roomSelect = document.getElementById("pair-room");
@@ -142,11 +142,7 @@ form.addEventListener("submit", async (event) => {
   });
 });
 
-let timer = null;
-function reloadSoon() {
-  clearTimeout(timer);
-  timer = setTimeout(() => load().catch(console.error), 150);
-}
+const reloadSoon = debounced(() => load());
 
 async function start() {
   tenant = await chosenTenant();

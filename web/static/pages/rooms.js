@@ -2,7 +2,7 @@
 // and each room's day timeline in the tenant's time zone.
 import { request } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
-import { clearErrors, dateInZone, el, formatDay, formatTime, instantInZone, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
+import { clearErrors, dateInZone, debounced, el, formatDay, formatTime, instantInZone, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
 import { scale, timeline } from "../timeline.js";
 
 const container = document.getElementById("rooms");
@@ -278,11 +278,7 @@ document.getElementById("import-rooms").addEventListener("click", async (event) 
   });
 });
 
-let timer = null;
-function reloadSoon() {
-  clearTimeout(timer);
-  timer = setTimeout(() => load().catch(console.error), 150);
-}
+const reloadSoon = debounced(() => load());
 
 dayInput.addEventListener("change", reloadSoon);
 search.addEventListener("input", () => render(dayRange()));

@@ -1,7 +1,7 @@
 // The Sync log page: failed writes (retry / drop) and recent sync errors.
 import { request } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
-import { el, formatDateTime, replaceKeepingFocus, toast, whileBusy } from "../ui.js";
+import { debounced, el, formatDateTime, replaceKeepingFocus, toast, whileBusy } from "../ui.js";
 
 const outbox = document.getElementById("outbox");
 const log = document.getElementById("sync-log");
@@ -136,19 +136,15 @@ async function load() {
   replaceKeepingFocus(log, ...logTable(data.tenantSyncStatus));
 }
 
-let timer = null;
-function reloadSoon() {
-  clearTimeout(timer);
-  timer = setTimeout(() => load().catch(console.error), 150);
-}
+const reloadSoon = debounced(() => load());
 
 async function start() {
   tenant = await chosenTenant();
   if (!tenant) return;
   await load();
   watchTenant(tenant, reloadSoon);
-  // The outbox worker's failures reach no tenant subscription: look again
-  // every 30 seconds.
+  // Failed and held writes arrive on the tenant subscription; look again every
+  // 30 seconds as well, in case an event was missed.
   setInterval(reloadSoon, 30000);
 }
 

@@ -4,7 +4,7 @@
 import { request } from "../graphql.js";
 import { explanation, statusBadge } from "../connection.js";
 import { showBanners, watchTenant } from "../tenant.js";
-import { clearErrors, el, showErrors, toast, whileBusy } from "../ui.js";
+import { clearErrors, debounced, el, showErrors, toast, whileBusy } from "../ui.js";
 
 const list = document.getElementById("tenants");
 const template = document.getElementById("tenant-card");
@@ -138,11 +138,7 @@ async function syncNow(button, tenant) {
   });
 }
 
-let timer = null;
-function reloadSoon() {
-  clearTimeout(timer);
-  timer = setTimeout(() => load().catch(console.error), 150);
-}
+const reloadSoon = debounced(() => load());
 
 function watch(tenant) {
   if (watched.has(tenant.id)) return;
