@@ -72,6 +72,10 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 LEASE = timedelta(minutes=5)
 ITEM_TIMEOUT_SECONDS = 120.0
+UNEXPECTED_HINT = (
+    "Transom hit an unexpected error writing to Microsoft 365 (the server log "
+    "has the details). Retry once it is fixed, or drop the write."
+)
 
 
 class OutboxWorker:
@@ -221,7 +225,8 @@ class OutboxWorker:
             await self._fail(item, settle.Failure.of(exc))
         else:
             log.error("outbox item %s (%s) failed", item.id, item.kind, exc_info=exc)
-            await self._retry(item, backoff(item.attempts, self._random), exc)
+            delay = backoff(item.attempts, self._random)
+            await self._retry(item, delay, exc, unexpected=True)
 
     async def _load(
         self, item_id: str
@@ -256,14 +261,19 @@ class OutboxWorker:
             await session.commit()
 
     async def _retry(
-        self, item: models.OutboxItem, delay: timedelta, exc: BaseException
+        self,
+        item: models.OutboxItem,
+        delay: timedelta,
+        exc: BaseException,
+        *,
+        unexpected: bool = False,
     ) -> None:
         failure = settle.Failure.of(exc)
-        if gives_up(item.attempts):
+        if gives_up(item.attempts, unexpected=unexpected):
             failure = settle.Failure(
                 f"gave up after {item.attempts} attempts: {failure.message}",
                 failure.code,
-                failure.hint,
+                failure.hint or (UNEXPECTED_HINT if unexpected else None),
             )
             await self._fail(item, failure)
             return
