@@ -42,7 +42,7 @@ from transom.pubsub import MemoryBus
 from transom.security import SecretBox
 from transom.settings import Settings
 from transom.sync.absence_writes import AbsenceWriter
-from transom.sync.env import TenantClients
+from transom.sync.graph_clients import TenantClients
 
 DOMAIN = "contoso.onmicrosoft.com"
 IMPORT = """

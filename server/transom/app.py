@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import anyio
@@ -19,12 +18,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
-from transom.api.context import Clock, Services
+from transom.api.context import Services
 from transom.api.http import graphql_app
 from transom.api.schema import build_schema
 from transom.db.engine import create_engine, create_sessions
 from transom.db.migrate import is_current, upgrade_to_head
 from transom.db.tokens import ensure_bootstrap_token
+from transom.domain.clock import Clock, system_clock
 from transom.pages import admin_routes
 from transom.pubsub import create_bus
 from transom.settings import Settings
@@ -36,10 +36,6 @@ from transom.sync.supervisor import SyncSupervisor
 from transom.sync.webhooks import graph_webhook
 
 log = logging.getLogger(__name__)
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:

@@ -61,6 +61,10 @@ RESYNC: dict[str, Any] = {"type": "resync"}
 Event = dict[str, Any]
 
 
+OUTBOX_CHANNEL = "outbox"
+"""Published after a Graph write is enqueued or released; outbox workers wake."""
+
+
 def room_channel(room_id: str) -> str:
     return f"room:{room_id}"
 

@@ -23,6 +23,7 @@ import anyio
 
 from tests.emulator.graph_clients import graph_client
 from tests.sync.harness import Api, address
+from transom.emulator import CLIENT_SECRET
 
 BOOK = """
 mutation ($input: BookRoomInput!) { bookRoom(input: $input) {
@@ -105,12 +106,14 @@ async def transom_bookings(api: Api) -> list[dict[str, Any]]:
     return [b | {"roomId": r["id"]} for r in data["rooms"] for b in r["bookings"]]
 
 
-async def exchange_slots(emulator_url: str, mailboxes: list[str]) -> Counter[str]:
+async def exchange_slots(
+    emulator_url: str, mailboxes: list[str], secret: str = CLIENT_SECRET
+) -> Counter[str]:
     """Live (not cancelled) events of the room calendars over the burst's days,
     counted by room and start (rooms may rewrite a meeting's subject)."""
     origin = burst_start()
     found: Counter[str] = Counter()
-    async with graph_client(emulator_url) as client:
+    async with graph_client(emulator_url, secret=secret) as client:
         for mailbox in mailboxes:
             view = client.users.by_user_id(mailbox).calendar_view
             config = view.CalendarViewRequestBuilderGetRequestConfiguration(
@@ -147,6 +150,7 @@ async def assert_exactly_once(
     booked: list[Booked],
     *,
     cancelled: frozenset[str] = frozenset(),
+    secret: str = CLIENT_SECRET,
 ) -> None:
     """Each kept booking: CONFIRMED, the only Transom row of its subject, and one
     live event in its room's calendar; each cancelled one: no live event."""
@@ -159,9 +163,8 @@ async def assert_exactly_once(
         b.subject: 1 for b in kept
     }
     assert [r for r in rows if r["source"] == "OUTLOOK"] == []
-    in_exchange = await exchange_slots(
-        emulator_url, sorted({b.mailbox for b in booked})
-    )
+    mailboxes = sorted({b.mailbox for b in booked})
+    in_exchange = await exchange_slots(emulator_url, mailboxes, secret)
     wrong = {
         b.subject: in_exchange[_slot_key(b.mailbox, b.start)]
         for b in booked

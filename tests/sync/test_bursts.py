@@ -3,7 +3,8 @@
 The webhook-driven delta round and the outbox race to record each new event;
 whichever wins, one booking per event remains, every one CONFIRMED, and a
 cancel withdraws the event from Exchange within seconds, also under a 429/503
-storm and with the tenant's secret expiring mid-burst and renewed.
+storm, with the tenant's secret expiring mid-burst and renewed, and with the
+server killed (-9) while its writes are under way and started again.
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ from __future__ import annotations
 import pytest
 
 from tests.emulated_tenant import APP_PATH
+from tests.processes import transom_serve
+from tests.servers import free_port
 from tests.sync.bursts import (
     assert_exactly_once,
     book_burst,
     cancel_all,
     settled,
 )
-from tests.sync.harness import Api, address, control, eventually
+from tests.sync.harness import Api, address, control, eventually, sync_env
+from transom.emulator import CLIENT_SECRET
 
 pytestmark = pytest.mark.anyio
 
@@ -39,17 +43,21 @@ async def linked_rooms(api: Api) -> dict[str, str]:
     return rooms
 
 
-async def burst_then_cancel(api: Api, emulator_url: str, booked) -> None:
+async def burst_then_cancel(
+    api: Api, emulator_url: str, booked, secret: str = CLIENT_SECRET
+) -> None:
     rows = await eventually(lambda: settled(api, booked), 90, "burst settled")
     assert rows
-    await assert_exactly_once(api, emulator_url, booked)
+    await assert_exactly_once(api, emulator_url, booked, secret=secret)
     cancelled = booked[::5]
     await cancel_all(api, cancelled)
     gone = frozenset(b.id for b in cancelled)
 
     async def withdrawn() -> bool:
         try:
-            await assert_exactly_once(api, emulator_url, booked, cancelled=gone)
+            await assert_exactly_once(
+                api, emulator_url, booked, cancelled=gone, secret=secret
+            )
         except AssertionError:
             return False
         return True
@@ -99,4 +107,29 @@ async def test_a_secret_expiring_mid_burst_holds_writes_until_renewed(api, emula
     connected = await api.connect(secret=secret["value"])
     assert connected["status"] == "CONNECTED", connected
 
-    await burst_then_cancel(api, emulator.url, booked)
+    await burst_then_cancel(api, emulator.url, booked, secret=secret["value"])
+
+
+async def test_a_server_killed_mid_burst_resumes_and_books_exactly_once(
+    emulator, database_url, tenant_token, tmp_path
+):
+    # given Transom as a real process, notified by Graph at a fixed port
+    port = free_port()
+    env = sync_env(
+        database_url,
+        tmp_path,
+        emulator_url=emulator.url,
+        public_url=f"http://127.0.0.1:{port}",
+    )
+    tenant_id, token = tenant_token
+    with transom_serve(env, tmp_path / "data", port=port) as server:
+        api = Api(server.url, token, tenant_id)
+        rooms = await linked_rooms(api)
+        booked = await book_burst(api, rooms, count=40, in_flight=8)
+        # when it is killed while the writes are under way
+        server.kill()
+    # then a new process on the same database takes the writes over
+    with transom_serve(env, tmp_path / "data", port=port) as server:
+        api = Api(server.url, token, tenant_id)
+        booked += await book_burst(api, rooms, count=40, in_flight=8, first=40)
+        await burst_then_cancel(api, emulator.url, booked)

@@ -15,8 +15,7 @@ from transom.db import models
 from transom.db import outbox as outbox_repo
 from transom.domain.access import Viewer
 from transom.domain.errors import NotFoundError
-from transom.pubsub import room_channel, tenant_channel
-from transom.sync.booking_writes import OUTBOX_CHANNEL
+from transom.pubsub import OUTBOX_CHANNEL, room_channel, tenant_channel
 from transom.sync.outbox_commands import drop_item, retry_item
 
 

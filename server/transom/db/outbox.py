@@ -220,6 +220,34 @@ async def claim_due(
     return sorted(rows.all(), key=lambda r: won.index(r.id))
 
 
+async def renew_leases(
+    session: AsyncSession,
+    *,
+    claims: dict[str, int],
+    now: datetime,
+    lease: timedelta,
+) -> list[str]:
+    """Extend the lease of rows still RUNNING under these claims (row id → the
+    attempt number it was claimed with); commits. Returns the rows lost (taken
+    over by another worker after a lapse, or settled)."""
+    lost = []
+    for item_id, attempts in claims.items():
+        renewed = await session.execute(
+            update(models.OutboxItem)
+            .where(
+                models.OutboxItem.id == item_id,
+                models.OutboxItem.status == OutboxStatus.RUNNING.value,
+                models.OutboxItem.attempts == attempts,
+            )
+            .values(next_attempt_at=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(renewed, "rowcount", 0) != 1:
+            lost.append(item_id)
+    await session.commit()
+    return lost
+
+
 async def next_due_at(
     session: AsyncSession, *, kinds: tuple[str, ...] | None = None
 ) -> datetime | None:

@@ -39,6 +39,7 @@ from transom.db import outbox as outbox_repo
 from transom.db.engine import Sessions
 from transom.db.outbox import BULK_KINDS, OutboxKind
 from transom.domain.absences import SyncState, WriteAction, settled_state
+from transom.domain.clock import Clock
 from transom.graph import (
     BatchItem,
     BatchResult,
@@ -51,7 +52,7 @@ from transom.graph import (
     MailboxNotFoundError,
 )
 from transom.graph.convert_mailbox import from_graph_automatic_replies
-from transom.pubsub import Bus, tenant_channel
+from transom.pubsub import OUTBOX_CHANNEL, Bus, tenant_channel
 from transom.sync import outbox_settle as settle
 from transom.sync.absence_commands import policy_of
 from transom.sync.absence_plans import (
@@ -64,16 +65,14 @@ from transom.sync.absence_plans import (
     replies_item,
     replies_to_json,
 )
-from transom.sync.booking_writes import OUTBOX_CHANNEL
 from transom.sync.held_writes import mark_tenant_auth_failure, writes_are_held
 from transom.sync.outbox_jobs import Outcome
+from transom.sync.outbox_leases import Leases
 from transom.sync.outbox_policy import backoff, gives_up, throttled
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 ClientFor = Callable[[models.Tenant], Awaitable[GraphTenantClient]]
-LEASE = timedelta(minutes=5)
 CLAIM_LIMIT = 400
 BATCH_CONCURRENCY = 4
 
@@ -124,6 +123,7 @@ class AbsenceWriter:
         self._concurrency = concurrency
         self._random = rng
         self._wake = anyio.Event()
+        self._leases = Leases(sessions=sessions, clock=clock)
 
     def wake(self) -> None:
         self._wake.set()
@@ -131,6 +131,7 @@ class AbsenceWriter:
     async def run(self) -> None:
         async with anyio.create_task_group() as task_group:
             task_group.start_soon(self._listen)
+            task_group.start_soon(self._leases.run)
             while True:
                 try:
                     ran = await self.run_due()
@@ -146,15 +147,16 @@ class AbsenceWriter:
             items = await outbox_repo.claim_due(
                 session,
                 now=self._clock(),
-                lease=LEASE,
+                lease=self._leases.lease,
                 limit=self._claim_limit,
                 kinds=BULK_KINDS,
             )
         by_tenant: dict[str, list[models.OutboxItem]] = defaultdict(list)
         for item in items:
             by_tenant[item.tenant_id].append(item)
-        for tenant_id, tenant_items in by_tenant.items():
-            await self._run_tenant(tenant_id, tenant_items)
+        with self._leases.holding(items):
+            for tenant_id, tenant_items in by_tenant.items():
+                await self._run_tenant(tenant_id, tenant_items)
         return len(items)
 
     async def _listen(self) -> None:

@@ -35,11 +35,9 @@ from transom.domain.connection import LinkState
 from transom.domain.displays import ExtensionState, Span, extend_span
 from transom.domain.errors import ConflictError
 from transom.domain.tenant_settings import TenantSettings
-from transom.pubsub import Bus, room_channel
+from transom.pubsub import OUTBOX_CHANNEL, Bus, room_channel
 
 EXTEND_LOOKAHEAD = timedelta(days=1)
-OUTBOX_CHANNEL = "outbox"
-"""Published after a write is enqueued; outbox workers wake up on it."""
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,7 @@ class SyncSupervisor:
                 settings=env.settings,
                 bus=env.bus,
                 clock=env.clock,
+                clients=env.clients,
             )
 
     async def run(self, *, task_status: Any = anyio.TASK_STATUS_IGNORED) -> None:
