@@ -89,6 +89,7 @@ class Result:
     retry_after: timedelta | None = None
     again: bool = False
     auth: GraphAuthError | None = None
+    unexpected: bool = False  # a failure nobody classified: give up sooner
     items: list[str] = field(default_factory=list)
 
 
@@ -236,21 +237,24 @@ class AbsenceWriter:
                 if item is not None
             ]
             await self._round(client, second, plans, results)
-        except (GraphError, TimeoutError, ExceptionGroup) as raised:
+        except Exception as raised:  # boundary: every plan records it below
             exc = _leaf(raised)
             if isinstance(exc, GraphAuthError):
                 for result in results.values():
                     result.auth = exc
                 return results
-            if not isinstance(exc, GraphError | TimeoutError):
-                raise
-            # A whole batch failed (throttled, 5xx, timeout): every plan retries.
+            # A whole batch failed (throttled, 5xx, timeout, or unexpectedly):
+            # every plan retries, and gives up sooner on an unexpected error.
+            unexpected = not isinstance(exc, GraphError | TimeoutError)
+            if unexpected:
+                log.error("absence batch failed unexpectedly", exc_info=exc)
             failure = settle.Failure.of(exc)
             delay = _delay_for(exc, 1, self._random)
             log.warning("absence batch failed: %s", failure.message)
             for result in results.values():
                 if result.failure is None:
                     result.failure, result.retry_after = failure, delay
+                    result.unexpected = unexpected
         return results
 
     async def _round(
@@ -457,7 +461,7 @@ async def _settle_row(
     if verdict == "failed" and result.failure is not None:
         await settle.fail(session, item_id=row.id, failure=result.failure, now=now)
     elif verdict == "retry" and result.failure is not None:
-        if gives_up(row.attempts):
+        if gives_up(row.attempts, unexpected=result.unexpected):
             await settle.fail(session, item_id=row.id, failure=result.failure, now=now)
         else:
             delay = result.retry_after or timedelta(seconds=1)
