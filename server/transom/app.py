@@ -29,8 +29,8 @@ from transom.pages import admin_routes
 from transom.pubsub import create_bus
 from transom.settings import Settings
 from transom.signage_pages import signage_routes
+from transom.sync.commands.service import SyncService
 from transom.sync.env import SyncEnv
-from transom.sync.service import SyncService
 from transom.sync.subscriptions import WEBHOOK_PATH
 from transom.sync.supervisor import SyncSupervisor
 from transom.sync.webhooks import graph_webhook

@@ -19,10 +19,10 @@ from transom.db import models
 from transom.db import outbox as outbox_repo
 from transom.emulator import CLIENT_ID, TENANT_ID
 from transom.security import SecretBox
-from transom.sync import outbox_settle as settle
 from transom.sync.credentials import graph_client_for
-from transom.sync.outbox_handlers import _draft
-from transom.sync.outbox_jobs import BookingView
+from transom.sync.outbox import settle
+from transom.sync.outbox.handlers import _draft
+from transom.sync.outbox.jobs import BookingView
 
 pytestmark = pytest.mark.anyio
 

@@ -32,7 +32,7 @@ from transom.sync.people_sync import CalendarConnection, PeopleImport
 
 
 class SyncCommands(Protocol):
-    """What the API asks of the sync engine (``transom.sync.service.SyncService``).
+    """What the API asks of the sync engine (``transom.sync.commands.service.SyncService``).
 
     The API never talks to Graph itself; these commands do, with timeouts.
     """

@@ -16,7 +16,7 @@ from transom.db import outbox as outbox_repo
 from transom.domain.access import Viewer
 from transom.domain.errors import NotFoundError
 from transom.pubsub import OUTBOX_CHANNEL, room_channel, tenant_channel
-from transom.sync.outbox_commands import drop_item, retry_item
+from transom.sync.commands.outbox import drop_item, retry_item
 
 
 @strawberry.enum(description="Where a write to Microsoft 365 stands.")

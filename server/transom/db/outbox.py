@@ -1,4 +1,4 @@
-"""The outbox of Graph writes: enqueue, claim, settle, list (see ``transom.sync.outbox``).
+"""The outbox of Graph writes: enqueue, claim, settle, list (see ``transom.sync.outbox.worker``).
 
 Claiming is safe with several worker processes: a candidate is taken by a
 conditional ``UPDATE ... WHERE status = <seen> AND next_attempt_at <= now``, so

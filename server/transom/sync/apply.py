@@ -33,11 +33,11 @@ from transom.db import models
 from transom.db.rooms import lock_room
 from transom.domain.bookings import BookingSource, BookingState
 from transom.domain.calendar import CalendarEvent, EventType, ResponseKind
-from transom.sync.booking_claims import (
+from transom.sync.organizers import Organizers
+from transom.sync.outbox.claims import (
     bookings_being_withdrawn,
     bookings_by_transaction,
 )
-from transom.sync.organizers import Organizers
 
 
 @dataclass(frozen=True)

@@ -59,15 +59,15 @@ from transom.graph import (
 from transom.pubsub import OUTBOX_CHANNEL, Bus, room_channel, tenant_channel
 from transom.security import SecretBox
 from transom.settings import Settings
-from transom.sync import outbox_settle as settle
 from transom.sync.credentials import MissingCredentialsError
 from transom.sync.graph_clients import TenantClients
-from transom.sync.held_writes import mark_tenant_auth_failure, writes_are_held
-from transom.sync.outbox_handlers import HANDLERS
-from transom.sync.outbox_jobs import BookingUpdate, BookingView, WriteJob
-from transom.sync.outbox_leases import HEARTBEAT, LEASE, Leases
-from transom.sync.outbox_policy import backoff, gives_up, throttled
-from transom.sync.outbox_release import RELEASE_SECONDS, NoShowReleaser
+from transom.sync.outbox import settle
+from transom.sync.outbox.handlers import HANDLERS
+from transom.sync.outbox.held import mark_tenant_auth_failure, writes_are_held
+from transom.sync.outbox.jobs import BookingUpdate, BookingView, WriteJob
+from transom.sync.outbox.leases import HEARTBEAT, LEASE, Leases
+from transom.sync.outbox.policy import backoff, gives_up, throttled
+from transom.sync.outbox.release import RELEASE_SECONDS, NoShowReleaser
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 The API's commands (``sync.absence_commands``) enqueue one row per change; this
 writer claims up to ``claim_limit`` due rows at once, folds the rows of one
-absence into one :class:`~transom.sync.absence_plans.Plan` (built from the
+absence into one :class:`~transom.sync.outbox.absence_plans.Plan` (built from the
 absence as it is *now*), and sends every plan of a tenant in batches of 20.
 Rows follow the outbox state machine (``sync.outbox``); the absence's sync
 state follows its rows::
@@ -53,9 +53,9 @@ from transom.graph import (
 )
 from transom.graph.convert_mailbox import from_graph_automatic_replies
 from transom.pubsub import OUTBOX_CHANNEL, Bus, tenant_channel
-from transom.sync import outbox_settle as settle
-from transom.sync.absence_commands import policy_of
-from transom.sync.absence_plans import (
+from transom.sync.commands.absences import policy_of
+from transom.sync.outbox import settle
+from transom.sync.outbox.absence_plans import (
     RESTORED,
     SCHEDULED,
     Plan,
@@ -65,10 +65,10 @@ from transom.sync.absence_plans import (
     replies_item,
     replies_to_json,
 )
-from transom.sync.held_writes import mark_tenant_auth_failure, writes_are_held
-from transom.sync.outbox_jobs import Outcome
-from transom.sync.outbox_leases import Leases
-from transom.sync.outbox_policy import backoff, gives_up, throttled
+from transom.sync.outbox.held import mark_tenant_auth_failure, writes_are_held
+from transom.sync.outbox.jobs import Outcome
+from transom.sync.outbox.leases import Leases
+from transom.sync.outbox.policy import backoff, gives_up, throttled
 
 log = logging.getLogger(__name__)
 

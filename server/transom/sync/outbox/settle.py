@@ -23,8 +23,8 @@ from transom.db.outbox import OutboxKind, OutboxStatus
 from transom.db.rooms import lock_room
 from transom.domain.displays import ExtensionState
 from transom.graph import GraphError
-from transom.sync.booking_claims import absorb_copies
-from transom.sync.outbox_jobs import BookingUpdate, Outcome
+from transom.sync.outbox.claims import absorb_copies
+from transom.sync.outbox.jobs import BookingUpdate, Outcome
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from datetime import datetime
 from transom.db import models
 from transom.domain.connection import ConnectionReport, ConnectionStatus, RoomImport
 from transom.domain.errors import InvalidInputError
-from transom.sync import connection, linking, people_sync, rooms_import
+from transom.sync import connection, people_sync
+from transom.sync.commands import linking, rooms_import
 from transom.sync.env import SyncEnv
-from transom.sync.held_writes import resume_tenant_writes
+from transom.sync.outbox.held import resume_tenant_writes
 from transom.sync.people_sync import CalendarConnection, PeopleImport
 from transom.sync.supervisor import SyncSupervisor
 

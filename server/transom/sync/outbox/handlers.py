@@ -38,16 +38,16 @@ from transom.domain.calendar import (
 )
 from transom.domain.directory import MailboxPurpose
 from transom.graph import MailboxAccessDeniedError, MailboxNotFoundError
-from transom.sync.outbox_extend import await_extension, extend_booking
-from transom.sync.outbox_jobs import (
+from transom.sync.outbox.extend import await_extension, extend_booking
+from transom.sync.outbox.jobs import (
     BookingUpdate,
     BookingView,
     FollowUp,
     Outcome,
     WriteJob,
 )
-from transom.sync.outbox_policy import MAX_POLLS, poll_delay
-from transom.sync.outbox_release import release_booking
+from transom.sync.outbox.policy import MAX_POLLS, poll_delay
+from transom.sync.outbox.release import release_booking
 
 CONFLICT = "conflict"
 ROOM_DECLINED = (
