@@ -23,10 +23,12 @@ from transom.api.http import graphql_app
 from transom.api.schema import build_schema
 from transom.db.engine import create_engine, create_sessions
 from transom.db.migrate import is_current, upgrade_to_head
+from transom.db.secret_key_check import check_secret_key
 from transom.db.tokens import ensure_bootstrap_token
 from transom.domain.clock import Clock, system_clock
 from transom.pages import admin_routes
 from transom.pubsub import create_bus
+from transom.security import SecretBox
 from transom.settings import Settings
 from transom.signage_pages import signage_routes
 from transom.sync.commands.service import SyncService
@@ -42,6 +44,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         engine = create_engine(settings.database_url)
+        await check_secret_key(engine, SecretBox(str(settings.secret_key)))
         await upgrade_to_head(engine)
         sessions = create_sessions(engine)
         if settings.bootstrap_token is not None:
