@@ -55,6 +55,7 @@ from transom.settings import Settings
 from transom.sync.connection import record_auth_failure
 from transom.sync.credentials import MissingCredentialsError
 from transom.sync.env import SyncEnv, wall_clock
+from transom.sync.round_limiter import RoundLimiter
 from transom.sync.state import record_status, start_full_round
 from transom.sync.subscriptions import SubscriptionPlan, ensure_subscription
 
@@ -91,9 +92,12 @@ class CalendarLoop(ABC):
     max_pages: int | None = None  # tests: stop a round after this many pages
     plan: SubscriptionPlan = field(default_factory=SubscriptionPlan)
     pages_applied: int = 0
-    # Shared by many loops (people): at most this many rounds at once.
-    limiter: anyio.CapacityLimiter | None = None
+    # Shared by many loops (people): how many rounds run at once, notified
+    # changes of synced mailboxes first.
+    limiter: RoundLimiter | None = None
+    synced: bool = False  # a round has completed (here or before a restart)
     _full: bool = False
+    _notified: bool = False
     _pending: bool = False
     _errors: int = 0
     _wake: anyio.Event = field(default_factory=anyio.Event)
@@ -165,8 +169,18 @@ class CalendarLoop(ABC):
 
     # -- the loop --------------------------------------------------------------
 
-    def wake(self, *, full: bool = False, subscription: str | None = None) -> None:
+    def wake(
+        self,
+        *,
+        full: bool = False,
+        subscription: str | None = None,
+        notified: bool = False,
+    ) -> None:
+        """Run a round soon; ``notified``: Graph announced a change."""
         self._full = self._full or full
+        self._notified = self._notified or notified
+        if self.limiter is not None and self.urgent:
+            self.limiter.promote(self.key)  # if it waits behind first syncs
         if subscription is not None:
             self.plan.action = subscription
         self._pending = True
@@ -193,7 +207,7 @@ class CalendarLoop(ABC):
                 if self.limiter is None:
                     delay = await self.step()
                 else:
-                    async with self.limiter:
+                    async with self.limiter.slot(self.key, urgent=self.urgent):
                         delay = await self.step()
         except DeltaExpiredError:
             self._full = True
@@ -216,10 +230,17 @@ class CalendarLoop(ABC):
             await self._record(MailboxStatus.ERROR, exc)
             return min(2.0**self._errors, ERROR_RETRY_MAX)
         self._errors = 0
+        self.synced = True
         return delay
+
+    @property
+    def urgent(self) -> bool:
+        """A notified change of a synced mailbox: served before first syncs."""
+        return self._notified and self.synced and not self._full
 
     async def step(self) -> float:
         """Subscription upkeep and one delta round; seconds until the next step."""
+        self._notified = False
         now = self.env.clock()
         window = sync_window(now, self.env.settings)
         tenant, state = await self._load()

@@ -11,6 +11,9 @@ SYNCED or ERROR), in tenants with credentials and a non-blocking connection
 status. Loops are keyed by room id, or ``person:<id>`` for people; at most
 ``PERSON_ROUNDS`` person rounds run at once, so connecting a thousand
 calendars does not send a thousand delta rounds to Graph at the same moment.
+A change notification of an already-synced person is served first and may
+use ``URGENT_ROUNDS`` more slots (``transom.sync.round_limiter``), so it never
+waits behind those first syncs.
 
 Loop task life cycle::
 
@@ -51,8 +54,9 @@ from transom.sync.connection import test_connection
 from transom.sync.env import SyncEnv
 from transom.sync.mailbox import MailboxLoop
 from transom.sync.outbox import OutboxWorker
-from transom.sync.people_sync import DirectoryRefresher
+from transom.sync.people_sync import CalendarStatus, DirectoryRefresher
 from transom.sync.person_calendars import FOLLOWED, PersonCalendarLoop, PersonRef
+from transom.sync.round_limiter import RoundLimiter
 from transom.sync.state import person_key
 
 log = logging.getLogger(__name__)
@@ -61,6 +65,7 @@ RECONCILE_SECONDS = 30.0
 CONNECTION_CHECK = timedelta(hours=6)
 MAX_BACKOFF = 300.0
 PERSON_ROUNDS = 8
+URGENT_ROUNDS = 2  # extra slots only notified changes of synced people may use
 
 Wanted = RoomRef | PersonRef
 
@@ -94,7 +99,7 @@ class SyncSupervisor:
         self._tg: TaskGroup | None = None
         self.outbox: OutboxWorker | None = None
         self.absences: AbsenceWriter | None = None
-        self.person_rounds = anyio.CapacityLimiter(PERSON_ROUNDS)
+        self.person_rounds = RoundLimiter(PERSON_ROUNDS, URGENT_ROUNDS)
         self.directory: DirectoryRefresher | None = None
         if run_directory:
             self.directory = DirectoryRefresher(
@@ -194,8 +199,8 @@ class SyncSupervisor:
             loop.wake(subscription="reauthorize")
         elif event == "subscriptionRemoved":
             loop.wake(subscription="recreate")
-        else:  # a change, or "missed": a delta round catches up
-            loop.wake()
+        else:  # a change, or "missed": a delta round catches up, first in line
+            loop.wake(notified=True)
         return True
 
     async def reconcile(self) -> None:
@@ -217,7 +222,9 @@ class SyncSupervisor:
     def _loop_for(self, ref: Wanted) -> CalendarLoop:
         if isinstance(ref, RoomRef):
             return MailboxLoop(self.env, ref)
-        return PersonCalendarLoop(self.env, ref, limiter=self.person_rounds)
+        return PersonCalendarLoop(
+            self.env, ref, limiter=self.person_rounds, synced=ref.synced
+        )
 
     async def _supervise(self, loop: CalendarLoop) -> None:
         room_id = loop.key
@@ -279,6 +286,7 @@ class SyncSupervisor:
                 select(
                     models.Person.id,
                     models.Person.primary_email,
+                    models.Person.calendar_status,
                     models.Tenant,
                 )
                 .join(models.Tenant, models.Tenant.id == models.Person.tenant_id)
@@ -296,11 +304,14 @@ class SyncSupervisor:
                 continue
             assert room.mailbox_email is not None
             wanted[room.id] = RoomRef(room.id, tenant.id, room.mailbox_email)
-        for person_id, email, tenant in persons:
+        for person_id, email, status, tenant in persons:
             if is_blocking(tenant.connection_status) or not tenant.client_id:
                 blocked[tenant.id] = tenant.connection_message or "not connected"
                 continue
-            wanted[person_key(person_id)] = PersonRef(person_id, tenant.id, email)
+            synced = status == CalendarStatus.SYNCED.value
+            wanted[person_key(person_id)] = PersonRef(
+                person_id, tenant.id, email, synced
+            )
         return wanted, blocked
 
     async def _check_connections(self) -> None:
