@@ -47,6 +47,7 @@ def sync_settings(
     emulator_url: str,
     public_url: str | None,
     poll_seconds: float = 60.0,
+    reconcile_seconds: float = 3600.0,
 ) -> Settings:
     env = {
         "TRANSOM_DATA_DIR": str(tmp_path / "data"),
@@ -56,6 +57,7 @@ def sync_settings(
         "TRANSOM_GRAPH_URL": emulator_url,
         "TRANSOM_AUTHORITY_URL": emulator_url,
         "TRANSOM_POLL_INTERVAL": str(poll_seconds),
+        "TRANSOM_RECONCILE_INTERVAL": str(reconcile_seconds),
     }
     if public_url:
         env["TRANSOM_PUBLIC_URL"] = public_url
@@ -90,7 +92,8 @@ mutation ($room: ID!, $email: String!) { linkRoomMailbox(roomId: $room, email: $
   id linkState linkError linkErrorCode linkHint } }"""
 ROOM = """
 query ($id: ID!, $start: DateTime!, $end: DateTime!) { room(id: $id) {
-  id linkState sync { status mode lastSyncedAt lastError errorCode hint }
+  id linkState sync { status since problem mode lastSyncedAt lastError errorCode
+    hint }
   bookings(start: $start, end: $end) { id subject start end state source seriesId
     isPrivate organizer { name email anonymous } } } }"""
 
@@ -156,10 +159,14 @@ class Api:
         return room
 
     async def in_sync(self, room_id: str, within: float = 10) -> dict[str, Any]:
+        """Wait until the room is current: IN_SYNC, or POLLING without a
+        public URL."""
+
         async def check() -> dict[str, Any] | None:
             room = await self.room(room_id)
             sync = room["sync"]
-            return room if sync and sync["status"] == "IN_SYNC" else None
+            current = sync and sync["status"] in ("IN_SYNC", "POLLING")
+            return room if current else None
 
         return await eventually(check, within, "room in sync")
 

@@ -46,6 +46,7 @@ from sqlalchemy import select
 
 from transom.db import models
 from transom.domain.connection import LinkState, MailboxStatus, is_blocking
+from transom.domain.sync_health import DoubtKind
 from transom.sync import state as state_repo
 from transom.sync.absence_writes import AbsenceWriter
 from transom.sync.apply import RoomRef
@@ -65,6 +66,8 @@ RECONCILE_SECONDS = 30.0
 CONNECTION_CHECK = timedelta(hours=6)
 MAX_BACKOFF = 300.0
 PERSON_ROUNDS = 8
+REMOVED = "Microsoft 365 removed this mailbox's change subscription"
+MISSED = "Microsoft 365 reported missed notifications"
 URGENT_ROUNDS = 2  # extra slots only notified changes of synced people may use
 
 Wanted = RoomRef | PersonRef
@@ -198,8 +201,10 @@ class SyncSupervisor:
         if event == "reauthorizationRequired":
             loop.wake(subscription="reauthorize")
         elif event == "subscriptionRemoved":
-            loop.wake(subscription="recreate")
-        else:  # a change, or "missed": a delta round catches up, first in line
+            loop.lost(DoubtKind.RECREATED, REMOVED, gone=True)
+        elif event == "missed":
+            loop.lost(DoubtKind.LOST, f"{MISSED} at {self.env.clock():%H:%M} UTC")
+        else:  # a change: a delta round catches up, first in line
             loop.wake(notified=True)
         return True
 
