@@ -63,6 +63,9 @@ Event = dict[str, Any]
 
 OUTBOX_CHANNEL = "outbox"
 """Published after a Graph write is enqueued or released; outbox workers wake."""
+SYNC_CHANNEL = "sync"
+"""Signals to every process's sync supervisor (``sync.supervisor``): reconcile
+now, wake loops, or change notifications another process received."""
 
 
 def room_channel(room_id: str) -> str:

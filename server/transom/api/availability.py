@@ -265,7 +265,7 @@ class AvailabilityMutations:
             person_channel(person.id), {"type": "person", "personId": person.id}
         )
         if info.context.services.sync is not None:
-            info.context.services.sync.sync_people(person.tenant_id)
+            await info.context.services.sync.sync_people(person.tenant_id)
         return Person.from_model(person)
 
     @strawberry.mutation(
@@ -286,7 +286,7 @@ class AvailabilityMutations:
             tenant_channel(tenant_id), {"type": "tenant", "tenantId": tenant_id}
         )
         if info.context.services.sync is not None:
-            info.context.services.sync.sync_people(tenant_id, full=True)
+            await info.context.services.sync.sync_people(tenant_id, full=True)
         return AvailabilitySettings.of(tenant_id, found)
 
 

@@ -251,10 +251,10 @@ class SyncMutations:
         viewer = await info.context.viewer()
         viewer.require_admin()
         row = await visible_room(info, room_id)
-        sync_commands(info).sync_room(room_id)
+        await sync_commands(info).sync_room(room_id)
         return Room.from_model(row)
 
     @strawberry.mutation(description="Resync every linked room of the tenant now.")
     async def sync_tenant(self, info: Info, tenant_id: strawberry.ID) -> int:
         await admin_tenant(info, tenant_id)
-        return sync_commands(info).sync_tenant(tenant_id)
+        return await sync_commands(info).sync_tenant(tenant_id)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
+from transom.domain.connection import LinkState
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,18 @@ async def create_room(
     session.add(room)
     await session.flush()
     return room
+
+
+async def count_linked(session: AsyncSession, *, tenant_id: str) -> int:
+    """The tenant's rooms linked to a verified Exchange mailbox."""
+    found = await session.scalar(
+        select(func.count()).where(
+            models.Room.tenant_id == tenant_id,
+            models.Room.link_state == LinkState.VERIFIED.value,
+            models.Room.mailbox_email.is_not(None),
+        )
+    )
+    return int(found or 0)
 
 
 async def lock_room(session: AsyncSession, room_id: str) -> None:

@@ -265,15 +265,18 @@ class DirectoryRefresher:
         clock: Callable[[], datetime],
         *,
         check_seconds: float = 3600.0,
+        active: Callable[[], bool] = lambda: True,
     ) -> None:
         self._sessions = sessions
         self._client_for = client_for
         self._clock = clock
         self._check_seconds = check_seconds
+        self._active = active  # whether this process runs the deployment's one
 
     async def run(self) -> None:
         while True:
-            await self.refresh_due()
+            if self._active():
+                await self.refresh_due()
             await anyio.sleep(self._check_seconds)
 
     async def refresh_due(self) -> int:
