@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
+from starlette.responses import Response
 
 from transom.admin_auth.cookies import SESSION_COOKIE, check_cookie_request
 from transom.admin_auth.sessions import find_signed_in
@@ -87,6 +88,7 @@ class Context:
     services: Services
     connection: HTTPConnection
     connection_params: dict[str, Any] | None = None
+    response: Response | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _viewer: Viewer | None = None
     loaders: Loaders = field(init=False)
@@ -108,6 +110,11 @@ class Context:
         if self._viewer is None:
             self._viewer = await self._authenticate()
         return self._viewer
+
+    def set_response_header(self, name: str, value: str) -> None:
+        """A header on the HTTP answer (ignored over websockets)."""
+        if self.response is not None:
+            self.response.headers[name] = value
 
     def bearer_token(self) -> str | None:
         """The bearer token of the request (or the websocket's connection_init)."""

@@ -11,7 +11,8 @@ from transom.api.rooms import Room
 from transom.api.tenants import ConnectionStatus, Tenant, visible_tenant
 from transom.db import rooms as room_repo
 from transom.domain.connection import ConnectionReport
-from transom.domain.errors import ConflictError, InvalidInputError
+from transom.domain.errors import ConflictError
+from transom.domain.tenant_ids import check_client_id, check_directory_id
 
 
 def sync_commands(info: Info) -> SyncCommands:
@@ -92,16 +93,12 @@ class TenantConnectionMutations:
         self, info: Info, input: ConnectTenantInput
     ) -> ConnectionTest:
         await admin_tenant(info, input.tenant_id)
-        for field, value in (
-            ("directoryId", input.directory_id),
-            ("clientId", input.client_id),
-        ):
-            if not value.strip():
-                raise InvalidInputError(f"{field} is required", field=field)
+        directory_id = check_directory_id(input.directory_id)
+        client_id = check_client_id(input.client_id)
         report = await sync_commands(info).connect_tenant(
             input.tenant_id,
-            directory_id=input.directory_id,
-            client_id=input.client_id,
+            directory_id=directory_id,
+            client_id=client_id,
             client_secret=input.client_secret or None,
             secret_expires_at=input.secret_expires_at,
             certificate_pem=input.certificate_pem or None,

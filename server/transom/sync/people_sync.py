@@ -46,6 +46,7 @@ from transom.graph.directory import user_path
 from transom.graph.timezones import format_utc
 from transom.security import SecretBox
 from transom.settings import Settings
+from transom.sync.command_errors import graph_failures_as_errors
 from transom.sync.credentials import MissingCredentialsError, graph_client_for
 
 log = logging.getLogger(__name__)
@@ -340,11 +341,12 @@ async def sync_people_now(
 ) -> PeopleImport:
     """``syncPeople``: the directory refresh on request, with a short-lived client."""
     box = SecretBox(str(settings.secret_key))
-    async with await graph_client_for(tenant, settings, box) as client:
-        with anyio.fail_after(COMMAND_TIMEOUT):
-            return await refresh_directory(
-                sessions, client, tenant_id=tenant.id, now=now
-            )
+    with graph_failures_as_errors("importing the directory"):
+        async with await graph_client_for(tenant, settings, box) as client:
+            with anyio.fail_after(COMMAND_TIMEOUT):
+                return await refresh_directory(
+                    sessions, client, tenant_id=tenant.id, now=now
+                )
 
 
 async def connect_calendars_now(
@@ -352,10 +354,13 @@ async def connect_calendars_now(
 ) -> tuple[PeopleImport, CalendarConnection]:
     """``connectPeopleCalendars``: import the directory, then check every calendar."""
     box = SecretBox(str(settings.secret_key))
-    async with await graph_client_for(tenant, settings, box) as client:
-        with anyio.fail_after(COMMAND_TIMEOUT):
-            imported = await sync_people(sessions, client, tenant_id=tenant.id, now=now)
-            progress = await connect_people_calendars(
-                sessions, client, tenant_id=tenant.id, now=now
-            )
+    with graph_failures_as_errors("connecting the calendars"):
+        async with await graph_client_for(tenant, settings, box) as client:
+            with anyio.fail_after(COMMAND_TIMEOUT):
+                imported = await sync_people(
+                    sessions, client, tenant_id=tenant.id, now=now
+                )
+                progress = await connect_people_calendars(
+                    sessions, client, tenant_id=tenant.id, now=now
+                )
     return imported, progress

@@ -14,6 +14,7 @@ from transom.db import models
 from transom.domain.connection import ConnectionReport, ConnectionStatus, RoomImport
 from transom.domain.errors import InvalidInputError
 from transom.sync import connection, linking, rooms_import
+from transom.sync.command_errors import graph_failures_as_errors
 from transom.sync.env import SyncEnv
 from transom.sync.held_writes import resume_tenant_writes
 from transom.sync.supervisor import SyncSupervisor
@@ -61,7 +62,8 @@ class SyncService:
         return report
 
     async def import_rooms(self, tenant_id: str) -> RoomImport:
-        return await rooms_import.import_rooms(self.env, tenant_id)
+        with graph_failures_as_errors("importing rooms"):
+            return await rooms_import.import_rooms(self.env, tenant_id)
 
     async def link_room(self, room_id: str, email: str) -> models.Room:
         await linking.start_link(self.env, room_id, email)

@@ -14,12 +14,12 @@ routed by ``SyncSupervisor.notify``.
 
 from __future__ import annotations
 
-import json
 import logging
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from transom.domain.json_depth import loads_bounded
 from transom.sync.supervisor import SyncSupervisor
 
 log = logging.getLogger(__name__)
@@ -34,8 +34,8 @@ async def graph_webhook(request: Request) -> Response:
     if len(body) > MAX_BODY:
         return Response(status_code=413)
     try:
-        payload = json.loads(body)
-    except ValueError:
+        payload = loads_bounded(body)
+    except ValueError:  # bad UTF-8, bad JSON or nested too deep
         return Response(status_code=400)
     supervisor: SyncSupervisor | None = getattr(request.state, "sync", None)
     items = payload.get("value") if isinstance(payload, dict) else None
