@@ -91,6 +91,7 @@ class Context:
     response: Response | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _viewer: Viewer | None = None
+    _authenticated: asyncio.Event = field(default_factory=asyncio.Event)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -109,6 +110,19 @@ class Context:
         """The authenticated caller, or UNAUTHENTICATED."""
         if self._viewer is None:
             self._viewer = await self._authenticate()
+            self._authenticated.set()
+        return self._viewer
+
+    async def authenticated(self) -> Viewer:
+        """Waits until an operation has authenticated the caller (websockets)."""
+        await self._authenticated.wait()
+        assert self._viewer is not None
+        return self._viewer
+
+    async def reauthenticate(self) -> Viewer:
+        """Checks the credentials again (they may have been revoked)."""
+        self._viewer = None
+        self._viewer = await self._authenticate()
         return self._viewer
 
     def set_response_header(self, name: str, value: str) -> None:

@@ -124,7 +124,9 @@ class DisplayPairingQueries:
         description="How the pairing of the display holding `secret` stands "
         "(no token needed; the display polls this until PAIRED)."
     )
-    async def display_pairing(self, info: Info, secret: str) -> DisplayPairingStatus:
+    async def display_pairing(
+        self, info: Info, secret: str
+    ) -> DisplayPairingStatus | None:
         now = info.context.now
         async with info.context.db() as session:
             row = await display_repo.find_by_secret(session, secret=secret)

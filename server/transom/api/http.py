@@ -33,6 +33,8 @@ from strawberry.types.graphql import OperationType
 from transom.api.context import Context, Services
 from transom.api.legacy_ws import LegacyWSHandler
 from transom.api.shared_events import encode_json
+from transom.api.socket_access import SCOPE_KEY as ACCESS_WATCH
+from transom.api.socket_access import AccessWatch
 from transom.domain.json_depth import JSONTooDeepError, loads_bounded
 
 MAX_BODY = 1_000_000
@@ -64,6 +66,9 @@ class GraphQLApp(GraphQL[Context, None]):
         """Strawberry's constructor sets it; LegacyWSHandler.init_timeout rules."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._serve_websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
@@ -74,12 +79,27 @@ class GraphQLApp(GraphQL[Context, None]):
             response = refusal(error.status_code, error.reason)
         await response(scope, receive, send)
 
+    async def _serve_websocket(
+        self, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """Strawberry's websocket handling, with revocation watched beside it."""
+        watch = AccessWatch()
+        scope[ACCESS_WATCH] = watch
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(watch.run)
+            await super().__call__(scope, receive, send)
+            tasks.cancel_scope.cancel()
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         services: Services = request.state.services
         http_response = response if isinstance(response, Response) else None
-        return Context(services=services, connection=request, response=http_response)
+        context = Context(services=services, connection=request, response=http_response)
+        watch = request.scope.get(ACCESS_WATCH)
+        if isinstance(watch, AccessWatch):
+            watch.attach(context)
+        return context
 
     async def execute_single(
         self,

@@ -140,7 +140,7 @@ class PeopleQueries:
         after: str | None = None,
         search: str | None = None,
         tenant_id: strawberry.ID | None = None,
-    ) -> Connection[Person]:
+    ) -> Connection[Person] | None:
         viewer = await info.context.viewer()
         scope = tenant_scope(viewer, tenant_id)
         async with info.context.db() as session:
@@ -177,7 +177,7 @@ class PeopleQueries:
         after: str | None = None,
         person_id: strawberry.ID | None = None,
         tenant_id: strawberry.ID | None = None,
-    ) -> Connection[Absence]:
+    ) -> Connection[Absence] | None:
         viewer = await info.context.viewer()
         scope = tenant_scope(viewer, tenant_id)
         async with info.context.db() as session:

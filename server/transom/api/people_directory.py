@@ -79,7 +79,7 @@ class PeopleDirectoryMutations:
     )
     async def sync_people(
         self, info: Info, tenant_id: strawberry.ID
-    ) -> PeopleImportResult:
+    ) -> PeopleImportResult | None:
         tenant = await _tenant(info, tenant_id)
         services = info.context.services
         found = await sync_people_now(
@@ -97,7 +97,7 @@ class PeopleDirectoryMutations:
     )
     async def connect_people_calendars(
         self, info: Info, tenant_id: strawberry.ID
-    ) -> ConnectPeopleResult:
+    ) -> ConnectPeopleResult | None:
         tenant = await _tenant(info, tenant_id)
         services = info.context.services
         imported, progress = await connect_calendars_now(
@@ -116,7 +116,7 @@ class PeopleDirectoryQueries:
     @strawberry.field(description="How far connecting the tenant's calendars got.")
     async def people_calendar_progress(
         self, info: Info, tenant_id: strawberry.ID
-    ) -> PeopleCalendarProgress:
+    ) -> PeopleCalendarProgress | None:
         viewer = await info.context.viewer()
         viewer.check_tenant(tenant_id, "Tenant", tenant_id)
         found = await calendar_progress(

@@ -66,7 +66,7 @@ def _check(raw: dict[str, object]) -> _Checked:
 @strawberry.type
 class RoomMutations:
     @strawberry.mutation(description="Add a room.")
-    async def create_room(self, info: Info, input: CreateRoomInput) -> Room:
+    async def create_room(self, info: Info, input: CreateRoomInput) -> Room | None:
         viewer = await info.context.viewer()
         viewer.require_admin()
         tenant_id = tenant_scope(viewer, input.tenant_id)
@@ -94,7 +94,7 @@ class RoomMutations:
     @strawberry.mutation(description="Edit a room's name, capacity or place.")
     async def update_room(
         self, info: Info, id: strawberry.ID, input: UpdateRoomInput
-    ) -> Room:
+    ) -> Room | None:
         viewer = await info.context.viewer()
         viewer.require_admin()
         room = await visible_room(info, id)
@@ -109,7 +109,7 @@ class RoomMutations:
         return Room.from_model(row)
 
     @strawberry.mutation(description="Delete a room and its bookings in Transom.")
-    async def delete_room(self, info: Info, id: strawberry.ID) -> strawberry.ID:
+    async def delete_room(self, info: Info, id: strawberry.ID) -> strawberry.ID | None:
         viewer = await info.context.viewer()
         viewer.require_admin()
         room = await visible_room(info, id)

@@ -121,7 +121,7 @@ class SyncQueries:
         min_capacity: int | None = None,
         building: str | None = None,
         tenant_id: strawberry.ID | None = None,
-    ) -> list[Room]:
+    ) -> list[Room] | None:
         check_range(start, end)
         viewer = await info.context.viewer()
         scope = tenant_scope(viewer, tenant_id)
@@ -142,7 +142,7 @@ class SyncQueries:
     @strawberry.field(description="The tenant's sync mode, room statuses and log.")
     async def tenant_sync_status(
         self, info: Info, tenant_id: strawberry.ID, log_limit: int = 50
-    ) -> TenantSyncStatus:
+    ) -> TenantSyncStatus | None:
         await visible_tenant(info, tenant_id)
         async with info.context.db() as session:
             states = await status_repo.states_of_tenant(session, tenant_id=tenant_id)
@@ -179,7 +179,7 @@ class SyncMutations:
     @strawberry.mutation(
         description="Resync the room from Exchange now (a full read of its window)."
     )
-    async def sync_room(self, info: Info, room_id: strawberry.ID) -> Room:
+    async def sync_room(self, info: Info, room_id: strawberry.ID) -> Room | None:
         viewer = await info.context.viewer()
         viewer.require_admin()
         row = await visible_room(info, room_id)
@@ -187,6 +187,6 @@ class SyncMutations:
         return Room.from_model(row)
 
     @strawberry.mutation(description="Resync every linked room of the tenant now.")
-    async def sync_tenant(self, info: Info, tenant_id: strawberry.ID) -> int:
+    async def sync_tenant(self, info: Info, tenant_id: strawberry.ID) -> int | None:
         await admin_tenant(info, tenant_id)
         return sync_commands(info).sync_tenant(tenant_id)

@@ -91,7 +91,7 @@ class TenantConnectionMutations:
     )
     async def connect_tenant(
         self, info: Info, input: ConnectTenantInput
-    ) -> ConnectionTest:
+    ) -> ConnectionTest | None:
         await admin_tenant(info, input.tenant_id)
         directory_id = check_directory_id(input.directory_id)
         client_id = check_client_id(input.client_id)
@@ -110,7 +110,7 @@ class TenantConnectionMutations:
     )
     async def test_tenant_connection(
         self, info: Info, tenant_id: strawberry.ID
-    ) -> ConnectionTest:
+    ) -> ConnectionTest | None:
         await admin_tenant(info, tenant_id)
         report = await sync_commands(info).test_connection(tenant_id)
         return await _result(info, tenant_id, report)
@@ -121,7 +121,7 @@ class TenantConnectionMutations:
     )
     async def import_rooms(
         self, info: Info, tenant_id: strawberry.ID
-    ) -> RoomImportResult:
+    ) -> RoomImportResult | None:
         await admin_tenant(info, tenant_id)
         done = await sync_commands(info).import_rooms(tenant_id)
         async with info.context.db() as session:
