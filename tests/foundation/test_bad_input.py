@@ -14,6 +14,7 @@ from websockets.exceptions import ConnectionClosed
 from tests.factories import make_tenant, make_token
 from tests.graphql_client import GraphQLClient
 from transom.api.legacy_ws import LegacyWSHandler
+from transom.domain.access import Role
 
 pytestmark = pytest.mark.anyio
 
@@ -227,3 +228,17 @@ async def test_legacy_socket_without_connection_init_is_closed(
         with pytest.raises(ConnectionClosed):
             await ws.recv()
     assert ws.close_code == 4408
+
+
+async def test_a_room_for_a_tenant_that_does_not_exist_is_not_found(
+    api: GraphQLClient, session
+) -> None:
+    superadmin = await make_token(session, None, Role.SUPERADMIN)
+    query = (
+        'mutation ($t: ID!) { createRoom(input: {name: "Aurora", tenantId: $t})'
+        " { id } }"
+    )
+    body = api.post(
+        query, {"t": "00000000-0000-0000-0000-000000000000"}, token=superadmin
+    )
+    assert codes(body) == ["NOT_FOUND"]

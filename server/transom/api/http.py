@@ -21,7 +21,7 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import (
     CannotGetOperationTypeError,
@@ -32,6 +32,12 @@ from strawberry.types.graphql import OperationType
 
 from transom.api.context import Context, Services
 from transom.api.legacy_ws import LegacyWSHandler
+from transom.api.media_types import (
+    SubResponse,
+    is_request_error,
+    mark,
+    without_data,
+)
 from transom.api.shared_events import encode_json
 from transom.api.socket_access import SCOPE_KEY as ACCESS_WATCH
 from transom.api.socket_access import AccessWatch
@@ -140,6 +146,27 @@ class GraphQLApp(GraphQL[Context, None]):
             raise HTTPException(400, "No GraphQL query found in the request") from error
         assert deadline.cancelled_caught
         return timed_out(limit)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        return SubResponse(request.headers.get("accept", ""))
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        if not (
+            isinstance(sub_response, SubResponse) and sub_response.graphql_response
+        ):
+            return super().create_response(response_data, sub_response)
+        request_error = isinstance(response_data, dict) and is_request_error(
+            response_data
+        )
+        if request_error:
+            response_data = without_data(response_data)  # type: ignore[arg-type,assignment]  # a TypedDict
+        response = super().create_response(response_data, sub_response)
+        mark(response, request_error=request_error)
+        return response
 
     def decode_json(self, data: str | bytes) -> object:
         try:

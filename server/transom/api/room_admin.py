@@ -9,7 +9,7 @@ import strawberry
 from transom.api.context import Info
 from transom.api.rooms import Room, visible_room
 from transom.api.scope import tenant_scope
-from transom.api.tenants import check_time_zone
+from transom.api.tenants import check_time_zone, visible_tenant
 from transom.db import rooms as room_repo
 from transom.domain.errors import InvalidInputError
 from transom.pubsub import room_channel, tenant_channel
@@ -72,6 +72,7 @@ class RoomMutations:
         tenant_id = tenant_scope(viewer, input.tenant_id)
         if tenant_id is None:
             raise InvalidInputError("say which tenant", field="tenantId")
+        await visible_tenant(info, tenant_id)  # NOT_FOUND, not a foreign-key error
         checked = _check(
             {
                 "name": input.name,

@@ -28,6 +28,7 @@ from transom.api.errors import TransomErrors
 from transom.api.input_limits import InputLimits
 from transom.api.live import RoomDayQueries, RoomSubscriptions
 from transom.api.outbox_admin import OutboxMutations, OutboxQueries
+from transom.api.parsing import CachedParsing, OneOperation
 from transom.api.people import PeopleQueries
 from transom.api.people_directory import (
     PeopleDirectoryMutations,
@@ -112,11 +113,13 @@ def build_schema() -> strawberry.Schema:
         extensions=[
             TransomErrors,
             PersistedOperations,
+            OneOperation,
             InputLimits,
             QueryCost,
             *_LIMITS,
             # Displays send the same few documents: parse and validate each once
             # (a thousand reconnecting after a restart cost one validation).
+            CachedParsing,
             ValidationCache,
         ],
         # One execution per subscription event shared by many subscribers.

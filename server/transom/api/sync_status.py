@@ -17,8 +17,14 @@ from transom.db import bookings as booking_repo
 from transom.db import models
 from transom.db import rooms as room_repo
 from transom.db import sync_status as status_repo
+from transom.domain.connection import LogLevel
 
 MAX_LOG = 200
+
+# The domain's enum, exposed as is (one definition for both layers).
+strawberry.enum(
+    LogLevel, name="LogLevel", description="How much a sync log entry needs an admin."
+)
 
 
 @strawberry.enum(description="How a room's calendar sync stands.")
@@ -78,7 +84,7 @@ class RoomSync:
 
 @strawberry.type(description="Something the sync engine wants an admin to see.")
 class SyncLogEntry:
-    level: str
+    level: LogLevel
     message: str
     code: str | None
     hint: str | None
@@ -161,7 +167,7 @@ class SyncQueries:
             ],
             log=[
                 SyncLogEntry(
-                    level=e.level,
+                    level=LogLevel(e.level),
                     message=e.message,
                     code=e.code,
                     hint=e.hint,

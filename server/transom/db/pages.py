@@ -29,6 +29,9 @@ class Page(Generic[T]):
     items: list[T]
     cursors: list[str]
     has_next: bool
+    # Pages go forward only: items lie before this page when it starts after a
+    # cursor (one of ours names an item that was there).
+    has_previous: bool = False
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
@@ -75,7 +78,12 @@ async def fetch_page(
     rows = list((await session.scalars(stmt)).all())
     items = rows[:first]
     cursors = [encode_cursor([getattr(r, c.key) for c in order]) for r in items]
-    return Page(items=items, cursors=cursors, has_next=len(rows) > first)
+    return Page(
+        items=items,
+        cursors=cursors,
+        has_next=len(rows) > first,
+        has_previous=after is not None,
+    )
 
 
 def _check_types(

@@ -25,7 +25,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 import anyio
 from sqlalchemy import select
@@ -33,7 +32,7 @@ from sqlalchemy import select
 from transom.db import models
 from transom.db.engine import Sessions
 from transom.domain.connection import is_blocking
-from transom.domain.directory import DirectoryUser
+from transom.domain.directory import CalendarStatus, DirectoryUser
 from transom.graph import (
     BatchItem,
     GraphAuthError,
@@ -54,15 +53,6 @@ log = logging.getLogger(__name__)
 ClientFor = Callable[[models.Tenant], Awaitable[GraphTenantClient]]
 REFRESH_EVERY = timedelta(days=1)
 COMMAND_TIMEOUT = 120.0
-
-
-class CalendarStatus(StrEnum):
-    NOT_CONNECTED = "NOT_CONNECTED"
-    SYNCING = "SYNCING"
-    SYNCED = "SYNCED"
-    NO_MAILBOX = "NO_MAILBOX"
-    ACCESS_DENIED = "ACCESS_DENIED"
-    ERROR = "ERROR"
 
 
 @dataclass(frozen=True)
