@@ -54,6 +54,7 @@ def root_fields() -> dict[str, bool]:
 @dataclass
 class World:
     base_url: str
+    graph_url: str
     tokens: list[str]
     ids: list[str]
     texts: list[str]
@@ -73,7 +74,7 @@ def post(base_url: str, token: str, query: str, **variables: Any) -> dict[str, A
     return body["data"]
 
 
-def connected_tenant(base_url: str) -> World:
+def connected_tenant(base_url: str, graph_url: str) -> World:
     """A tenant connected to the emulator, its rooms imported, people synced,
     one display paired; the ids and addresses the fuzzer may use."""
     tenant = post(
@@ -125,7 +126,7 @@ def connected_tenant(base_url: str) -> World:
     ids = [tenant, display, *(r["id"] for r in rooms), *(p["id"] for p in people)]
     texts = [*(r["mailbox"] for r in rooms), *(p["email"] for p in people)]
     device = pairing["requestDisplayPairing"]["secret"]
-    return World(base_url, [BOOTSTRAP, device], ids, texts)
+    return World(base_url, graph_url, [BOOTSTRAP, device], ids, texts)
 
 
 @pytest.fixture
@@ -143,7 +144,7 @@ def world(database_url: str, tmp_path: Path) -> Iterator[World]:
             "TRANSOM_BOOTSTRAP_TOKEN": BOOTSTRAP,
         }
         with serve_in_thread(create_app(Settings.from_env(env))) as base_url:
-            yield connected_tenant(base_url)
+            yield connected_tenant(base_url, graph_url)
 
 
 def operations(world: World) -> st.SearchStrategy[tuple[str, str]]:
@@ -199,3 +200,28 @@ def test_no_operation_makes_the_server_fail(world: World) -> None:
         run()
     assert len(seen) >= EXAMPLES
     assert failures == []
+
+
+def test_sync_people_with_refused_credentials_is_a_coded_graph_error(
+    world: World,
+) -> None:
+    # given the tenant's client secret expired in Entra ID
+    expire = f"/_emulator/tenants/{TENANT_ID}/apps/{CLIENT_ID}/secrets/all/expire"
+    assert httpx.post(world.graph_url + expire).status_code < 300
+    tenant = world.ids[0]
+    # when an admin imports the directory
+    body = httpx.post(
+        f"{world.base_url}/graphql",
+        json={
+            "query": "mutation ($t: ID!) { syncPeople(tenantId: $t) { total } }",
+            "variables": {"t": tenant},
+        },
+        headers={"Authorization": f"Bearer {BOOTSTRAP}"},
+        timeout=60,
+    ).json()
+    # then a coded error with Entra's code and how to fix it, not INTERNAL
+    assert body["data"] == {"syncPeople": None}
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "GRAPH_ERROR"
+    assert error["extensions"]["graphCode"] == "7000222"
+    assert "secret" in error["extensions"]["hint"].lower()

@@ -242,3 +242,13 @@ async def test_a_room_for_a_tenant_that_does_not_exist_is_not_found(
         query, {"t": "00000000-0000-0000-0000-000000000000"}, token=superadmin
     )
     assert codes(body) == ["NOT_FOUND"]
+
+
+async def test_a_nesting_bomb_over_a_websocket_closes_it_cleanly(server) -> None:
+    url = server.replace("http", "ws") + "/graphql"
+    bomb = '{"type": "connection_init", "payload": ' + "[" * 50_000 + "]" * 50_000
+    async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:
+        await ws.send(bomb + "}")
+        with pytest.raises(ConnectionClosed):
+            await ws.recv()
+    assert ws.close_code == 4400

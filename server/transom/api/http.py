@@ -172,7 +172,9 @@ class GraphQLApp(GraphQL[Context, None]):
         try:
             return loads_bounded(data)
         except JSONTooDeepError as error:
-            raise HTTPException(400, str(error)) from None
+            if isinstance(data, str):  # a websocket message: strawberry closes it
+                raise
+            raise HTTPException(400, error.msg) from None
         except UnicodeDecodeError:
             raise HTTPException(400, "the request body is not UTF-8") from None
 

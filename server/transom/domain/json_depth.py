@@ -12,8 +12,11 @@ import json
 MAX_JSON_DEPTH = 64
 
 
-class JSONTooDeepError(ValueError):
-    """The document nests more than the limit; the message says by how much."""
+class JSONTooDeepError(json.JSONDecodeError):
+    """The document nests more than the limit; the message says by how much.
+
+    A ``JSONDecodeError``, so whatever handles malformed JSON (strawberry's
+    HTTP 400, its websocket close 4400) handles this too."""
 
 
 def nesting_depth(text: str) -> int:
@@ -46,6 +49,8 @@ def loads_bounded(data: str | bytes, limit: int = MAX_JSON_DEPTH) -> object:
         depth = nesting_depth(text)
         if depth > limit:
             raise JSONTooDeepError(
-                f"JSON nested {depth} levels deep; at most {limit} are accepted"
+                f"JSON nested {depth} levels deep; at most {limit} are accepted",
+                text,
+                0,
             )
     return json.loads(text)
