@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
 from transom.api.context import Services
+from transom.api.cors import cors_middleware
 from transom.api.http import graphql_app
 from transom.api.schema import build_schema
 from transom.db.engine import create_engine, create_sessions
@@ -83,7 +84,9 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
         *admin_routes(settings),
         *signage_routes(settings),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(
+        routes=routes, lifespan=lifespan, middleware=cors_middleware(settings)
+    )
 
 
 async def healthz(request: Request) -> JSONResponse:

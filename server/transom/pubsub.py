@@ -43,6 +43,7 @@ __all__ = [
     "MemoryBus",
     "RelayBus",
     "RelayError",
+    "access_channel",
     "create_bus",
     "display_channel",
     "person_channel",
@@ -78,6 +79,12 @@ def tenant_channel(tenant_id: str) -> str:
 
 def display_channel(display_id: str) -> str:
     return f"display:{display_id}"
+
+
+def access_channel(credential_id: str) -> str:
+    """A credential was revoked or its rights changed (``Viewer.token_id``: a
+    display's id, an API token's id, ``admin-session:<id>``)."""
+    return f"access:{credential_id}"
 
 
 def person_channel(person_id: str) -> str:

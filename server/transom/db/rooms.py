@@ -35,8 +35,10 @@ async def list_rooms(
     if room_filter.min_capacity is not None:
         stmt = stmt.where(models.Room.capacity >= room_filter.min_capacity)
     if room_filter.search:
-        pattern = f"%{room_filter.search.lower()}%"
-        stmt = stmt.where(func.lower(models.Room.name).like(pattern))
+        wanted = room_filter.search.lower()  # % and _ match only themselves
+        stmt = stmt.where(
+            func.lower(models.Room.name).contains(wanted, autoescape=True)
+        )
     stmt = stmt.order_by(models.Room.building, models.Room.name, models.Room.id)
     return list((await session.scalars(stmt.limit(limit))).all())
 

@@ -46,6 +46,7 @@ from sqlalchemy import select
 
 from transom.db import models
 from transom.domain.connection import LinkState, MailboxStatus, is_blocking
+from transom.domain.directory import CalendarStatus
 from transom.domain.sync_health import DoubtKind
 from transom.pubsub import SYNC_CHANNEL
 from transom.sync import state as state_repo
@@ -57,7 +58,7 @@ from transom.sync.mailbox import MailboxLoop
 from transom.sync.outbox.absences import AbsenceWriter
 from transom.sync.outbox.worker import OutboxWorker
 from transom.sync.ownership import BEAT, SINGLETONS, Ownership
-from transom.sync.people_sync import CalendarStatus, DirectoryRefresher
+from transom.sync.people_sync import DirectoryRefresher
 from transom.sync.person_calendars import FOLLOWED, PersonCalendarLoop, PersonRef
 from transom.sync.round_limiter import RoundLimiter
 from transom.sync.state import person_key

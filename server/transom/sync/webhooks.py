@@ -20,12 +20,12 @@ process knows are ignored there.
 
 from __future__ import annotations
 
-import json
 import logging
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from transom.domain.json_depth import loads_bounded
 from transom.pubsub import SYNC_CHANNEL
 from transom.sync.supervisor import SyncSupervisor
 
@@ -41,8 +41,8 @@ async def graph_webhook(request: Request) -> Response:
     if len(body) > MAX_BODY:
         return Response(status_code=413)
     try:
-        payload = json.loads(body)
-    except ValueError:
+        payload = loads_bounded(body)
+    except ValueError:  # bad UTF-8, bad JSON or nested too deep
         return Response(status_code=400)
     supervisor: SyncSupervisor | None = getattr(request.state, "sync", None)
     items = payload.get("value") if isinstance(payload, dict) else None

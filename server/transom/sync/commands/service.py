@@ -16,6 +16,7 @@ from transom.domain.connection import ConnectionReport, ConnectionStatus, RoomIm
 from transom.domain.errors import InvalidInputError
 from transom.pubsub import SYNC_CHANNEL
 from transom.sync import connection, people_sync
+from transom.sync.command_errors import graph_failures_as_errors
 from transom.sync.commands import linking, rooms_import
 from transom.sync.env import SyncEnv
 from transom.sync.outbox.held import resume_tenant_writes
@@ -64,7 +65,8 @@ class SyncService:
         return report
 
     async def import_rooms(self, tenant_id: str) -> RoomImport:
-        return await rooms_import.import_rooms(self.env, tenant_id)
+        with graph_failures_as_errors("importing rooms"):
+            return await rooms_import.import_rooms(self.env, tenant_id)
 
     async def link_room(self, room_id: str, email: str) -> models.Room:
         await linking.start_link(self.env, room_id, email)
