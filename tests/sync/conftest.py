@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import make_tenant, make_token
 from tests.servers import free_port, serve_in_thread
-from tests.sync.harness import Api, provision, sync_settings
+from tests.sync.harness import Api, provision, sync_env, sync_settings
 from tests.sync.outbox_harness import booking_world, world
 from transom.app import create_app
 from transom.emulator import create_app as create_emulator
@@ -92,3 +92,26 @@ def transom(sync_config: Settings, transom_port: int) -> Iterator[str]:
 def api(transom: str, tenant_token: tuple[str, str]) -> Api:
     tenant_id, token = tenant_token
     return Api(transom, token, tenant_id)
+
+
+@dataclass
+class ProcessSetup:
+    """What a real `transom serve` process needs to sync against the emulator,
+    notified by Graph at a fixed port (so a restarted process keeps its URL)."""
+
+    env: dict[str, str]
+    port: int
+
+
+@pytest.fixture
+def process_setup(
+    emulator: EmulatorServer, database_url: str, tmp_path: Path
+) -> ProcessSetup:
+    port = free_port()
+    env = sync_env(
+        database_url,
+        tmp_path,
+        emulator_url=emulator.url,
+        public_url=f"http://127.0.0.1:{port}",
+    )
+    return ProcessSetup(env, port)

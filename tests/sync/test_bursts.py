@@ -13,7 +13,6 @@ import pytest
 
 from tests.emulated_tenant import APP_PATH
 from tests.processes import transom_serve
-from tests.servers import free_port
 from tests.sync.bursts import (
     assert_exactly_once,
     book_burst,
@@ -21,7 +20,7 @@ from tests.sync.bursts import (
     linked_rooms,
     settled,
 )
-from tests.sync.harness import Api, control, eventually, sync_env
+from tests.sync.harness import Api, control, eventually
 from transom.emulator import CLIENT_SECRET
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(300)]
@@ -98,16 +97,10 @@ async def test_a_secret_expiring_mid_burst_holds_writes_until_renewed(api, emula
 
 
 async def test_a_server_killed_mid_burst_resumes_and_books_exactly_once(
-    emulator, database_url, tenant_token, tmp_path
+    emulator, database_url, tenant_token, tmp_path, process_setup
 ):
     # given Transom as a real process, notified by Graph at a fixed port
-    port = free_port()
-    env = sync_env(
-        database_url,
-        tmp_path,
-        emulator_url=emulator.url,
-        public_url=f"http://127.0.0.1:{port}",
-    )
+    env, port = process_setup.env, process_setup.port
     tenant_id, token = tenant_token
     with transom_serve(env, tmp_path / "data", port=port) as server:
         api = Api(server.url, token, tenant_id)

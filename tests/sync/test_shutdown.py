@@ -8,9 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.processes import transom_serve
-from tests.servers import free_port
 from tests.sync.bursts import book_burst, linked_rooms
-from tests.sync.harness import Api, control, eventually, sync_env
+from tests.sync.harness import Api, control, eventually
 from transom.db import models
 from transom.db.engine import create_engine, create_sessions
 
@@ -18,16 +17,10 @@ pytestmark = [pytest.mark.anyio, pytest.mark.timeout(180)]
 
 
 async def test_sigterm_gives_a_write_in_flight_back_without_waiting_for_its_lease(
-    emulator, database_url, tenant_token, tmp_path
+    emulator, database_url, tenant_token, tmp_path, process_setup
 ):
     # given a write under way in a process while Graph answers slowly
-    port = free_port()
-    env = sync_env(
-        database_url,
-        tmp_path,
-        emulator_url=emulator.url,
-        public_url=f"http://127.0.0.1:{port}",
-    )
+    env, port = process_setup.env, process_setup.port
     tenant_id, token = tenant_token
     engine = create_engine(database_url)
     sessions = create_sessions(engine)
