@@ -82,6 +82,7 @@ class RoundFacts:
     trigger: str  # "notified" | "woken" | "timer"
     doubted_before: bool = False  # a doubt older than this step
     written: int = 0
+    health_changed: bool = False  # a doubt arose or cleared: tell displays
 
 
 class LoopStoppedError(Exception):
@@ -283,19 +284,22 @@ class CalendarLoop(ABC):
         if self._full or (state.window_start, state.window_end) != window:
             self._full = False
             start_full_round(state, window=window, started_at=wall_clock())
+        doubted = state.doubted_since
         if self._lost is not None:
             kind, message = self._lost
             self._lost = None
             if doubt(state, kind, message, now):
                 self.plan.logs.append(notification_warning(state, message))
-        doubted = state.doubted_since
         await ensure_subscription(self.env, graph, state, self.plan, now)
         self._facts = RoundFacts(
             trigger,
             doubted_before=doubted is not None and doubted == state.doubted_since,
         )
+        self._facts.health_changed = doubted != state.doubted_since
         await self._save(state)
         await self._delta_round(graph, state)
+        if self._facts.health_changed:
+            await self._changed()
         self._reconcile_at = self._next_reconciliation(now)
         return self._delay(state, now, window)
 
@@ -408,6 +412,7 @@ class CalendarLoop(ABC):
             )
             if doubt(row, DoubtKind.LOST, message, now):
                 session.add(notification_warning(row, message))
+                facts.health_changed = True
             self.wake(subscription="verify")  # is the subscription still there?
             return
         elif (
@@ -419,6 +424,7 @@ class CalendarLoop(ABC):
         else:
             return
         if cleared:
+            facts.health_changed = True
             await resolve_log(
                 session, state=row, causes={LogCause.NOTIFICATIONS}, now=now
             )
