@@ -21,7 +21,9 @@ from starlette.routing import Route, WebSocketRoute
 from transom.api.context import Services
 from transom.api.cors import cors_middleware
 from transom.api.http import graphql_app
+from transom.api.room_snapshots import RoomSnapshots
 from transom.api.schema import build_schema
+from transom.api.sync_health import stale_limit
 from transom.db.engine import create_engine, create_sessions
 from transom.db.migrate import is_current, upgrade_to_head
 from transom.db.secret_key_check import check_secret_key
@@ -64,6 +66,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
                     clock=clock,
                     bus=bus,
                     sync=SyncService(env, supervisor),
+                    snapshots=RoomSnapshots(stale_limit=stale_limit(settings)),
                 )
                 async with anyio.create_task_group() as tasks:
                     if supervisor is not None:

@@ -142,6 +142,7 @@ function render() {
   offline.hidden = live.offlineSince === null;
   if (live.offlineSince !== null) offline.textContent = t("offlineSince", { time: fmt(live.offlineSince) });
   if (!saved.paired || !saved.home || !saved.day) return;
+  renderStale(saved.day);
   $("pairing").hidden = true;
   $("room").hidden = false;
   $("room-name").textContent = saved.home.thisDisplay.room.name;
@@ -187,6 +188,13 @@ function extensionNote(booking) {
   if (extension.state === "PENDING") return t("extending", { time });
   if (extension.state === "CONFIRMED") return t("extended", { time });
   return t("notExtended", { reason: extension.reason ?? "" });
+}
+
+// Discreet: the room's sync is not known to be current (Transom's verdict).
+function renderStale(day) {
+  const stale = $("stale");
+  stale.hidden = !day.mayBeStale;
+  stale.textContent = day.mayBeStale ? t("staleSince", { time: fmt(Date.parse(day.staleSince)) }) : "";
 }
 
 function renderCurrent(status, now) {

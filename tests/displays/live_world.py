@@ -95,7 +95,9 @@ async def _seed(sessions: Sessions, settings: Settings) -> tuple[str, str, str]:
 
 
 @pytest.fixture
-def live_world(database_url: str, tmp_path: Path) -> Iterator[LiveWorld]:
+def live_world(
+    database_url: str, tmp_path: Path, live_reconcile_seconds: float
+) -> Iterator[LiveWorld]:
     emulator = core_app()
     with serve_in_thread(emulator) as emulator_url:
         port = free_port()
@@ -104,6 +106,7 @@ def live_world(database_url: str, tmp_path: Path) -> Iterator[LiveWorld]:
             tmp_path,
             emulator_url=emulator_url,
             public_url=f"http://127.0.0.1:{port}",
+            reconcile_seconds=live_reconcile_seconds,
         )
         tenant_id, room_id, token = run_seed(settings, _seed)
         with serve_transom(settings, token, port=port) as api:

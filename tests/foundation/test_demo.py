@@ -83,3 +83,37 @@ def test_demo_refuses_a_request_without_token(demo) -> None:
     base, _ = demo
     body = httpx.post(f"{base}/graphql", json={"query": "{ rooms { id } }"}).json()
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+SYNC_LOG = """
+query ($id: ID!) { tenantSyncStatus(tenantId: $id) {
+  mode roomsByStatus { status count } log { level message hint } } }"""
+
+
+def test_a_new_admins_first_sync_log_has_no_stale_polling_warnings(demo) -> None:
+    # given the demo (it syncs its rooms once before its server listens, when
+    # Graph cannot reach it yet and falls back to polling)
+    base, token = demo
+
+    def graphql(query: str, **variables: object) -> dict:
+        body = httpx.post(
+            f"{base}/graphql",
+            json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        ).json()
+        assert "errors" not in body, body
+        return body["data"]
+
+    tenant_id = graphql("{ rooms { tenant { id } } }")["rooms"][0]["tenant"]["id"]
+    # when the engine has subscribed every room
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        status = graphql(SYNC_LOG, id=tenant_id)["tenantSyncStatus"]
+        if status["roomsByStatus"] == [{"status": "IN_SYNC", "count": 14}]:
+            break
+        time.sleep(0.5)
+    # then the sync log agrees with the page: notifications, no polling warnings
+    assert status["mode"] == "NOTIFICATIONS"
+    assert status["roomsByStatus"] == [{"status": "IN_SYNC", "count": 14}]
+    assert [e for e in status["log"] if "TRANSOM_PUBLIC_URL" in (e["hint"] or "")] == []

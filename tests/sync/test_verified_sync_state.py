@@ -25,7 +25,9 @@ from transom.emulator.store import Emulator
 
 pytestmark = pytest.mark.anyio
 
-RECONCILE = 3.0
+RECONCILE = 5.0
+ROOM_DAY = """
+query ($id: ID!) { roomDay(roomId: $id) { mayBeStale staleSince } }"""
 SYNC_LOG = """
 query ($id: ID!, $all: Boolean!) { tenantSyncStatus(tenantId: $id,
   includeResolved: $all) { roomsByStatus { status count }
@@ -112,7 +114,7 @@ async def test_a_restarted_graph_that_forgot_its_subscriptions_is_noticed_and_sa
         # then the next reconciliation round notices (its delta link is gone,
         # and so is the subscription), recreates the subscription, and the room
         # says it is not trusted yet, and since when
-        sync = await room_status(api, room_id, "DEGRADED", RECONCILE * 3)
+        sync = await room_status(api, room_id, "DEGRADED", RECONCILE * 2.5)
     assert sync["since"]
     assert "no longer had" in sync["problem"]
     [new] = (await control(emulator.url, "GET", "/subscriptions"))["value"]
@@ -156,6 +158,9 @@ async def test_a_lost_notification_is_repaired_by_reconciliation_and_said(
     sync = await room_status(api, room_id, "DEGRADED", 5)
     assert sync["since"]
     assert "without a notification" in sync["problem"]
+    # and the door display's day says its data may be stale, since then
+    day = (await api.data(ROOM_DAY, id=room_id))["roomDay"]
+    assert day == {"mayBeStale": True, "staleSince": sync["since"]}
     # and later reconciliation rounds that find nothing do not pretend otherwise
     await room_status(api, room_id, "DEGRADED", 1)
     log = (await api.data(SYNC_LOG, id=api.tenant_id, all=False))["tenantSyncStatus"][
@@ -170,6 +175,8 @@ async def test_a_lost_notification_is_repaired_by_reconciliation_and_said(
     # then the change shows within 2 s and the room is in sync again
     await has_booking(api, room_id, "Announced", 2.0)
     await room_status(api, room_id, "IN_SYNC", 5)
+    day = (await api.data(ROOM_DAY, id=room_id))["roomDay"]
+    assert day == {"mayBeStale": False, "staleSince": None}
     log = (await api.data(SYNC_LOG, id=api.tenant_id, all=False))["tenantSyncStatus"][
         "log"
     ]

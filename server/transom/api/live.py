@@ -33,6 +33,7 @@ from transom.api.display_view import for_viewer
 from transom.api.room_snapshots import RoomSnapshot
 from transom.api.rooms import RoomState, RoomStatus, status_of, visible_room
 from transom.api.shared_events import SharedEvent
+from transom.api.sync_health import health_at
 from transom.api.tenants import Tenant, visible_tenant
 from transom.db import displays as display_repo
 from transom.db import tenants as tenant_repo
@@ -40,6 +41,7 @@ from transom.domain.access import Role, Viewer
 from transom.domain.bookings import STARTING_SOON, occupies_room
 from transom.domain.displays import needs_touch
 from transom.domain.errors import NotFoundError, UnauthenticatedError
+from transom.domain.sync_health import SyncHealth
 from transom.pubsub import room_channel, tenant_channel
 
 # Re-check at least this often, so a missed wake-up never leaves a screen stale.
@@ -59,6 +61,14 @@ class RoomDay:
         description="Bookings overlapping the day in start order, every state "
         "(PENDING, CONFIRMED, DECLINED, CANCELLED), so a display can show a "
         "request's outcome."
+    )
+    may_be_stale: bool = strawberry.field(
+        description="True when the room's sync is not known to be current "
+        "(notifications lost, no recent delta round, errors): what is shown may "
+        "miss recent changes made in Outlook."
+    )
+    stale_since: datetime | None = strawberry.field(
+        description="Since when ``mayBeStale`` holds (null when it does not)."
     )
 
 
@@ -153,13 +163,39 @@ def room_day(snapshot: RoomSnapshot, now: datetime, viewer: Viewer) -> RoomDay:
     assert snapshot.room is not None
     start, end = day_bounds(snapshot, now)
     rows = [b for b in snapshot.bookings if b.start < end and b.end > start]
+    stale_since = _stale_since(snapshot, now)
     return RoomDay(
         room_id=strawberry.ID(snapshot.room.id),
         start=start,
         end=end,
         status=_status(snapshot, now),
         bookings=[for_viewer(row, snapshot.tenant, viewer) for row in rows],
+        may_be_stale=stale_since is not None,
+        stale_since=stale_since,
     )
+
+
+CURRENT = (SyncHealth.IN_SYNC, SyncHealth.POLLING, SyncHealth.SYNCING, SyncHealth.IDLE)
+
+
+def _stale_since(snapshot: RoomSnapshot, now: datetime) -> datetime | None:
+    """When the room's data stopped being known current; None while it is."""
+    row = snapshot.sync_state
+    if row is None:
+        return None
+    found = health_at(row, now, snapshot.stale_limit)
+    if found.health in CURRENT:
+        return None
+    return found.since or now
+
+
+def _turns_stale(snapshot: RoomSnapshot, now: datetime) -> datetime | None:
+    """When the data turns stale without any event (no round for too long)."""
+    row = snapshot.sync_state
+    if row is None or row.last_synced_at is None:
+        return None
+    moment = row.last_synced_at + snapshot.stale_limit
+    return moment if moment > now else None
 
 
 def day_bounds(snapshot: RoomSnapshot, now: datetime) -> tuple[datetime, datetime]:
@@ -230,9 +266,9 @@ def _day_view(snapshot: RoomSnapshot, now: datetime, viewer: Viewer) -> _View:
     # Only door displays see bookings masked (display_view.for_viewer).
     def build() -> tuple[object, datetime | None]:
         _, day_end = day_bounds(snapshot, now)
-        change = _next_change(snapshot, now)
+        changes = [_next_change(snapshot, now), _turns_stale(snapshot, now), day_end]
         day = room_day(snapshot, now, viewer)
-        return day, day_end if change is None else min(change, day_end)
+        return day, min(c for c in changes if c is not None)
 
     return _shared(snapshot, ("day", viewer.role is Role.DISPLAY), now, build)
 

@@ -14,13 +14,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from transom.db import bookings as booking_repo
 from transom.db import models
 from transom.db import rooms as room_repo
+from transom.db import sync_status as status_repo
 from transom.db import tenants as tenant_repo
 from transom.db.engine import Sessions
 
@@ -38,6 +39,8 @@ class RoomSnapshot:
     bookings: list[models.Booking]
     loaded_for: datetime
     started: float
+    sync_state: models.MailboxSyncState | None = None
+    stale_limit: timedelta = timedelta(hours=2)
     # What subscribers derive from this snapshot, computed once for all of
     # them (see ``transom.api.live``); dropped with the snapshot.
     views: dict[Hashable, Any] = field(default_factory=dict, compare=False)
@@ -48,6 +51,7 @@ class RoomSnapshot:
 
 @dataclass
 class RoomSnapshots:
+    stale_limit: timedelta = timedelta(hours=2)  # transom.api.sync_health
     _latest: dict[str, RoomSnapshot] = field(default_factory=dict)
     _loading: dict[str, tuple[float, asyncio.Future[RoomSnapshot]]] = field(
         default_factory=dict
@@ -76,6 +80,7 @@ class RoomSnapshots:
         self._loading[room_id] = (started, future)
         try:
             snapshot = await _read(sessions, room_id, now, started)
+            snapshot = replace(snapshot, stale_limit=self.stale_limit)
         except BaseException:
             future.cancel()  # waiters load for themselves
             raise
@@ -107,10 +112,13 @@ async def _read(
         room = await room_repo.get_room(session, room_id=room_id)
         tenant = None
         bookings: list[models.Booking] = []
+        sync_state = None
         if room is not None:
             tenant = await tenant_repo.get_tenant(session, tenant_id=room.tenant_id)
             grouped = await booking_repo.bookings_in_range(
                 session, room_ids=[room_id], start=now - PAST, end=now + FUTURE
             )
             bookings = grouped[room_id]
-    return RoomSnapshot(room, tenant, bookings, now, started)
+            states = await status_repo.states_for_rooms(session, room_ids=[room_id])
+            sync_state = states.get(room_id)
+    return RoomSnapshot(room, tenant, bookings, now, started, sync_state)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import Enum
 from typing import Annotated
 
@@ -12,6 +12,7 @@ from transom.api.bookings import check_range
 from transom.api.context import Info
 from transom.api.rooms import Room, visible_room
 from transom.api.scope import tenant_scope
+from transom.api.sync_health import health_at, stale_limit
 from transom.api.tenant_connection import admin_tenant, sync_commands
 from transom.api.tenants import visible_tenant
 from transom.db import bookings as booking_repo
@@ -19,7 +20,7 @@ from transom.db import models
 from transom.db import rooms as room_repo
 from transom.db import sync_status as status_repo
 from transom.domain.connection import LogLevel
-from transom.domain.sync_health import MailboxFacts, Verdict, stale_after, verdict
+from transom.domain.sync_health import Verdict
 
 MAX_LOG = 200
 
@@ -144,20 +145,8 @@ class RoomSyncCount:
 
 def health_of(info: Info, row: models.MailboxSyncState) -> Verdict:
     """The mailbox's sync health now (``transom.domain.sync_health``)."""
-    settings = info.context.services.settings
-    limit = stale_after(
-        timedelta(seconds=settings.reconcile_interval_seconds),
-        timedelta(seconds=settings.poll_interval_seconds),
-    )
-    facts = MailboxFacts(
-        status=row.status,
-        mode=row.mode,
-        status_since=row.status_since,
-        last_synced_at=row.last_synced_at,
-        doubted_since=row.doubted_since,
-        doubt=row.doubt,
-    )
-    return verdict(facts, info.context.now, limit)
+    limit = stale_limit(info.context.services.settings)
+    return health_at(row, info.context.now, limit)
 
 
 async def room_sync(info: Info, room_id: str) -> RoomSync | None:

@@ -5,7 +5,10 @@ State machine (``MailboxSyncState.status``; ``transom.domain.connection.MailboxS
 
     IDLE --start--> SYNCING --last page (deltaLink)--> IN_SYNC
     IN_SYNC --notification / poll interval / renew due / new day--> SYNCING
-             (with notifications: a safety round every 240 poll intervals, <= 4 h)
+             (with notifications: a reconciliation round TRANSOM_RECONCILE_INTERVAL
+             after the last round; changes it finds that no notification announced
+             within a grace period make the mailbox DEGRADED and verify the
+             subscription, see ``transom.domain.sync_health``)
     SYNCING --410 SyncStateNotFound--> (forget link: full round) SYNCING
     SYNCING --429/503 after the SDK's retries--> THROTTLED --Retry-After--> SYNCING
     SYNCING --403 access policy / 404 mailbox--> ACCESS_DENIED --15 min or wake--> SYNCING
@@ -35,6 +38,7 @@ import random
 from abc import ABC, abstractmethod
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
 import anyio
@@ -73,6 +77,7 @@ ACCESS_RETRY = timedelta(minutes=15)
 ERROR_RETRY_MAX = 300.0
 ROUND_TIMEOUT = 600.0
 PAGE_SIZE = 100
+NOTIFICATION_GRACE = 10.0  # seconds (at most half the reconciliation interval)
 
 
 @dataclass
@@ -82,6 +87,7 @@ class RoundFacts:
     trigger: str  # "notified" | "woken" | "timer"
     doubted_before: bool = False  # a doubt older than this step
     written: int = 0
+    health_changed: bool = False  # a doubt arose or cleared: tell displays
 
 
 class LoopStoppedError(Exception):
@@ -115,6 +121,8 @@ class CalendarLoop(ABC):
     _notified: bool = False
     _woken: bool = False
     _lost: tuple[DoubtKind, str] | None = None
+    _last_notified: float = -1e9  # monotonic() of the last change notification
+    _suspect: float | None = None  # a reconciliation round found changes then
     _reconcile_at: datetime | None = None
     _facts: RoundFacts = field(default_factory=lambda: RoundFacts("woken"))
     _last_failed: bool = False
@@ -210,6 +218,8 @@ class CalendarLoop(ABC):
         """Run a round soon; ``notified``: Graph announced a change."""
         self._full = self._full or full
         self._notified = self._notified or notified
+        if notified:
+            self._last_notified = monotonic()
         self._woken = True
         if self.limiter is not None and self.urgent:
             self.limiter.promote(self.key)  # if it waits behind first syncs
@@ -283,19 +293,23 @@ class CalendarLoop(ABC):
         if self._full or (state.window_start, state.window_end) != window:
             self._full = False
             start_full_round(state, window=window, started_at=wall_clock())
+        doubted = state.doubted_since
+        self._judge_suspect(now)
         if self._lost is not None:
             kind, message = self._lost
             self._lost = None
             if doubt(state, kind, message, now):
                 self.plan.logs.append(notification_warning(state, message))
-        doubted = state.doubted_since
         await ensure_subscription(self.env, graph, state, self.plan, now)
         self._facts = RoundFacts(
             trigger,
             doubted_before=doubted is not None and doubted == state.doubted_since,
         )
+        self._facts.health_changed = doubted != state.doubted_since
         await self._save(state)
         await self._delta_round(graph, state)
+        if self._facts.health_changed:
+            await self._changed()
         self._reconcile_at = self._next_reconciliation(now)
         return self._delay(state, now, window)
 
@@ -401,14 +415,9 @@ class CalendarLoop(ABC):
         if facts.trigger == "notified" and facts.written > 0:
             cleared = clear_doubt(row)
         elif facts.trigger == "timer" and facts.written > 0:
-            message = (
-                f"Changes reached Transom at {now:%H:%M} UTC without a "
-                "notification (found by the reconciliation round); changes may "
-                "arrive up to an hour late until notifications are seen again."
-            )
-            if doubt(row, DoubtKind.LOST, message, now):
-                session.add(notification_warning(row, message))
-            self.wake(subscription="verify")  # is the subscription still there?
+            # Unannounced, unless their notification is just on its way:
+            # judged after a grace period (_judge_suspect).
+            self._suspect = self._suspect or monotonic()
             return
         elif (
             facts.trigger == "timer"
@@ -419,9 +428,32 @@ class CalendarLoop(ABC):
         else:
             return
         if cleared:
+            facts.health_changed = True
             await resolve_log(
                 session, state=row, causes={LogCause.NOTIFICATIONS}, now=now
             )
+
+    def _grace(self) -> float:
+        """How long a notification may trail its change before it counts as lost."""
+        return min(NOTIFICATION_GRACE, self.env.settings.reconcile_interval_seconds / 2)
+
+    def _judge_suspect(self, now: datetime) -> None:
+        """A reconciliation round found changes: if no notification came within
+        the grace period around it, notifications are being lost."""
+        if self._suspect is None:
+            return
+        if monotonic() < self._suspect + self._grace():
+            return
+        suspect, self._suspect = self._suspect, None
+        if self._last_notified >= suspect - self._grace():
+            return  # their notification arrived: a race, not a loss
+        message = (
+            f"Changes reached Transom at {now:%H:%M} UTC without a notification "
+            "(found by the reconciliation round); changes may arrive up to "
+            "TRANSOM_RECONCILE_INTERVAL late until notifications are seen again."
+        )
+        self._lost = (DoubtKind.LOST, message)
+        self.plan.request("verify")  # is the subscription still there?
 
     def _delay(
         self,
@@ -441,6 +473,9 @@ class CalendarLoop(ABC):
         due = min(self._reconcile_at, next_day)
         if self.plan.renew_at is not None:
             due = min(due, self.plan.renew_at)
+        if self._suspect is not None:
+            left = self._suspect + self._grace() - monotonic()
+            due = min(due, now + timedelta(seconds=max(left, 0.0)))
         return max((due - now).total_seconds(), 0.5)
 
     async def _record(self, status: MailboxStatus, exc: Exception) -> None:

@@ -49,6 +49,9 @@ const SYNC_WORDS = {
   IDLE: "Waiting for its first sync",
   SYNCING: "Syncing now",
   IN_SYNC: "In sync",
+  POLLING: "Polled for changes",
+  DEGRADED: "Notifications not arriving",
+  STALE: "Out of date",
   THROTTLED: "Slowed down by Microsoft 365; retrying by itself",
   ERROR: "Sync error; retrying by itself",
   ACCESS_DENIED: "Microsoft 365 refuses this mailbox",
@@ -59,7 +62,8 @@ function syncWords(room) {
   const sync = room.sync;
   if (!sync || room.linkState !== "VERIFIED") return "";
   const when = sync.lastSyncedAt ? `, last synced ${formatTime(sync.lastSyncedAt, tenant.timeZone)}` : "";
-  return `${SYNC_WORDS[sync.status] || sync.status}${when}.`;
+  const since = sync.status !== "IN_SYNC" && sync.since ? ` since ${formatTime(sync.since, tenant.timeZone)}` : "";
+  return `${SYNC_WORDS[sync.status] || sync.status}${since}${when}.`;
 }
 
 function linkCell(room) {
@@ -144,7 +148,9 @@ function showLinkState(room) {
   linkState.className = `link-state ${room.linkState === "VERIFIED" ? "verified" : room.linkState === "FAILED" ? "failed" : "muted"}`;
   linkState.dataset.linkState = room.linkState;
   const sync = room.sync && room.linkState === "VERIFIED" ? room.sync : null;
-  syncState.textContent = sync ? `Sync: ${syncWords(room)}${sync.lastError && sync.status !== "IN_SYNC" ? ` ${sync.lastError}` : ""}${sync.hint && sync.status !== "IN_SYNC" ? ` ${sync.hint}` : ""}` : "";
+  const trouble = sync && sync.status !== "IN_SYNC";
+  const why = trouble ? [sync.problem, sync.lastError, sync.hint].filter(Boolean).map((t) => ` ${t}`).join("") : "";
+  syncState.textContent = sync ? `Sync: ${syncWords(room)}${why}` : "";
   syncState.dataset.syncStatus = sync ? sync.status : "";
   syncState.dataset.lastSyncedAt = sync && sync.lastSyncedAt ? sync.lastSyncedAt : "";
   document.getElementById("unlink-mailbox").hidden = room.linkState === "UNLINKED";

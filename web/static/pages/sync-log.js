@@ -61,9 +61,14 @@ function outboxTable(items) {
 
 function logTable(status) {
   const counts = status.roomsByStatus.map((c) => `${c.count} ${c.status.toLowerCase().replace("_", " ")}`).join(", ");
-  const mode = status.mode === "POLLING" ? "Changes are polled (Microsoft 365 cannot reach this server for notifications)." : "Changes arrive as Microsoft 365 notifications.";
-  const intro = el("p", { class: "muted" }, `${mode} Rooms: ${counts || "none linked"}.`);
-  if (!status.log.length) return [intro, el("p", { class: "empty" }, "No sync errors recently.")];
+  const troubled = status.roomsByStatus.filter((c) => c.status !== "IN_SYNC").reduce((n, c) => n + c.count, 0);
+  const mode = status.mode === "POLLING"
+    ? "Changes are polled (Microsoft 365 cannot reach this server for notifications)."
+    : troubled
+      ? "Changes arrive as Microsoft 365 notifications, but not for every room (see the Rooms page)."
+      : "Changes arrive as Microsoft 365 notifications.";
+  const intro = el("p", { class: "muted", "data-sync-summary": "" }, `${mode} Rooms: ${counts || "none linked"}. Every room's calendar is also read again an hour after its last change, so a lost notification is repaired within the hour.`);
+  if (!status.log.length) return [intro, el("p", { class: "empty" }, "No sync problems right now.")];
   const rows = status.log.map((entry) =>
     el(
       "tr",
