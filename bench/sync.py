@@ -48,7 +48,7 @@ from transom.emulator.calendars import create_event
 from transom.emulator.provisioning import add_room, add_user
 from transom.emulator.store import Emulator
 from transom.settings import Settings
-from transom.sync.subscriptions import MAX_RENEW_MARGIN
+from transom.sync.calendars.subscriptions import MAX_RENEW_MARGIN
 
 DOMAIN = "contoso.onmicrosoft.com"
 ROOMS_QUERY = "{ rooms { id mailbox sync { status } } }"

@@ -34,9 +34,9 @@ from transom.pubsub import create_bus
 from transom.security import SecretBox
 from transom.settings import Settings
 from transom.signage_pages import signage_routes
+from transom.sync.calendars.subscriptions import WEBHOOK_PATH
 from transom.sync.commands.service import SyncService
 from transom.sync.env import SyncEnv
-from transom.sync.subscriptions import WEBHOOK_PATH
 from transom.sync.supervisor import SyncSupervisor
 from transom.sync.webhooks import graph_webhook
 

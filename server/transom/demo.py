@@ -36,10 +36,10 @@ from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 from transom.emulator import create_app as create_emulator
 from transom.pubsub import MemoryBus
 from transom.settings import Settings
-from transom.sync.apply import RoomRef
+from transom.sync.calendars.room_changes import RoomRef
+from transom.sync.calendars.rooms import MailboxLoop
 from transom.sync.commands.service import SyncService
 from transom.sync.env import SyncEnv, wall_clock
-from transom.sync.mailbox import MailboxLoop
 
 DEMO_TENANT = "Contoso (demo)"
 DEMO_ZONE = "Europe/Copenhagen"

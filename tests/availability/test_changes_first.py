@@ -14,7 +14,7 @@ from tests.emulator.core_directory import ADELE
 from tests.sync.harness import eventually
 from transom.emulator import TENANT_ID
 from transom.emulator.provisioning import add_user
-from transom.sync.round_limiter import RoundLimiter
+from transom.sync.calendars.round_limiter import RoundLimiter
 
 pytestmark = pytest.mark.anyio
 

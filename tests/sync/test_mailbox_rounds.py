@@ -15,10 +15,10 @@ from tests.sync.outlook import book, cancel, daily, move
 from transom.db import models
 from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 from transom.pubsub import MemoryBus
-from transom.sync.apply import RoomRef
+from transom.sync.calendars.room_changes import RoomRef
+from transom.sync.calendars.rooms import MailboxLoop
 from transom.sync.commands.service import SyncService
 from transom.sync.env import SyncEnv, wall_clock
-from transom.sync.mailbox import MailboxLoop
 
 pytestmark = pytest.mark.anyio
 
@@ -296,7 +296,7 @@ async def test_a_new_day_slides_the_window_with_a_full_round(env, room, emulator
 
 
 def test_renewal_is_scheduled_from_the_expiry_graph_returned():
-    from transom.sync.subscriptions import renew_time
+    from transom.sync.calendars.subscriptions import renew_time
 
     now = datetime(2026, 11, 21, 12, tzinfo=UTC)
     # a lifetime of days: renew a day ahead

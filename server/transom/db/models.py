@@ -211,7 +211,7 @@ class ApiToken(Base):
 
 
 class MailboxSyncState(Base):
-    """Where one mailbox's calendar sync stands; see ``transom.sync.state``."""
+    """Where one mailbox's calendar sync stands; see ``transom.sync.calendars.state``."""
 
     __tablename__ = "mailbox_sync_states"
     __table_args__ = (

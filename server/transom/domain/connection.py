@@ -48,7 +48,7 @@ class LogLevel(StrEnum):
 
 
 class MailboxStatus(StrEnum):
-    """Where one room's calendar sync stands (see ``transom.sync.mailbox``)."""
+    """Where one room's calendar sync stands (see ``transom.sync.calendars.rooms``)."""
 
     IDLE = "IDLE"
     SYNCING = "SYNCING"

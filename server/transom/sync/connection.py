@@ -30,9 +30,9 @@ from transom.domain.connection import (
 )
 from transom.domain.errors import InvalidInputError, NotFoundError
 from transom.graph import GraphAuthError, GraphAuthKind, GraphError
+from transom.sync.calendars.state import add_log
 from transom.sync.credentials import MissingCredentialsError
 from transom.sync.env import SyncEnv
-from transom.sync.state import add_log
 
 log = logging.getLogger(__name__)
 TEST_TIMEOUT = 60.0

@@ -16,8 +16,8 @@ from transom.graph import GraphLimits, RequestCounter
 from transom.pubsub import Bus, room_channel, tenant_channel
 from transom.security import SecretBox
 from transom.settings import Settings
+from transom.sync.calendars.subjects import SubjectCache
 from transom.sync.graph_clients import TenantClients
-from transom.sync.subjects import SubjectCache
 
 wall_clock: Clock = system_clock
 """Bookkeeping stamps (resync rounds) always use real time, whatever ``clock``."""

@@ -43,7 +43,7 @@ from transom.graph import (
 )
 from transom.graph.directory import user_path
 from transom.graph.timezones import format_utc
-from transom.sync.command_errors import graph_failures_as_errors
+from transom.sync.commands.errors import graph_failures_as_errors
 from transom.sync.credentials import MissingCredentialsError
 
 log = logging.getLogger(__name__)

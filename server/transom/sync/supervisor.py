@@ -12,7 +12,7 @@ status. Loops are keyed by room id, or ``person:<id>`` for people; at most
 ``PERSON_ROUNDS`` person rounds run at once, so connecting a thousand
 calendars does not send a thousand delta rounds to Graph at the same moment.
 A change notification of an already-synced person is served first and may
-use ``URGENT_ROUNDS`` more slots (``transom.sync.round_limiter``), so it never
+use ``URGENT_ROUNDS`` more slots (``transom.sync.calendars.round_limiter``), so it never
 waits behind those first syncs.
 
 Loop task life cycle::
@@ -49,19 +49,19 @@ from transom.domain.connection import LinkState, MailboxStatus, is_blocking
 from transom.domain.directory import CalendarStatus
 from transom.domain.sync_health import DoubtKind
 from transom.pubsub import SYNC_CHANNEL
-from transom.sync import state as state_repo
-from transom.sync.apply import RoomRef
-from transom.sync.calendar_loop import CalendarLoop
+from transom.sync.calendars import state as state_repo
+from transom.sync.calendars.loop import CalendarLoop
+from transom.sync.calendars.people import FOLLOWED, PersonCalendarLoop, PersonRef
+from transom.sync.calendars.room_changes import RoomRef
+from transom.sync.calendars.rooms import MailboxLoop
+from transom.sync.calendars.round_limiter import RoundLimiter
+from transom.sync.calendars.state import person_key
 from transom.sync.connection import test_connection
 from transom.sync.env import SyncEnv
-from transom.sync.mailbox import MailboxLoop
 from transom.sync.outbox.absences import AbsenceWriter
 from transom.sync.outbox.worker import OutboxWorker
 from transom.sync.ownership import BEAT, SINGLETONS, Ownership
 from transom.sync.people_sync import DirectoryRefresher
-from transom.sync.person_calendars import FOLLOWED, PersonCalendarLoop, PersonRef
-from transom.sync.round_limiter import RoundLimiter
-from transom.sync.state import person_key
 
 log = logging.getLogger(__name__)
 

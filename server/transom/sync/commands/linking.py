@@ -35,11 +35,11 @@ from transom.graph import (
     MailboxAccessDeniedError,
     MailboxNotFoundError,
 )
+from transom.sync.calendars.state import start_full_round, state_for_room
+from transom.sync.calendars.subscriptions import delete_subscription
 from transom.sync.connection import record_auth_failure
 from transom.sync.credentials import MissingCredentialsError
 from transom.sync.env import SyncEnv, wall_clock
-from transom.sync.state import start_full_round, state_for_room
-from transom.sync.subscriptions import delete_subscription
 
 VERIFY_TIMEOUT = 60.0
 NOT_A_RESOURCE_HINT = (

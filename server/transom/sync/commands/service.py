@@ -16,8 +16,8 @@ from transom.domain.connection import ConnectionReport, ConnectionStatus, RoomIm
 from transom.domain.errors import InvalidInputError
 from transom.pubsub import SYNC_CHANNEL
 from transom.sync import connection, people_sync
-from transom.sync.command_errors import graph_failures_as_errors
 from transom.sync.commands import linking, rooms_import
+from transom.sync.commands.errors import graph_failures_as_errors
 from transom.sync.env import SyncEnv
 from transom.sync.outbox.held import resume_tenant_writes
 from transom.sync.people_sync import CalendarConnection, PeopleImport

@@ -45,13 +45,13 @@ from transom.domain.bookings import BookingSource, BookingState
 from transom.domain.displays import is_no_show
 from transom.domain.tenant_settings import NO_SHOW_RELEASE_MINUTES, TenantSettings
 from transom.pubsub import Bus, room_channel, tenant_channel
+from transom.sync.calendars.state import add_log
 from transom.sync.outbox.jobs import (
     BookingUpdate,
     BookingView,
     Outcome,
     WriteJob,
 )
-from transom.sync.state import add_log
 
 log = logging.getLogger(__name__)
 

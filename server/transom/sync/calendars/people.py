@@ -3,7 +3,7 @@
 Every connected person (``calendar_status`` SYNCING, SYNCED or ERROR, with
 "availability follows calendar" on, in a tenant whose connection works) has a
 :class:`PersonCalendarLoop`, run by the supervisor. It is the room loop's
-machinery (:class:`~transom.sync.calendar_loop.CalendarLoop`: change
+machinery (:class:`~transom.sync.calendars.loop.CalendarLoop`: change
 notifications on ``users/{id}/events``, ``calendarView/delta`` over the sync
 window, links saved with each page, backoff) with busy slots instead of
 bookings:
@@ -51,9 +51,9 @@ from transom.domain.connection import MailboxStatus, is_blocking
 from transom.domain.directory import CalendarStatus
 from transom.graph import MailboxNotFoundError
 from transom.pubsub import person_channel
-from transom.sync.calendar_loop import CalendarLoop
+from transom.sync.calendars.loop import CalendarLoop
+from transom.sync.calendars.state import person_key, state_for_person
 from transom.sync.credentials import MissingCredentialsError
-from transom.sync.state import person_key, state_for_person
 
 FOLLOWED = (
     CalendarStatus.SYNCING.value,

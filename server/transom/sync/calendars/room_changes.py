@@ -34,7 +34,7 @@ from transom.db.rooms import lock_room
 from transom.domain.bookings import BookingSource, BookingState
 from transom.domain.calendar import CalendarEvent, EventType, ResponseKind
 from transom.domain.connection import LinkState
-from transom.sync.organizers import Organizers
+from transom.sync.calendars.organizers import Organizers
 from transom.sync.outbox.claims import (
     bookings_being_withdrawn,
     bookings_by_transaction,

@@ -1,7 +1,7 @@
 """One room mailbox's loop: keep the room's bookings equal to its Exchange calendar.
 
 The loop itself (delta rounds, notifications, statuses, backoff) is
-:class:`~transom.sync.calendar_loop.CalendarLoop`; see its state machine. A room
+:class:`~transom.sync.calendars.loop.CalendarLoop`; see its state machine. A room
 adds: each page's events become bookings (``apply.apply_events``), organizer
 subjects are looked up first (``subjects.fetch_real_subjects``), a full resync
 cancels the bookings it did not see (``apply.cancel_unseen``), and changes are
@@ -20,8 +20,7 @@ from transom.db import models
 from transom.domain.calendar import CalendarChangePage
 from transom.domain.connection import is_blocking
 from transom.graph import GraphTenantClient
-from transom.sync.apply import RoomRef, apply_events, cancel_removed, cancel_unseen
-from transom.sync.calendar_loop import (
+from transom.sync.calendars.loop import (
     ACCESS_RETRY,
     ERROR_RETRY_MAX,
     PAGE_SIZE,
@@ -30,10 +29,16 @@ from transom.sync.calendar_loop import (
     LoopStoppedError,
     sync_window,
 )
+from transom.sync.calendars.organizers import Organizers, load_organizers
+from transom.sync.calendars.room_changes import (
+    RoomRef,
+    apply_events,
+    cancel_removed,
+    cancel_unseen,
+)
+from transom.sync.calendars.state import state_for_room
+from transom.sync.calendars.subjects import fetch_real_subjects
 from transom.sync.credentials import MissingCredentialsError
-from transom.sync.organizers import Organizers, load_organizers
-from transom.sync.state import state_for_room
-from transom.sync.subjects import fetch_real_subjects
 
 __all__ = [
     "ACCESS_RETRY",

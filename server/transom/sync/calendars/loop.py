@@ -58,18 +58,18 @@ from transom.graph import (
     MailboxAccessDeniedError,
 )
 from transom.settings import Settings
-from transom.sync.connection import record_auth_failure
-from transom.sync.credentials import MissingCredentialsError
-from transom.sync.env import SyncEnv, wall_clock
-from transom.sync.round_limiter import RoundLimiter
-from transom.sync.state import record_status, start_full_round
-from transom.sync.subscriptions import (
+from transom.sync.calendars.round_limiter import RoundLimiter
+from transom.sync.calendars.state import record_status, start_full_round
+from transom.sync.calendars.subscriptions import (
     SubscriptionPlan,
     clear_doubt,
     doubt,
     ensure_subscription,
 )
-from transom.sync.sync_log import notification_warning, resolve_log
+from transom.sync.calendars.sync_log import notification_warning, resolve_log
+from transom.sync.connection import record_auth_failure
+from transom.sync.credentials import MissingCredentialsError
+from transom.sync.env import SyncEnv, wall_clock
 
 log = logging.getLogger(__name__)
 

@@ -31,8 +31,8 @@ from transom.db import models
 from transom.domain.connection import SyncMode
 from transom.domain.sync_health import DoubtKind, LogCause
 from transom.graph import GraphNotFoundError, GraphRequestError, GraphTenantClient
+from transom.sync.calendars.state import owner_key
 from transom.sync.env import SyncEnv
-from transom.sync.state import owner_key
 
 GONE = "Microsoft 365 no longer had this mailbox's change subscription"
 REQUESTED_LIFETIME = timedelta(minutes=4200)  # under both documented caps (4230, 10080)

@@ -27,7 +27,7 @@ import anyio
 
 from transom.domain.calendar import CalendarEvent, EventType
 from transom.graph import GraphError, GraphTenantClient
-from transom.sync.organizers import Organizers
+from transom.sync.calendars.organizers import Organizers
 
 log = logging.getLogger(__name__)
 LOOKUP_TIMEOUT = 30.0
