@@ -25,10 +25,9 @@ from transom.api.schema import build_schema
 from transom.db.engine import create_engine, create_sessions
 from transom.db.migrate import is_current, upgrade_to_head
 from transom.db.tokens import ensure_bootstrap_token
-from transom.pages import admin_routes
+from transom.pages import admin_routes, signage_routes
 from transom.pubsub import create_bus
 from transom.settings import Settings
-from transom.signage_pages import signage_routes
 from transom.sync.env import SyncEnv
 from transom.sync.service import SyncService
 from transom.sync.subscriptions import WEBHOOK_PATH

@@ -97,7 +97,7 @@ def _add_admin_commands(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def _admin_create(args: argparse.Namespace) -> None:
-    from transom.admins_cli import create_admin_for_cli
+    from transom.cli.admins import create_admin_for_cli
 
     password = _stdin_password() if args.password_stdin else None
     account = _account_or_exit(
@@ -110,7 +110,7 @@ def _admin_create(args: argparse.Namespace) -> None:
 
 
 def _admin_set_password(args: argparse.Namespace) -> None:
-    from transom.admins_cli import set_password_for_cli
+    from transom.cli.admins import set_password_for_cli
 
     password = _stdin_password() if args.password_stdin else None
     account = _account_or_exit(
@@ -179,7 +179,7 @@ def _migrate(args: argparse.Namespace) -> None:
 
 
 def _token_create(args: argparse.Namespace) -> None:
-    from transom.tokens_cli import create_token_for_cli
+    from transom.cli.tokens import create_token_for_cli
 
     settings = Settings.from_env()
     try:
@@ -201,8 +201,8 @@ def _schema_export(args: argparse.Namespace) -> None:
 
 
 def _demo(args: argparse.Namespace) -> None:
-    from transom.admins_cli import DEMO_ADMIN_EMAIL, ensure_demo_admin
-    from transom.demo import DemoInfo, run_demo
+    from transom.cli.admins import DEMO_ADMIN_EMAIL, ensure_demo_admin
+    from transom.cli.demo import DemoInfo, run_demo
 
     settings = Settings.from_env()
     admin_password = asyncio.run(ensure_demo_admin(settings))
