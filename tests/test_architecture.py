@@ -15,7 +15,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "db": ("transom.api", "transom.graph", "transom.sync", "transom.app", "strawberry",
            "msgraph", "azure"),
     "graph": ("transom.api", "transom.db", "transom.sync", "transom.app", "strawberry",
-              "sqlalchemy"),
+              "sqlalchemy", "transom.telemetry"),
     "sync": ("transom.api", "transom.app", "strawberry"),
     "api": ("transom.graph", "msgraph", "azure", "kiota"),
     "emulator": ("transom.api", "transom.db", "transom.graph", "transom.sync",
@@ -24,9 +24,11 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
                "transom.domain", "transom.app", "transom.pages", "strawberry",
                "sqlalchemy", "starlette"),
     "pages": ("transom.graph", "transom.sync", "transom.app", "msgraph", "azure"),
+    "telemetry": ("transom.api", "transom.graph", "transom.sync", "transom.app",
+                  "transom.pages", "strawberry", "msgraph", "azure"),
 }  # fmt: skip
 BELOW_THE_COMMAND_LINE = ("domain", "db", "graph", "sync", "api", "emulator", "pubsub",
-                          "pages")  # fmt: skip
+                          "pages", "telemetry")  # fmt: skip
 PUBSUB_BACKENDS = ("memory", "redis_transport", "postgres_transport")
 
 

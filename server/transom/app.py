@@ -15,6 +15,7 @@ import anyio
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -25,7 +26,9 @@ from transom.api.schema import build_schema
 from transom.db.engine import create_engine, create_sessions
 from transom.db.migrate import is_current, upgrade_to_head
 from transom.db.tokens import ensure_bootstrap_token
+from transom.graph import observe_requests
 from transom.pages import admin_routes, signage_routes
+from transom.pages.graphiql import GraphiQLSwitch
 from transom.pubsub import create_bus
 from transom.settings import Settings
 from transom.sync.env import SyncEnv
@@ -33,8 +36,12 @@ from transom.sync.service import SyncService
 from transom.sync.subscriptions import WEBHOOK_PATH
 from transom.sync.supervisor import SyncSupervisor
 from transom.sync.webhooks import graph_webhook
+from transom.telemetry.endpoint import metrics_routes
+from transom.telemetry.instruments import GraphRequestMetrics
+from transom.telemetry.request_ids import RequestIds
 
 log = logging.getLogger(__name__)
+GRAPH_METRICS = GraphRequestMetrics()
 
 
 def system_clock() -> datetime:
@@ -44,8 +51,13 @@ def system_clock() -> datetime:
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+        )
         await upgrade_to_head(engine)
+        observe_requests(GRAPH_METRICS)
         sessions = create_sessions(engine)
         if settings.bootstrap_token is not None:
             async with sessions() as session:
@@ -74,16 +86,21 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
             await engine.dispose()
 
     graphql = graphql_app(build_schema())
+    graphql.graphql_ide = "graphiql" if settings.graphiql else None
+    graphql_page = GraphiQLSwitch(graphql, enabled=settings.graphiql)
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/graphql", graphql_page, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route(WEBHOOK_PATH, graph_webhook, methods=["POST"]),
         *admin_routes(settings),
         *signage_routes(settings),
+        *metrics_routes(settings.metrics_token),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(
+        routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIds)]
+    )
 
 
 async def healthz(request: Request) -> JSONResponse:

@@ -19,6 +19,7 @@ __all__ = ["Secret", "Settings", "SettingsError"]
 
 _DB_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg")
 _PUBSUB_SCHEMES = ("memory", "redis", "postgresql")
+_LOG_LEVELS = ("debug", "info", "warning", "error")
 # scheme -> (driver module, the extra that installs it)
 _DRIVERS = {
     "postgresql+asyncpg": ("asyncpg", "postgres"),
@@ -82,6 +83,12 @@ class Settings:
     sync_window_future_days: int = 56
     run_sync: bool = True
     assets_dir: Path = field(default_factory=default_assets_dir)
+    log_level: str = "INFO"
+    log_format: str = "text"
+    metrics_token: Secret | None = None
+    graphiql: bool = False
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -117,6 +124,12 @@ class Settings:
             sync_window_future_days=_int(env, "TRANSOM_SYNC_FUTURE_DAYS", 56, 1, 730),
             run_sync=_bool(env, "TRANSOM_RUN_SYNC", default=True),
             assets_dir=_assets_dir(env),
+            log_level=_choice(env, "TRANSOM_LOG_LEVEL", _LOG_LEVELS, "INFO").upper(),
+            log_format=_choice(env, "TRANSOM_LOG_FORMAT", ("text", "json"), "text"),
+            metrics_token=_optional_token(env, "TRANSOM_METRICS_TOKEN"),
+            graphiql=_bool(env, "TRANSOM_GRAPHIQL", default=False),
+            db_pool_size=_int(env, "TRANSOM_DB_POOL_SIZE", 10, 1, 1000),
+            db_max_overflow=_int(env, "TRANSOM_DB_MAX_OVERFLOW", 20, 0, 1000),
         )
 
 
@@ -127,6 +140,28 @@ def _check_scheme(name: str, value: str, allowed: tuple[str, ...]) -> None:
             f"{name} has value {value!r}: the scheme must be one of "
             f"{', '.join(s + '://' for s in allowed)}"
         )
+
+
+def _choice(
+    env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str
+) -> str:
+    raw = env.get(name)
+    if not raw:
+        return default
+    if raw.strip().lower() not in allowed:
+        raise SettingsError(
+            f"{name} has value {raw!r}: expected {' or '.join(allowed)}"
+        )
+    return raw.strip().lower()
+
+
+def _optional_token(env: Mapping[str, str], name: str) -> Secret | None:
+    raw = env.get(name)
+    if not raw:
+        return None
+    if len(raw) < 16:
+        raise SettingsError(f"{name} is too short: use at least 16 characters")
+    return Secret(raw)
 
 
 def _check_driver(name: str, value: str) -> None:
@@ -217,7 +252,7 @@ def _stored_secret_key(data_dir: Path) -> str:
     if path.exists():
         return path.read_text().strip()
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = secrets.token_urlsafe(48)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

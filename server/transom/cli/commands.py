@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transom.settings import Settings, SettingsError
+from transom.telemetry.logs import configure_logging
 
 if TYPE_CHECKING:
     from transom.admin_auth.accounts import NewAccount
@@ -139,6 +140,7 @@ def _serve(args: argparse.Namespace) -> None:
     from transom.app import create_app
 
     settings = Settings.from_env()
+    configure_logging(settings.log_level, settings.log_format)
     app = create_app(settings)
     _tune_gc()
     # No permessage-deflate: pushes are a few kB, and compressing each one
@@ -148,6 +150,7 @@ def _serve(args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         ws_per_message_deflate=False,
+        log_config=None,  # configure_logging's handler formats uvicorn's lines too
     )
 
 
@@ -205,6 +208,7 @@ def _demo(args: argparse.Namespace) -> None:
     from transom.cli.demo import DemoInfo, run_demo
 
     settings = Settings.from_env()
+    configure_logging(settings.log_level, settings.log_format)
     admin_password = asyncio.run(ensure_demo_admin(settings))
 
     def ready(info: DemoInfo) -> None:
