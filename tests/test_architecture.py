@@ -24,11 +24,12 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
                "transom.domain", "transom.app", "transom.pages", "strawberry",
                "sqlalchemy", "starlette"),
     "pages": ("transom.graph", "transom.sync", "transom.app", "msgraph", "azure"),
+    "check": ("transom.api", "transom.app", "transom.pages", "strawberry"),
     "telemetry": ("transom.api", "transom.graph", "transom.sync", "transom.app",
                   "transom.pages", "strawberry", "msgraph", "azure"),
 }  # fmt: skip
 BELOW_THE_COMMAND_LINE = ("domain", "db", "graph", "sync", "api", "emulator", "pubsub",
-                          "pages", "telemetry")  # fmt: skip
+                          "pages", "telemetry", "check")  # fmt: skip
 PUBSUB_BACKENDS = ("memory", "redis_transport", "postgres_transport")
 
 

@@ -12,8 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import anyio
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -23,8 +21,9 @@ from starlette.routing import Route, WebSocketRoute
 from transom.api.context import Clock, Services
 from transom.api.http import graphql_app
 from transom.api.schema import build_schema
+from transom.check.readiness import readyz
 from transom.db.engine import create_engine, create_sessions
-from transom.db.migrate import is_current, upgrade_to_head
+from transom.db.migrate import upgrade_to_head
 from transom.db.tokens import ensure_bootstrap_token
 from transom.graph import observe_requests
 from transom.pages import admin_routes, signage_routes
@@ -105,16 +104,3 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
 
 async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
-
-
-async def readyz(request: Request) -> JSONResponse:
-    try:
-        async with request.state.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        current = await is_current(request.state.engine)
-    except (SQLAlchemyError, OSError) as exc:
-        log.warning("readiness check failed: %s", exc)
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
-    if not current:
-        return JSONResponse({"status": "unavailable", "migrations": "pending"}, 503)
-    return JSONResponse({"status": "ok", "database": "ok", "migrations": "current"})

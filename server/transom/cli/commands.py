@@ -1,4 +1,5 @@
-"""The ``transom`` command: serve, migrate, demo, token, schema export, emulator."""
+"""The ``transom`` command: serve, migrate, check, demo, token, admin, schema export,
+emulator."""
 
 from __future__ import annotations
 
@@ -41,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(run=_migrate)
+
+    check = commands.add_parser(
+        "check", help="check configuration, database, assets and each tenant's Graph"
+    )
+    check.set_defaults(run=_check)
 
     demo = commands.add_parser("demo", help="seed demo data and serve it")
     demo.add_argument("--host", default="127.0.0.1")
@@ -179,6 +185,17 @@ def _migrate(args: argparse.Namespace) -> None:
 
     asyncio.run(run())
     print("migrations applied")
+
+
+def _check(args: argparse.Namespace) -> None:
+    from transom.check import run_check
+
+    findings = asyncio.run(run_check(Settings.from_env()))
+    for finding in findings:
+        print(finding.line())
+    problems = sum(not finding.ok for finding in findings)
+    print(f"{problems} problem(s) found" if problems else "all checks passed")
+    raise SystemExit(1 if problems else 0)
 
 
 def _token_create(args: argparse.Namespace) -> None:
