@@ -59,6 +59,7 @@ async def test_a_healthy_installation_passes_every_check(checked: Settings) -> N
         "Organization.Read.All",
         "User.Read.All",
         "Place.Read.All",
+        "MailboxSettings.Read",
         "Calendars.ReadWrite",
         "MailboxSettings.ReadWrite",
     }
@@ -77,10 +78,10 @@ async def test_a_missing_permission_is_one_line_naming_it(
     checked: Settings, emulated: Emulated
 ) -> None:
     app = emulated.state.tenants[TENANT_ID].apps[CLIENT_ID]
-    app.roles.remove("MailboxSettings.ReadWrite")
+    app.roles.remove("Place.Read.All")
     (line,) = problems(await run_check(checked))
     assert line.startswith(
-        "FAIL tenant Contoso: MailboxSettings.ReadWrite is not granted"
+        "FAIL tenant Contoso: Place.Read.All is not granted (listing rooms was refused)"
     )
     assert "Grant admin consent" in line
 

@@ -4,6 +4,7 @@ features need (docs/production.md lists them):
 - connection: a token, and ``Organization.Read.All`` (the organization);
 - people directory (absences, availability): ``User.Read.All`` (list users);
 - rooms (import): ``Place.Read.All`` (list rooms);
+- rooms (link a mailbox): ``MailboxSettings.Read`` (the room mailbox's settings);
 - bookings and displays: ``Calendars.ReadWrite`` on a linked room's mailbox
   (its calendar is read; writes need the same grant);
 - absences and automatic replies: ``MailboxSettings.ReadWrite`` (a person's
@@ -134,13 +135,18 @@ async def _probes(
         )
     )
     if room:
-        probes.append(
+        probes += [
+            Probe(
+                "MailboxSettings.Read",
+                f"reading the mailbox settings of room {room}",
+                lambda graph: graph.fetch_mailbox(room),
+            ),
             Probe(
                 "Calendars.ReadWrite",
                 f"reading room calendar {room}",
                 lambda graph: graph.fetch_calendar_view(room, *hour),
-            )
-        )
+            ),
+        ]
     person = await session.scalar(
         select(models.Person.primary_email).where(models.Person.tenant_id == tenant.id)
     )
