@@ -41,8 +41,8 @@ from transom.graph import RequestCounter
 from transom.pubsub import MemoryBus
 from transom.security import SecretBox
 from transom.settings import Settings
-from transom.sync.absence_writes import AbsenceWriter
-from transom.sync.env import TenantClients
+from transom.sync.graph_clients import TenantClients
+from transom.sync.outbox.absences import AbsenceWriter
 
 DOMAIN = "contoso.onmicrosoft.com"
 IMPORT = """

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import anyio
@@ -18,20 +17,21 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
-from transom.api.context import Clock, Services
+from transom.api.context import Services
 from transom.api.http import graphql_app
 from transom.api.schema import build_schema
 from transom.check.readiness import readyz
 from transom.db.engine import create_engine, create_sessions
 from transom.db.migrate import upgrade_to_head
 from transom.db.tokens import ensure_bootstrap_token
+from transom.domain.clock import Clock, system_clock
 from transom.graph import observe_requests
 from transom.pages import admin_routes, signage_routes
 from transom.pages.graphiql import GraphiQLSwitch
 from transom.pubsub import create_bus
 from transom.settings import Settings
+from transom.sync.commands.service import SyncService
 from transom.sync.env import SyncEnv
-from transom.sync.service import SyncService
 from transom.sync.subscriptions import WEBHOOK_PATH
 from transom.sync.supervisor import SyncSupervisor
 from transom.sync.webhooks import graph_webhook
@@ -41,10 +41,6 @@ from transom.telemetry.request_ids import RequestIds
 
 log = logging.getLogger(__name__)
 GRAPH_METRICS = GraphRequestMetrics()
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:

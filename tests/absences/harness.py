@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
@@ -41,8 +42,8 @@ from transom.db import models
 from transom.pubsub import MemoryBus
 from transom.security import SecretBox
 from transom.settings import Settings
-from transom.sync.absence_writes import AbsenceWriter
-from transom.sync.env import TenantClients
+from transom.sync.graph_clients import TenantClients
+from transom.sync.outbox.absences import AbsenceWriter
 
 ABSENCE_FIELDS = "id kind start end allDay approval syncState lastError syncHint"
 REGISTER = f"""
@@ -63,14 +64,26 @@ mutation Sync($tenantId: ID!) { syncPeople(tenantId: $tenantId) { created total 
 """
 
 
+ABSENCES_FROM = datetime.now(UTC).date() + timedelta(days=7)
+"""The tests' absences lie a week ahead, so they never end before the test runs."""
+
+
+def at(day: int, hour: int) -> str:
+    """ISO time ``hour``:00 UTC on day ``day`` of the absences' week."""
+    moment = datetime.combine(
+        ABSENCES_FROM + timedelta(days=day), time(hour), tzinfo=UTC
+    )
+    return moment.isoformat()
+
+
 @dataclass
 class HrWorld(EmulatedTenant):
     async def register(self, **fields: Any) -> dict[str, Any]:
         values = {
             "personEmail": "adelev@contoso.onmicrosoft.com",
             "kind": "VACATION",
-            "start": "2026-12-01T08:00:00+00:00",
-            "end": "2026-12-03T16:00:00+00:00",
+            "start": at(0, 8),
+            "end": at(2, 16),
             "approved": True,
         }
         values.update(fields)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.absences.harness import HrWorld, running_writer
+from tests.absences.harness import HrWorld, at, running_writer
 from tests.emulated_tenant import APP_PATH, events_of, exchange
 from tests.emulator.core_directory import eventually
 from transom.db import models
@@ -56,8 +56,8 @@ async def test_expired_secret_holds_absences_and_renewal_syncs_them_once(
         first = await world.register(externalId="hr-1")
         second = await world.register(
             externalId="hr-2",
-            start="2026-12-10T00:00:00+00:00",
-            end="2026-12-10T00:00:00+00:00",
+            start=at(9, 0),
+            end=at(9, 0),
             allDay=True,
         )
         # then both are HELD, with the reason visible in the API
@@ -88,8 +88,8 @@ async def test_absences_parked_with_the_tenant_show_held_not_pending(
     first = await world.register(externalId="hr-1")
     second = await world.register(
         externalId="hr-2",
-        start="2026-12-10T08:00:00+00:00",
-        end="2026-12-10T16:00:00+00:00",
+        start=at(9, 8),
+        end=at(9, 16),
     )
     # and the tenant's only secret expired
     await world.control("POST", f"{APP_PATH}/secrets/all/expire")

@@ -11,6 +11,7 @@ from tests.absences.harness import (
     REJECT,
     UPDATE,
     HrWorld,
+    at,
     running_writer,
 )
 from tests.emulated_tenant import events_of, exchange
@@ -55,7 +56,7 @@ async def test_approved_vacation_appears_as_private_oof_event_with_replies(
     # and scheduled automatic replies
     replies = settings.automatic_replies_setting
     assert replies.status.value == "scheduled"
-    assert replies.scheduled_end_date_time.date_time.startswith("2026-12-03T16:00")
+    assert replies.scheduled_end_date_time.date_time.startswith(at(2, 16)[:16])
 
 
 async def test_pending_absence_syncs_only_once_approved(world: HrWorld) -> None:
@@ -86,8 +87,8 @@ async def test_edit_moves_the_event_and_delete_removes_it_and_restores_replies(
             {
                 "id": absence["id"],
                 "input": {
-                    "start": "2026-12-07T08:00:00+00:00",
-                    "end": "2026-12-08T16:00:00+00:00",
+                    "start": at(6, 8),
+                    "end": at(7, 16),
                 },
             },
         )
@@ -95,7 +96,7 @@ async def test_edit_moves_the_event_and_delete_removes_it_and_restores_replies(
         async def moved():
             async with exchange(world) as client:
                 events = await events_of(client, ADELE)
-            assert [e.start.date_time[:16] for e in events] == ["2026-12-07T08:00"]
+            assert [e.start.date_time[:16] for e in events] == [at(6, 8)[:16]]
             return events
 
         # then the same event moved (never two)
@@ -167,8 +168,8 @@ async def test_a_policy_change_reaches_the_absences_already_registered(
         driving = await world.register(kind="DRIVING", externalId="d-1")
         vacation = await world.register(
             externalId="v-1",
-            start="2026-12-14T08:00:00+00:00",
-            end="2026-12-14T16:00:00+00:00",
+            start=at(13, 8),
+            end=at(13, 16),
         )
         await synced(world, vacation["id"])
         assert driving["syncState"] == "NOT_SYNCED"

@@ -23,7 +23,7 @@ from transom.db import models
 from transom.emulator import TENANT_DOMAIN, TENANT_ID
 from transom.emulator.provisioning import add_user
 from transom.security import SecretBox
-from transom.sync.env import TenantClients
+from transom.sync.graph_clients import TenantClients
 from transom.sync.people_sync import DirectoryRefresher
 
 pytestmark = pytest.mark.anyio

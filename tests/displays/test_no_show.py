@@ -14,6 +14,8 @@ from tests.displays.signage import operation
 from tests.emulated_tenant import events_of, exchange, system_clock
 from tests.emulator.core_directory import ADELE, ROOM1, eventually
 from tests.sync.outbox_harness import BookingWorld, add_person, running_worker
+from transom.db import models
+from transom.domain.tenant_settings import TenantSettings
 
 pytestmark = pytest.mark.anyio
 
@@ -157,3 +159,71 @@ async def test_no_meeting_is_released_while_check_in_is_off(
     # then
     assert released == []
     assert (await world.booking(booking_id)).state == "CONFIRMED"
+
+
+SYNC_LOG = """
+query ($id: ID!) { tenantSyncStatus(tenantId: $id) { log { level code message } } }
+"""
+
+
+async def check_in_required_since(world: BookingWorld, moment: datetime) -> None:
+    """Check-in switched on at ``moment`` (as an admin saving it then would)."""
+    async with world.sessions() as session:
+        tenant = await session.get(models.Tenant, world.tenant_id)
+        assert tenant is not None
+        rules = TenantSettings.from_stored(tenant.settings).applied(
+            {"check_in_required": True, "no_show_release_minutes": 10}, moment
+        )
+        tenant.settings = {**(tenant.settings or {}), **rules.to_stored()}
+        await session.commit()
+
+
+async def test_switching_check_in_on_releases_no_meeting_already_running(
+    world: BookingWorld,
+) -> None:
+    # given Adele's meeting, running for a minute when check-in is switched on
+    start = soon()
+    clock = Clock()
+    async with running_worker(world, clock=clock, release_seconds=NEVER) as worker:
+        running = await adeles_meeting(world, start)
+        await check_in_required_since(world, start + timedelta(minutes=1))
+        later = world.book(
+            start=(start + timedelta(hours=1)).isoformat(),
+            end=(start + timedelta(hours=2)).isoformat(),
+            organizerEmail=ADELE,
+        )
+        await world.state_becomes(later["id"], "CONFIRMED")
+
+        # when 10 minutes pass for the running one, then for the later one
+        clock.set(start + timedelta(minutes=30))
+        early = await worker.releaser.release_due()
+        clock.set(start + timedelta(hours=1, minutes=10))
+        released = await worker.releaser.release_due()
+
+    # then the running meeting stands; the later no-show is released and logged
+    assert early == []
+    assert released == [later["id"]]
+    assert (await world.booking(running)).state == "CONFIRMED"
+    log = world.api.data(SYNC_LOG, {"id": world.tenant_id})["tenantSyncStatus"]["log"]
+    (entry,) = [e for e in log if e["code"] == "NO_SHOW_RELEASED"]
+    assert entry["level"] == "INFO"
+    assert "'Planning' by Adele Vance in Room 1" in entry["message"]
+    assert "within 10 minutes" in entry["message"]
+
+
+async def test_saving_check_in_records_when_it_became_required(
+    world: BookingWorld,
+) -> None:
+    before = system_clock()
+    require_check_in(world)
+    saved = required_since(world)
+    assert datetime.fromisoformat(saved) >= before.replace(microsecond=0)
+    # saving again (still required) keeps the moment
+    require_check_in(world, minutes=20)
+    assert required_since(world) == saved
+
+
+def required_since(world: BookingWorld) -> str:
+    query = "query ($id: ID!) { tenant(id: $id) { settings { checkInRequiredSince } } }"
+    data = world.api.data(query, {"id": world.tenant_id})
+    return str(data["tenant"]["settings"]["checkInRequiredSince"])

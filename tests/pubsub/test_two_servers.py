@@ -3,22 +3,15 @@ through one reaches a subscriber of the other."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from pathlib import Path
+from contextlib import ExitStack
 
-import httpx
 import pytest
 
 from tests.displays.live_client import subscribe
 from tests.factories import make_room, make_tenant, make_token
 from tests.graphql_client import GraphQLClient
+from tests.processes import transom_serve
 from tests.pubsub.backends import pubsub_url
-from tests.servers import free_port
 
 pytestmark = pytest.mark.anyio
 
@@ -29,50 +22,6 @@ ROOM_DAY = (
     "subscription D($r: ID!) { roomBookings(roomId: $r) { roomId status { state } } }"
 )
 ROOM_STATUS = "subscription S($r: ID!) { roomStatus(roomId: $r) { state } }"
-
-
-@contextmanager
-def transom_serve(env: dict[str, str], data_dir: Path) -> Iterator[str]:
-    """A real `transom serve` subprocess; yields its base URL once ready."""
-    port = free_port()
-    full_env = {
-        **os.environ,
-        **env,
-        "TRANSOM_DATA_DIR": str(data_dir),
-        "TRANSOM_RUN_SYNC": "false",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "transom", "serve", "--port", str(port)],
-        env=full_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, process)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-
-
-def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            error = process.stderr.read().decode() if process.stderr else ""
-            raise RuntimeError(f"transom serve exited: {error[-2000:]}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"transom serve at {base} was not ready within 30 s")
 
 
 @pytest.mark.parametrize(
@@ -93,8 +42,8 @@ async def test_a_change_through_one_server_reaches_a_subscriber_of_the_other(
     room = await make_room(session, tenant)
     token = await make_token(session, tenant)
     with ExitStack() as servers:
-        first = servers.enter_context(transom_serve(env, tmp_path / "a"))
-        second = servers.enter_context(transom_serve(env, tmp_path / "b"))
+        first = servers.enter_context(transom_serve(env, tmp_path / "a")).url
+        second = servers.enter_context(transom_serve(env, tmp_path / "b")).url
         async with subscribe(second, token, query, {"r": room.id}) as feed:
             await feed.next(seconds=10)
             # when the room changes through the first server

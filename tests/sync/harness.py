@@ -48,6 +48,26 @@ def sync_settings(
     public_url: str | None,
     poll_seconds: float = 60.0,
 ) -> Settings:
+    return Settings.from_env(
+        sync_env(
+            database_url,
+            tmp_path,
+            emulator_url=emulator_url,
+            public_url=public_url,
+            poll_seconds=poll_seconds,
+        )
+    )
+
+
+def sync_env(
+    database_url: str,
+    tmp_path: Path,
+    *,
+    emulator_url: str,
+    public_url: str | None,
+    poll_seconds: float = 60.0,
+) -> dict[str, str]:
+    """The TRANSOM_* variables of a server with sync on against the emulator."""
     env = {
         "TRANSOM_DATA_DIR": str(tmp_path / "data"),
         "TRANSOM_DATABASE_URL": database_url,
@@ -59,7 +79,7 @@ def sync_settings(
     }
     if public_url:
         env["TRANSOM_PUBLIC_URL"] = public_url
-    return Settings.from_env(env)
+    return env
 
 
 async def eventually(

@@ -36,7 +36,7 @@ from transom.db import models
 from transom.db.engine import Sessions
 from transom.pubsub import MemoryBus
 from transom.settings import Settings
-from transom.sync.outbox import OutboxWorker
+from transom.sync.outbox.worker import OutboxWorker
 
 BOOK = """
 mutation Book($input: BookRoomInput!) {

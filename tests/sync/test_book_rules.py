@@ -23,7 +23,7 @@ from transom.domain.errors import (
     InvalidInputError,
     PermissionDeniedError,
 )
-from transom.sync.outbox_policy import CAP, backoff, poll_delay, throttled
+from transom.sync.outbox.policy import CAP, backoff, poll_delay, throttled
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 minutes = st.integers(min_value=0, max_value=24 * 60)

@@ -16,9 +16,9 @@ from transom.db import models
 from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 from transom.pubsub import MemoryBus
 from transom.sync.apply import RoomRef
+from transom.sync.commands.service import SyncService
 from transom.sync.env import SyncEnv, wall_clock
 from transom.sync.mailbox import MailboxLoop
-from transom.sync.service import SyncService
 
 pytestmark = pytest.mark.anyio
 

@@ -15,7 +15,7 @@ from tests.emulator.core_events import meeting
 from tests.sync.outbox_harness import BookingWorld
 from tests.sync.outlook import stamp
 from transom.pubsub import Event, MemoryBus, room_channel, tenant_channel
-from transom.sync.outbox import OutboxWorker
+from transom.sync.outbox.worker import OutboxWorker
 
 pytestmark = pytest.mark.anyio
 

@@ -20,8 +20,9 @@ from transom.db import outbox as outbox_repo
 from transom.emulator import CLIENT_ID, TENANT_ID
 from transom.security import SecretBox
 from transom.sync.credentials import graph_client_for
-from transom.sync.outbox_handlers import _draft
-from transom.sync.outbox_jobs import BookingView
+from transom.sync.outbox import settle
+from transom.sync.outbox.handlers import _draft
+from transom.sync.outbox.jobs import BookingView
 
 pytestmark = pytest.mark.anyio
 
@@ -37,6 +38,7 @@ mutation C($input: ConnectTenantInput!) { connectTenant(input: $input) { status 
 """
 RETRY = "mutation R($id: ID!) { retryOutboxItem(id: $id) { id status } }"
 DROP = "mutation D($id: ID!) { dropOutboxItem(id: $id) { id status } }"
+CANCEL_BOOKING = "mutation C($id: ID!) { cancelBooking(id: $id) { id state } }"
 
 
 async def test_429_storm_delays_but_books_exactly_once(world: BookingWorld):
@@ -252,3 +254,73 @@ async def _create_like_the_handler(
     draft = _draft(BookingView.of(booking, room), direct=True)
     async with await graph_client_for(tenant, world.settings, box) as graph:
         await graph.create_event(ROOM1, draft, item.transaction_id)
+
+
+async def test_a_cancel_does_not_wait_behind_a_create_that_keeps_failing(
+    world: BookingWorld,
+):
+    # given a create that failed and waits out a long backoff (Graph kept
+    # answering 503), as the worker leaves it
+    booked = world.book(organizerEmail="guest@fabrikam.example")
+    async with world.sessions() as session:
+        (item,) = await outbox_repo.claim_due(
+            session, now=system_clock(), lease=timedelta(minutes=5), limit=1
+        )
+        await settle.reschedule(
+            session,
+            item_id=item.id,
+            delay=timedelta(minutes=10),
+            failure=settle.Failure("Service unavailable", "ServiceUnavailable", None),
+            now=system_clock(),
+        )
+        await session.commit()
+
+    # when the booking is cancelled
+    world.api.data(CANCEL_BOOKING, {"id": booked["id"]})
+
+    # then the cancel runs at once and the create gives way to it
+    async with running_worker(world):
+
+        async def cancelled() -> list[models.OutboxItem]:
+            create, cancel = await world.outbox(booked["id"])
+            assert (create.status, create.last_error_code) == ("DONE", "SUPERSEDED")
+            assert cancel.status == "DONE"
+            return [create, cancel]
+
+        await eventually(cancelled, 10)
+    async with exchange(world) as client:
+        assert await events_of(client, ROOM1) == []
+    assert (await world.booking(booked["id"])).state == "CANCELLED"
+
+
+async def test_cancelling_a_booking_whose_create_reached_exchange_unrecorded_withdraws_it(
+    world: BookingWorld,
+):
+    # given Graph created the event but its answer never reached Transom, and the
+    # create waits to be tried again
+    booked = world.book(organizerEmail="guest@fabrikam.example")
+    async with world.sessions() as session:
+        (item,) = await outbox_repo.claim_due(
+            session, now=system_clock(), lease=timedelta(minutes=5), limit=1
+        )
+    await _create_like_the_handler(world, item)
+    async with world.sessions() as session:
+        row = await session.get(models.OutboxItem, item.id)
+        assert row is not None
+        row.status = "PENDING"
+        row.next_attempt_at = system_clock() + timedelta(minutes=10)
+        await session.commit()
+    async with exchange(world) as client:
+        assert len(await events_of(client, ROOM1)) == 1
+
+    # when the booking is cancelled
+    world.api.data(CANCEL_BOOKING, {"id": booked["id"]})
+    async with running_worker(world):
+
+        async def withdrawn() -> None:
+            async with exchange(world) as client:
+                assert await events_of(client, ROOM1) == []
+
+        await eventually(withdrawn, 10)
+    # then
+    assert (await world.booking(booked["id"])).state == "CANCELLED"

@@ -177,11 +177,14 @@ def test_settings_are_saved_and_a_bad_value_is_shown_beside_its_field(
     ui.get_by_role("link", name="Settings").click()
     expect(ui.get_by_role("button", name="Save settings")).to_be_enabled()
     ui.get_by_label("Require check-in at the door display").check()
+    expect(ui.get_by_text("Meetings already running are left alone")).to_be_visible()
     # when
-    ui.get_by_label("Release a room after (minutes without check-in)").fill("500")
+    ui.get_by_label("Release a room after (5 to 60 minutes without check-in)").fill(
+        "500"
+    )
     ui.get_by_role("button", name="Save settings").click()
     # then
-    minutes = ui.get_by_label("Release a room after (minutes without check-in)")
+    minutes = ui.get_by_label("Release a room after (5 to 60 minutes without check-in)")
     expect(minutes).to_have_attribute("aria-invalid", "true")
     expect(
         ui.get_by_text("release a no-show room after 5 to 60 minutes")
@@ -194,6 +197,7 @@ def test_settings_are_saved_and_a_bad_value_is_shown_beside_its_field(
     expect(ui.get_by_role("status").filter(has_text="Saved")).to_be_visible()
     ui.reload()
     expect(ui.get_by_label("Display language")).to_have_value("DA")
+    expect(ui.get_by_text("Check-in is required (required since")).to_be_visible()
     screenshot(ui, "settings")
 
 

@@ -33,7 +33,7 @@ from transom.domain.errors import (
     NotFoundError,
     TransomError,
 )
-from transom.sync.absence_commands import (
+from transom.sync.commands.absences import (
     AbsenceValues,
     announce,
     delete_absence,

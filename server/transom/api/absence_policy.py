@@ -26,7 +26,7 @@ from transom.domain.absences import (
     normalize_kind,
 )
 from transom.domain.errors import InvalidInputError, NotFoundError
-from transom.sync.absence_commands import announce, schedule_sync
+from transom.sync.commands.absences import announce, schedule_sync
 
 MAX_TEMPLATE = 255
 MAX_REPLY = 4000

@@ -25,7 +25,7 @@ from transom.domain.access import Role, Viewer
 from transom.domain.booking_requests import check_booking_request
 from transom.domain.bookings import BookingSource
 from transom.domain.errors import NotFoundError, PermissionDeniedError
-from transom.sync.booking_writes import (
+from transom.sync.commands.bookings import (
     RoomUnlinked,
     SlotTaken,
     announce,

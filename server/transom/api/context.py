@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,17 +22,17 @@ from transom.db import models
 from transom.db.engine import Sessions
 from transom.db.tokens import find_token
 from transom.domain.access import Role, Viewer
+from transom.domain.clock import Clock
 from transom.domain.connection import ConnectionReport, RoomImport
 from transom.domain.displays import is_device_token
 from transom.domain.errors import UnauthenticatedError
 from transom.pubsub import Bus
 from transom.settings import Settings
-
-Clock = Callable[[], datetime]
+from transom.sync.people_sync import CalendarConnection, PeopleImport
 
 
 class SyncCommands(Protocol):
-    """What the API asks of the sync engine (``transom.sync.service.SyncService``).
+    """What the API asks of the sync engine (``transom.sync.commands.service.SyncService``).
 
     The API never talks to Graph itself; these commands do, with timeouts.
     """
@@ -61,6 +61,12 @@ class SyncCommands(Protocol):
     def sync_tenant(self, tenant_id: str) -> int: ...
 
     def sync_people(self, tenant_id: str, *, full: bool = False) -> int: ...
+
+    async def refresh_directory(self, tenant: models.Tenant) -> PeopleImport: ...
+
+    async def connect_calendars(
+        self, tenant: models.Tenant
+    ) -> tuple[PeopleImport, CalendarConnection]: ...
 
 
 @dataclass

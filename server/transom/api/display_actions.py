@@ -33,7 +33,7 @@ from transom.domain.access import Viewer
 from transom.domain.booking_requests import check_booking_request
 from transom.domain.bookings import BookingSource, occupies_room
 from transom.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
-from transom.sync.booking_writes import (
+from transom.sync.commands.bookings import (
     RoomUnlinked,
     SlotTaken,
     announce,

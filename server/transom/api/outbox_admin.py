@@ -15,9 +15,8 @@ from transom.db import models
 from transom.db import outbox as outbox_repo
 from transom.domain.access import Viewer
 from transom.domain.errors import NotFoundError
-from transom.pubsub import room_channel, tenant_channel
-from transom.sync.booking_writes import OUTBOX_CHANNEL
-from transom.sync.outbox_commands import drop_item, retry_item
+from transom.pubsub import OUTBOX_CHANNEL, room_channel, tenant_channel
+from transom.sync.commands.outbox import drop_item, retry_item
 
 
 @strawberry.enum(description="Where a write to Microsoft 365 stands.")

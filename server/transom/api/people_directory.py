@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from transom.api.context import Info
+from transom.api.context import Info, SyncCommands
 from transom.db import models
 from transom.domain.errors import InvalidInputError, NotFoundError
-from transom.sync.people_sync import (
-    CalendarConnection,
-    calendar_progress,
-    connect_calendars_now,
-    sync_people_now,
-)
+from transom.sync.people_sync import CalendarConnection, calendar_progress
 
 
 @strawberry.type(description="What a directory import did.")
@@ -71,6 +66,13 @@ async def _tenant(info: Info, tenant_id: str) -> models.Tenant:
     return tenant
 
 
+def _commands(info: Info) -> SyncCommands:
+    commands = info.context.services.sync
+    if commands is None:
+        raise RuntimeError("this process has no sync service")
+    return commands
+
+
 @strawberry.type
 class PeopleDirectoryMutations:
     @strawberry.mutation(
@@ -81,12 +83,7 @@ class PeopleDirectoryMutations:
         self, info: Info, tenant_id: strawberry.ID
     ) -> PeopleImportResult:
         tenant = await _tenant(info, tenant_id)
-        services = info.context.services
-        found = await sync_people_now(
-            services.sessions, services.settings, tenant=tenant, now=info.context.now
-        )
-        if services.sync is not None:
-            services.sync.sync_people(tenant.id)
+        found = await _commands(info).refresh_directory(tenant)
         return PeopleImportResult(**vars(found))
 
     @strawberry.mutation(
@@ -99,12 +96,7 @@ class PeopleDirectoryMutations:
         self, info: Info, tenant_id: strawberry.ID
     ) -> ConnectPeopleResult:
         tenant = await _tenant(info, tenant_id)
-        services = info.context.services
-        imported, progress = await connect_calendars_now(
-            services.sessions, services.settings, tenant=tenant, now=info.context.now
-        )
-        if services.sync is not None:
-            services.sync.sync_people(tenant.id)  # start their calendar loops now
+        imported, progress = await _commands(info).connect_calendars(tenant)
         return ConnectPeopleResult(
             imported=PeopleImportResult(**vars(imported)),
             progress=PeopleCalendarProgress.of(progress),

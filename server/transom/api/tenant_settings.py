@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -52,6 +53,10 @@ class TenantSettings:
         "before an unchecked meeting's room is released."
     )
     display_language: DisplayLanguage
+    check_in_required_since: datetime | None = strawberry.field(
+        description="When check-in last became required: meetings that began "
+        "before then are never released as no-shows."
+    )
 
     @classmethod
     def of(cls, tenant_id: str, values: rules.TenantSettings) -> TenantSettings:
@@ -66,6 +71,7 @@ class TenantSettings:
             check_in_required=values.check_in_required,
             no_show_release_minutes=values.no_show_release_minutes,
             display_language=DisplayLanguage(values.display_language),
+            check_in_required_since=values.check_in_required_from(),
         )
 
 
@@ -110,7 +116,7 @@ class TenantSettingsMutations:
             if row is None:
                 raise NotFoundError.of("Tenant", tenant_id)
             current = rules.TenantSettings.from_stored(row.settings)
-            updated = current.changed(_changes(input))
+            updated = current.applied(_changes(input), info.context.now)
             row.settings = {**(row.settings or {}), **updated.to_stored()}
             await session.commit()
         await info.context.services.bus.publish(

@@ -37,9 +37,9 @@ from transom.emulator import create_app as create_emulator
 from transom.pubsub import MemoryBus
 from transom.settings import Settings
 from transom.sync.apply import RoomRef
+from transom.sync.commands.service import SyncService
 from transom.sync.env import SyncEnv, wall_clock
 from transom.sync.mailbox import MailboxLoop
-from transom.sync.service import SyncService
 
 DEMO_TENANT = "Contoso (demo)"
 DEMO_ZONE = "Europe/Copenhagen"

@@ -166,7 +166,7 @@ class Absence(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    # Outlook sync bookkeeping (``transom.sync.absence_writes``), migration 0005.
+    # Outlook sync bookkeeping (``transom.sync.outbox.absences``), migration 0005.
     sync_code: Mapped[str | None] = mapped_column(String(64))
     sync_hint: Mapped[str | None] = mapped_column(Text)
     sync_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -248,7 +248,7 @@ class MailboxSyncState(Base):
 
 
 class OutboxItem(Base):
-    """A durable Graph write; see ``transom.sync.outbox``."""
+    """A durable Graph write; see ``transom.sync.outbox.worker``."""
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)

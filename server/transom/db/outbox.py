@@ -1,4 +1,4 @@
-"""The outbox of Graph writes: enqueue, claim, settle, list (see ``transom.sync.outbox``).
+"""The outbox of Graph writes: enqueue, claim, settle, list (see ``transom.sync.outbox.worker``).
 
 Claiming is safe with several worker processes: a candidate is taken by a
 conditional ``UPDATE ... WHERE status = <seen> AND next_attempt_at <= now``, so
@@ -8,6 +8,12 @@ claimable again once the lease has passed.
 
 Writes of one booking run in order: a row waits while an older row of the same
 booking is still PENDING, RUNNING or HELD (follow-up reads never block others).
+A cancel is the exception: it waits only for an older write that is running
+right now (RUNNING, lease not passed); the older writes still waiting (PENDING,
+HELD, or RUNNING with a dead lease) are superseded when the cancel is claimed
+(DONE, ``result.superseded``), so a cancel never queues behind a create that
+cannot finish. The cancel handler then withdraws whatever of the create
+reached Exchange.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, exists, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -53,6 +59,7 @@ NON_BLOCKING_KINDS = (
     OutboxKind.AWAIT_ROOM_RESPONSE.value,
     OutboxKind.AWAIT_EXTENSION.value,
 )
+SUPERSEDING_KINDS = (OutboxKind.CANCEL_BOOKING.value,)
 
 
 def enqueue(
@@ -82,6 +89,28 @@ def enqueue(
     return item
 
 
+def _earlier_write(now: datetime, *, waiting_too: Any) -> Any:
+    """An older write of the same booking that this row must wait for: one
+    running right now, or (where ``waiting_too`` holds) any live one."""
+    older = aliased(models.OutboxItem)
+    running = and_(
+        older.status == OutboxStatus.RUNNING.value, older.next_attempt_at > now
+    )
+    return exists().where(
+        older.booking_id == models.OutboxItem.booking_id,
+        older.id != models.OutboxItem.id,
+        older.kind.not_in(NON_BLOCKING_KINDS),
+        or_(running, and_(waiting_too, older.status.in_(LIVE))),
+        or_(
+            older.created_at < models.OutboxItem.created_at,
+            and_(
+                older.created_at == models.OutboxItem.created_at,
+                older.id < models.OutboxItem.id,
+            ),
+        ),
+    )
+
+
 def _claimable(now: datetime, kinds: tuple[str, ...] | None = None) -> Any:
     due = models.OutboxItem.next_attempt_at <= now
     statuses = and_(
@@ -92,22 +121,44 @@ def _claimable(now: datetime, kinds: tuple[str, ...] | None = None) -> Any:
         if kinds is not None
         else models.OutboxItem.kind.not_in(BULK_KINDS),
     )
-    older = aliased(models.OutboxItem)
-    blocked = exists().where(
-        older.booking_id == models.OutboxItem.booking_id,
-        older.id != models.OutboxItem.id,
-        older.status.in_(LIVE),
-        older.kind.not_in(NON_BLOCKING_KINDS),
-        or_(
-            older.created_at < models.OutboxItem.created_at,
-            and_(
-                older.created_at == models.OutboxItem.created_at,
-                older.id < models.OutboxItem.id,
-            ),
+    waits = _earlier_write(
+        now, waiting_too=models.OutboxItem.kind.not_in(SUPERSEDING_KINDS)
+    )
+    unblocked = or_(models.OutboxItem.booking_id.is_(None), ~waits)
+    return and_(due, statuses, unblocked)
+
+
+async def _supersede_earlier(
+    session: AsyncSession, item_id: str, booking_id: str, now: datetime
+) -> None:
+    """Older writes of the booking still waiting give way to this one (DONE)."""
+    item = aliased(models.OutboxItem)
+    waiting = or_(
+        models.OutboxItem.status.in_(
+            (OutboxStatus.PENDING.value, OutboxStatus.HELD.value)
+        ),
+        and_(
+            models.OutboxItem.status == OutboxStatus.RUNNING.value,
+            models.OutboxItem.next_attempt_at <= now,
         ),
     )
-    unblocked = or_(models.OutboxItem.booking_id.is_(None), ~blocked)
-    return and_(due, statuses, unblocked)
+    this = select(item.created_at).where(item.id == item_id).scalar_subquery()
+    await session.execute(
+        update(models.OutboxItem)
+        .where(
+            models.OutboxItem.booking_id == booking_id,
+            models.OutboxItem.id != item_id,
+            models.OutboxItem.kind.not_in(NON_BLOCKING_KINDS),
+            models.OutboxItem.created_at <= this,
+            waiting,
+        )
+        .values(
+            status=OutboxStatus.DONE.value,
+            last_error="Superseded: the booking was cancelled before this write ran.",
+            last_error_code="SUPERSEDED",
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def claim_due(
@@ -124,21 +175,31 @@ async def claim_due(
     Each becomes RUNNING, leased until ``now + lease``, with one more attempt.
     """
     stmt = (
-        select(models.OutboxItem.id, models.OutboxItem.status)
+        select(
+            models.OutboxItem.id,
+            models.OutboxItem.status,
+            models.OutboxItem.kind,
+            models.OutboxItem.booking_id,
+        )
         .where(_claimable(now, kinds))
         .order_by(models.OutboxItem.next_attempt_at, models.OutboxItem.id)
         .limit(limit)
     )
     candidates = (await session.execute(stmt)).all()
     won: list[str] = []
-    for item_id, status in candidates:
+    for item_id, status, kind, booking_id in candidates:
+        condition = and_(
+            models.OutboxItem.id == item_id,
+            models.OutboxItem.status == status,
+            models.OutboxItem.next_attempt_at <= now,
+        )
+        if kind in SUPERSEDING_KINDS and booking_id is not None:
+            await _supersede_earlier(session, item_id, booking_id, now)
+            # Whatever another worker claimed meanwhile runs first.
+            condition = and_(condition, ~_earlier_write(now, waiting_too=false()))
         taken = await session.execute(
             update(models.OutboxItem)
-            .where(
-                models.OutboxItem.id == item_id,
-                models.OutboxItem.status == status,
-                models.OutboxItem.next_attempt_at <= now,
-            )
+            .where(condition)
             .values(
                 status=OutboxStatus.RUNNING.value,
                 next_attempt_at=now + lease,
@@ -157,6 +218,34 @@ async def claim_due(
         .execution_options(populate_existing=True)
     )
     return sorted(rows.all(), key=lambda r: won.index(r.id))
+
+
+async def renew_leases(
+    session: AsyncSession,
+    *,
+    claims: dict[str, int],
+    now: datetime,
+    lease: timedelta,
+) -> list[str]:
+    """Extend the lease of rows still RUNNING under these claims (row id → the
+    attempt number it was claimed with); commits. Returns the rows lost (taken
+    over by another worker after a lapse, or settled)."""
+    lost = []
+    for item_id, attempts in claims.items():
+        renewed = await session.execute(
+            update(models.OutboxItem)
+            .where(
+                models.OutboxItem.id == item_id,
+                models.OutboxItem.status == OutboxStatus.RUNNING.value,
+                models.OutboxItem.attempts == attempts,
+            )
+            .values(next_attempt_at=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(renewed, "rowcount", 0) != 1:
+            lost.append(item_id)
+    await session.commit()
+    return lost
 
 
 async def next_due_at(
@@ -195,6 +284,18 @@ async def items_of_booking(
         .order_by(models.OutboxItem.created_at, models.OutboxItem.id)
     )
     return list(rows.all())
+
+
+async def create_of_booking(
+    session: AsyncSession, *, booking_id: str
+) -> models.OutboxItem | None:
+    """The ``booking.create`` write of a booking made in Transom, if any."""
+    return await session.scalar(
+        select(models.OutboxItem).where(
+            models.OutboxItem.booking_id == booking_id,
+            models.OutboxItem.kind == OutboxKind.CREATE_BOOKING.value,
+        )
+    )
 
 
 async def page_items(

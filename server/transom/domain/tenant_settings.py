@@ -10,6 +10,7 @@ below; a missing key means its default, so older rows need no migration.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from transom.domain.errors import InvalidInputError
@@ -26,6 +27,7 @@ _KEYS = {
     "check_in_required": "checkInRequired",
     "no_show_release_minutes": "noShowReleaseMinutes",
     "display_language": "displayLanguage",
+    "check_in_required_since": "checkInRequiredSince",
 }
 
 
@@ -38,6 +40,9 @@ class TenantSettings:
     check_in_required: bool = False
     no_show_release_minutes: int = 10
     display_language: str = "en"
+    # When check-in last became required (ISO 8601): meetings that began
+    # before then are never released as no-shows. Set by ``applied``.
+    check_in_required_since: str | None = None
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any] | None) -> TenantSettings:
@@ -60,6 +65,27 @@ class TenantSettings:
             _check(attribute, value)
         return replace(self, **changes)
 
+    def applied(self, changes: dict[str, Any], now: datetime) -> TenantSettings:
+        """An admin's ``changes`` at ``now``: when they switch check-in on, it is
+        required from ``now`` on (meetings already running are left alone).
+
+        >>> from datetime import UTC
+        >>> at = datetime(2026, 12, 3, 16, 10, tzinfo=UTC)
+        >>> TenantSettings().applied({"check_in_required": True}, at).check_in_required_since
+        '2026-12-03T16:10:00+00:00'
+        """
+        changes = {k: v for k, v in changes.items() if k != "check_in_required_since"}
+        updated = self.changed(changes)
+        if updated.check_in_required and not self.check_in_required:
+            updated = replace(updated, check_in_required_since=now.isoformat())
+        return updated
+
+    def check_in_required_from(self) -> datetime | None:
+        """The moment check-in became required, if known and required."""
+        if not self.check_in_required or not self.check_in_required_since:
+            return None
+        return datetime.fromisoformat(self.check_in_required_since)
+
 
 def _check(attribute: str, value: Any) -> None:
     field = _KEYS.get(attribute)
@@ -69,6 +95,12 @@ def _check(attribute: str, value: Any) -> None:
         _one_of(field, value, PRIVATE_MEETING_HANDLING)
     elif attribute == "display_language":
         _one_of(field, value, DISPLAY_LANGUAGES)
+    elif attribute == "check_in_required_since":
+        if value is not None:
+            try:
+                datetime.fromisoformat(str(value))
+            except ValueError:
+                raise InvalidInputError("give an ISO 8601 time", field=field) from None
     elif attribute == "no_show_release_minutes":
         low, high = NO_SHOW_RELEASE_MINUTES
         if not isinstance(value, int) or isinstance(value, bool):

@@ -16,6 +16,7 @@ Modules: ``base`` (the Bus and Transport protocols), ``channels`` (names),
 
 from transom.pubsub.base import Bus, Event, RelayError, Transport
 from transom.pubsub.channels import (
+    OUTBOX_CHANNEL,
     display_channel,
     person_channel,
     room_channel,
@@ -26,6 +27,7 @@ from transom.pubsub.memory import MemoryBus
 from transom.pubsub.relay import RESYNC, RelayBus
 
 __all__ = [
+    "OUTBOX_CHANNEL",
     "RESYNC",
     "Bus",
     "Event",

@@ -1,6 +1,9 @@
-"""Channel names: one per room, tenant, display and person."""
+"""Channel names: one per room, tenant, display and person, and the outbox's."""
 
 from __future__ import annotations
+
+OUTBOX_CHANNEL = "outbox"
+"""Published after a Graph write is enqueued or released; outbox workers wake."""
 
 
 def room_channel(room_id: str) -> str:

@@ -3,8 +3,13 @@
 Invariants:
 - one booking row per room-calendar item (occurrences expanded; series masters
   are skipped), found by ``(room_id, graph_event_id)`` first, then by
-  ``(room_id, ical_uid)`` so a booking Transom made (source TRANSOM/DISPLAY,
-  PENDING) is completed in place instead of duplicated; ``source`` never changes;
+  ``(room_id, ical_uid)``, then by the transaction id of the create that made
+  it, so a booking Transom made (source TRANSOM/DISPLAY, PENDING) is completed
+  in place instead of duplicated, whether or not the outbox has recorded the
+  event yet (``sync.booking_claims``; the room is locked for the page);
+  ``source`` never changes;
+- a booking whose cancel or release is still on its way to Exchange stays
+  CANCELLED while the room's calendar still shows it;
 - applying the same page twice gives the same rows (replays are harmless);
 - a removed or cancelled room copy keeps its row with state CANCELLED;
 - every row an applied event touches gets ``updated_at = now``, which is how a
@@ -25,9 +30,14 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
+from transom.db.rooms import lock_room
 from transom.domain.bookings import BookingSource, BookingState
 from transom.domain.calendar import CalendarEvent, EventType, ResponseKind
 from transom.sync.organizers import Organizers
+from transom.sync.outbox.claims import (
+    bookings_being_withdrawn,
+    bookings_by_transaction,
+)
 
 
 @dataclass(frozen=True)
@@ -91,13 +101,25 @@ async def apply_events(
     latest = {e.id: e for e in events if e.type is not EventType.SERIES_MASTER}.values()
     if not latest:
         return 0
+    await lock_room(session, room.id)
     by_event, by_uid = await _existing(session, room.id, latest)
+    by_transaction = await bookings_by_transaction(
+        session,
+        room_id=room.id,
+        transaction_ids={
+            e.transaction_id
+            for e in latest
+            if e.transaction_id and e.id not in by_event
+        },
+    )
+    withdrawn = await bookings_being_withdrawn(
+        session,
+        booking_ids=[r.id for r in (*by_event.values(), *by_uid.values())]
+        + [r.id for r in by_transaction.values()],
+    )
     for event in latest:
-        row = by_event.get(event.id)
-        if row is None and event.ical_uid:
-            candidate = by_uid.get(event.ical_uid)
-            if candidate is not None and candidate.graph_event_id in (None, event.id):
-                row = candidate
+        row = by_event.get(event.id) or _unlinked(by_uid, event.ical_uid, event.id)
+        row = row or _unlinked(by_transaction, event.transaction_id, event.id)
         fields = booking_fields(
             event,
             room=room,
@@ -116,12 +138,24 @@ async def apply_events(
             # in Exchange; the person Transom recorded stays the organizer.
             for key in ("organizer_name", "organizer_email", "is_anonymous"):
                 fields.pop(key)
+        if row.id in withdrawn:
+            fields["state"] = BookingState.CANCELLED.value
         for key, value in fields.items():
             setattr(row, key, value)
         row.updated_at = now
         by_event[event.id] = row
     await session.flush()
     return len(latest)
+
+
+def _unlinked(
+    rows: Mapping[str, models.Booking], key: str | None, event_id: str
+) -> models.Booking | None:
+    """The row found by ``key`` unless it already belongs to another event."""
+    row = rows.get(key) if key else None
+    if row is not None and row.graph_event_id in (None, event_id):
+        return row
+    return None
 
 
 async def cancel_removed(

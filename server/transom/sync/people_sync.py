@@ -44,9 +44,7 @@ from transom.graph import (
 )
 from transom.graph.directory import user_path
 from transom.graph.timezones import format_utc
-from transom.security import SecretBox
-from transom.settings import Settings
-from transom.sync.credentials import MissingCredentialsError, graph_client_for
+from transom.sync.credentials import MissingCredentialsError
 
 log = logging.getLogger(__name__)
 
@@ -336,26 +334,20 @@ async def _calendars_connected(sessions: Sessions, *, tenant_id: str) -> bool:
 
 
 async def sync_people_now(
-    sessions: Sessions, settings: Settings, *, tenant: models.Tenant, now: datetime
+    sessions: Sessions, client: GraphTenantClient, *, tenant_id: str, now: datetime
 ) -> PeopleImport:
-    """``syncPeople``: the directory refresh on request, with a short-lived client."""
-    box = SecretBox(str(settings.secret_key))
-    async with await graph_client_for(tenant, settings, box) as client:
-        with anyio.fail_after(COMMAND_TIMEOUT):
-            return await refresh_directory(
-                sessions, client, tenant_id=tenant.id, now=now
-            )
+    """``syncPeople``: the directory refresh on request."""
+    with anyio.fail_after(COMMAND_TIMEOUT):
+        return await refresh_directory(sessions, client, tenant_id=tenant_id, now=now)
 
 
 async def connect_calendars_now(
-    sessions: Sessions, settings: Settings, *, tenant: models.Tenant, now: datetime
+    sessions: Sessions, client: GraphTenantClient, *, tenant_id: str, now: datetime
 ) -> tuple[PeopleImport, CalendarConnection]:
     """``connectPeopleCalendars``: import the directory, then check every calendar."""
-    box = SecretBox(str(settings.secret_key))
-    async with await graph_client_for(tenant, settings, box) as client:
-        with anyio.fail_after(COMMAND_TIMEOUT):
-            imported = await sync_people(sessions, client, tenant_id=tenant.id, now=now)
-            progress = await connect_people_calendars(
-                sessions, client, tenant_id=tenant.id, now=now
-            )
+    with anyio.fail_after(COMMAND_TIMEOUT):
+        imported = await sync_people(sessions, client, tenant_id=tenant_id, now=now)
+        progress = await connect_people_calendars(
+            sessions, client, tenant_id=tenant_id, now=now
+        )
     return imported, progress

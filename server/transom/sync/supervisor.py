@@ -44,13 +44,13 @@ from sqlalchemy import select
 from transom.db import models
 from transom.domain.connection import LinkState, MailboxStatus, is_blocking
 from transom.sync import state as state_repo
-from transom.sync.absence_writes import AbsenceWriter
 from transom.sync.apply import RoomRef
 from transom.sync.calendar_loop import CalendarLoop
 from transom.sync.connection import test_connection
 from transom.sync.env import SyncEnv
 from transom.sync.mailbox import MailboxLoop
-from transom.sync.outbox import OutboxWorker
+from transom.sync.outbox.absences import AbsenceWriter
+from transom.sync.outbox.worker import OutboxWorker
 from transom.sync.people_sync import DirectoryRefresher
 from transom.sync.person_calendars import FOLLOWED, PersonCalendarLoop, PersonRef
 from transom.sync.state import person_key
@@ -112,6 +112,7 @@ class SyncSupervisor:
                 settings=env.settings,
                 bus=env.bus,
                 clock=env.clock,
+                clients=env.clients,
             )
 
     async def run(self, *, task_status: Any = anyio.TASK_STATUS_IGNORED) -> None:

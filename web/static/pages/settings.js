@@ -7,12 +7,15 @@ const form = document.getElementById("settings-form");
 const saved = document.getElementById("settings-saved");
 const BOOLEANS = ["showSubject", "showOrganizer", "allowResourceBookingDeclination", "checkInRequired"];
 const CHOICES = ["privateMeetingHandling", "displayLanguage"];
+const effect = document.getElementById("check-in-effect");
 let tenant = null;
+let stored = null; // the settings as saved
 let dirty = false; // the admin changed something not saved yet
 
 form.addEventListener("input", () => (dirty = true));
 
 function fill(settings) {
+  stored = settings;
   BOOLEANS.forEach((name) => (form.elements[name].checked = settings[name]));
   CHOICES.forEach((name) => (form.elements[name].value = settings[name]));
   form.elements.noShowReleaseMinutes.value = settings.noShowReleaseMinutes;
@@ -20,11 +23,38 @@ function fill(settings) {
   form.removeAttribute("aria-busy");
   form.querySelector("button[type=submit]").disabled = false;
   form.querySelectorAll("fieldset").forEach((fieldset) => (fieldset.disabled = false));
+  describeCheckIn();
+}
+
+// What the no-show rule will do once saved, in words, before saving.
+function describeCheckIn() {
+  const required = form.elements.checkInRequired.checked;
+  const minutes = Number(form.elements.noShowReleaseMinutes.value) || stored?.noShowReleaseMinutes;
+  const wasRequired = Boolean(stored?.checkInRequired);
+  if (!required) {
+    effect.textContent = wasRequired
+      ? "When you save: no meeting is released any more."
+      : "No meeting is released: check-in is not required.";
+    return;
+  }
+  const rule =
+    `a meeting nobody checks in to within ${minutes} minutes of its start is released: ` +
+    "the room declines it in Exchange (the organizer is told) and the display turns free. " +
+    "Meetings booked at the door are never released, and each release is listed in the Sync log.";
+  if (!wasRequired) {
+    effect.textContent = `When you save: from then on, ${rule} Meetings already running are left alone.`;
+    return;
+  }
+  const since = stored.checkInRequiredSince ? new Date(stored.checkInRequiredSince) : null;
+  const when = since ? ` (required since ${since.toLocaleString([], { dateStyle: "medium", timeStyle: "short", timeZone: tenant?.timeZone || undefined })})` : "";
+  effect.textContent = `Check-in is required${when}: ${rule} Meetings that began before it became required are left alone.`;
 }
 
 form.elements.checkInRequired.addEventListener("change", () => {
   form.elements.noShowReleaseMinutes.disabled = !form.elements.checkInRequired.checked;
+  describeCheckIn();
 });
+form.elements.noShowReleaseMinutes.addEventListener("input", describeCheckIn);
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();

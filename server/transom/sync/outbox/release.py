@@ -15,6 +15,10 @@ minutes after its start without a check-in is released:
    cancelled when it has attendees and deleted otherwise. Already gone: done.
 
 Meetings booked at the door are never released: whoever booked them was there.
+Nor is a meeting that began before check-in became required (the setting's
+``checkInRequiredSince``): switching the rule on never releases what is running.
+Every release is recorded in the tenant's sync log (meeting, organizer, room,
+rule, time), so admins see what the automation did.
 Each booking is released at most once (a ``booking.release`` row exists), so a
 delta round that applies the room's copy again before the decline has reached
 Exchange (the row shows CONFIRMED for that moment) cannot release it twice; the
@@ -25,7 +29,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import anyio
 from sqlalchemy import exists, select
@@ -38,8 +44,14 @@ from transom.db.outbox import OutboxKind
 from transom.domain.bookings import BookingSource, BookingState
 from transom.domain.displays import is_no_show
 from transom.domain.tenant_settings import NO_SHOW_RELEASE_MINUTES, TenantSettings
-from transom.pubsub import Bus, room_channel
-from transom.sync.outbox_jobs import BookingUpdate, BookingView, Outcome, WriteJob
+from transom.pubsub import Bus, room_channel, tenant_channel
+from transom.sync.outbox.jobs import (
+    BookingUpdate,
+    BookingView,
+    Outcome,
+    WriteJob,
+)
+from transom.sync.state import add_log
 
 log = logging.getLogger(__name__)
 
@@ -88,41 +100,63 @@ class NoShowReleaser:
         """Release every no-show due now; the released bookings' ids."""
         now = self._clock()
         async with self._sessions() as session:
-            minutes = await _release_minutes(session)
-            if not minutes:
+            rules = await _release_rules(session)
+            if not rules:
                 return []
             released = [
                 b
-                for b in await _candidates(session, list(minutes), now)
-                if is_no_show(
-                    start=b.start,
-                    end=b.end,
-                    checked_in_at=b.checked_in_at,
-                    now=now,
-                    release_after=timedelta(minutes=minutes[b.tenant_id]),
-                )
+                for b in await _candidates(session, list(rules), now)
+                if rules[b.tenant_id].releases(b, now)
             ]
             for booking in released:
-                _release(session, booking, minutes[booking.tenant_id], now)
+                await _release(session, booking, rules[booking.tenant_id], now)
             await session.commit()
         for room_id in dict.fromkeys(b.room_id for b in released):
             await self._bus.publish(
                 room_channel(room_id), {"type": "booking", "roomId": room_id}
+            )
+        for tenant_id in dict.fromkeys(b.tenant_id for b in released):
+            await self._bus.publish(
+                tenant_channel(tenant_id), {"type": "tenant", "tenantId": tenant_id}
             )
         if released:
             self._wake_outbox()
         return [b.id for b in released]
 
 
-async def _release_minutes(session: AsyncSession) -> dict[str, int]:
-    """Tenants that require check-in → their release delay in minutes."""
-    tenants = await session.scalars(select(models.Tenant))
-    found = {t.id: TenantSettings.from_stored(t.settings) for t in tenants}
-    return {
-        tenant_id: rules.no_show_release_minutes
-        for tenant_id, rules in found.items()
-        if rules.check_in_required
-    }
+@dataclass(frozen=True)
+class ReleaseRule:
+    """A tenant's no-show rule: release after ``minutes``, for meetings that
+    began at or after ``since`` (when check-in became required)."""
+
+    minutes: int
+    since: datetime | None
+    time_zone: str = "UTC"
+
+    def releases(self, booking: models.Booking, now: datetime) -> bool:
+        if self.since is not None and booking.start < self.since:
+            return False
+        return is_no_show(
+            start=booking.start,
+            end=booking.end,
+            checked_in_at=booking.checked_in_at,
+            now=now,
+            release_after=timedelta(minutes=self.minutes),
+        )
+
+
+async def _release_rules(session: AsyncSession) -> dict[str, ReleaseRule]:
+    """Tenants that require check-in → their release rule."""
+    found = {}
+    for tenant in await session.scalars(select(models.Tenant)):
+        rules = TenantSettings.from_stored(tenant.settings)
+        if rules.check_in_required:
+            found[tenant.id] = ReleaseRule(
+                rules.no_show_release_minutes,
+                rules.check_in_required_from(),
+                tenant.time_zone or "UTC",
+            )
+    return found
 
 
 async def _candidates(
@@ -148,19 +182,46 @@ async def _candidates(
     return list(rows.all())
 
 
-def _release(
-    session: AsyncSession, booking: models.Booking, minutes: int, now: datetime
+async def _release(
+    session: AsyncSession, booking: models.Booking, rule: ReleaseRule, now: datetime
 ) -> None:
     booking.state = BookingState.CANCELLED.value
-    booking.decline_reason = release_reason(minutes)
+    booking.decline_reason = release_reason(rule.minutes)
     booking.updated_at = now
     outbox_repo.enqueue(
         session,
         tenant_id=booking.tenant_id,
         kind=OutboxKind.RELEASE_BOOKING,
-        payload={"minutes": minutes},
+        payload={"minutes": rule.minutes},
         now=now,
         booking_id=booking.id,
+    )
+    room = await session.get(models.Room, booking.room_id)
+    add_log(
+        session,
+        tenant_id=booking.tenant_id,
+        room_id=booking.room_id,
+        mailbox=room.mailbox_email if room else None,
+        level="INFO",
+        code=RELEASED_CODE,
+        message=released_message(booking, room.name if room else "?", rule),
+    )
+
+
+RELEASED_CODE = "NO_SHOW_RELEASED"
+
+
+def released_message(booking: models.Booking, room_name: str, rule: ReleaseRule) -> str:
+    """The sync log's line for a release: meeting, organizer, room, rule, time
+    (in the tenant's time zone)."""
+    organizer = booking.organizer_name or booking.organizer_email or "an organizer"
+    subject = "a private meeting" if booking.is_private else f"'{booking.subject}'"
+    zone = ZoneInfo(rule.time_zone)
+    start, end = booking.start.astimezone(zone), booking.end.astimezone(zone)
+    return (
+        f"No-show release: {subject} by {organizer} in {room_name}, "
+        f"{start:%Y-%m-%d %H:%M} to {end:%H:%M} ({rule.time_zone}), was released: "
+        f"check-in is required and nobody checked in within {rule.minutes} minutes."
     )
 
 

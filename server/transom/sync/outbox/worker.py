@@ -21,9 +21,10 @@ State machine of a row::
         retryOutboxItem ─── FAILED <────────────────┴── permanent error, or
         dropOutboxItem ──> DROPPED                      too many attempts
 
-- RUNNING rows are leased (``next_attempt_at`` = claim time + lease); a worker
-  killed mid-write leaves the row RUNNING and any worker reclaims it once the
-  lease has passed. Handlers time out well before the lease ends.
+- RUNNING rows are leased (``next_attempt_at`` = claim time + 30 s), and the
+  worker renews the lease while the write runs (``sync.outbox_leases``); a
+  worker killed mid-write leaves the row RUNNING and any worker reclaims it
+  within 30 s. Handlers time out after ``ITEM_TIMEOUT_SECONDS``.
 - Claims are atomic conditional UPDATEs (``db.outbox.claim_due``), so several
   worker processes on PostgreSQL never run one row twice.
 - Writes of one booking run in order (a cancel waits for the create).
@@ -40,7 +41,7 @@ import logging
 import random
 from collections.abc import Callable
 from contextlib import AsyncExitStack
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import anyio
@@ -48,30 +49,33 @@ import anyio
 from transom.db import models
 from transom.db import outbox as outbox_repo
 from transom.db.engine import Sessions
+from transom.domain.clock import Clock
 from transom.graph import (
     GraphAuthError,
     GraphError,
     GraphThrottledError,
     GraphTransientError,
 )
-from transom.pubsub import Bus, room_channel, tenant_channel
+from transom.pubsub import OUTBOX_CHANNEL, Bus, room_channel, tenant_channel
 from transom.security import SecretBox
 from transom.settings import Settings
-from transom.sync import outbox_settle as settle
-from transom.sync.booking_writes import OUTBOX_CHANNEL
 from transom.sync.credentials import MissingCredentialsError
-from transom.sync.held_writes import mark_tenant_auth_failure, writes_are_held
-from transom.sync.outbox_clients import TenantClients
-from transom.sync.outbox_handlers import HANDLERS
-from transom.sync.outbox_jobs import BookingUpdate, BookingView, WriteJob
-from transom.sync.outbox_policy import backoff, gives_up, throttled
-from transom.sync.outbox_release import RELEASE_SECONDS, NoShowReleaser
+from transom.sync.graph_clients import TenantClients
+from transom.sync.outbox import settle
+from transom.sync.outbox.handlers import HANDLERS
+from transom.sync.outbox.held import mark_tenant_auth_failure, writes_are_held
+from transom.sync.outbox.jobs import BookingUpdate, BookingView, WriteJob
+from transom.sync.outbox.leases import HEARTBEAT, LEASE, Leases
+from transom.sync.outbox.policy import backoff, gives_up, throttled
+from transom.sync.outbox.release import RELEASE_SECONDS, NoShowReleaser
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
-LEASE = timedelta(minutes=5)
 ITEM_TIMEOUT_SECONDS = 120.0
+UNEXPECTED_HINT = (
+    "Transom hit an unexpected error writing to Microsoft 365 (the server log "
+    "has the details). Retry once it is fixed, or drop the write."
+)
 
 
 class OutboxWorker:
@@ -97,19 +101,28 @@ class OutboxWorker:
         idle_seconds: float = 5.0,
         batch_size: int = 8,
         lease: timedelta = LEASE,
+        heartbeat: timedelta = HEARTBEAT,
         item_timeout: float = ITEM_TIMEOUT_SECONDS,
         rng: Callable[[], float] = random.random,
         release_seconds: float = RELEASE_SECONDS,
+        clients: TenantClients | None = None,
     ) -> None:
         self._sessions = sessions
         self._bus = bus
         self._clock = clock
         self._idle_seconds = idle_seconds
         self._batch_size = batch_size
-        self._lease = lease
+        self._leases = Leases(
+            sessions=sessions, clock=clock, lease=lease, heartbeat=heartbeat
+        )
         self._item_timeout = item_timeout
         self._random = rng
-        self._clients = TenantClients(settings, SecretBox(str(settings.secret_key)))
+        # The process's client cache (the supervisor's ``env.clients``); a
+        # worker built without one (tests) keeps its own and closes it.
+        self._own_clients = clients is None
+        self._clients = clients or TenantClients(
+            settings, SecretBox(str(settings.secret_key))
+        )
         self._wake = anyio.Event()
         self.releaser = NoShowReleaser(
             sessions=sessions,
@@ -126,9 +139,11 @@ class OutboxWorker:
     async def run(self) -> None:
         """Claim and run due rows until cancelled; closes its Graph clients."""
         async with AsyncExitStack() as stack:
-            stack.push_async_callback(self._clients.aclose)
+            if self._own_clients:
+                stack.push_async_callback(self._clients.aclose)
             task_group = await stack.enter_async_context(anyio.create_task_group())
             task_group.start_soon(self._listen)
+            task_group.start_soon(self._leases.run)
             task_group.start_soon(self.releaser.run)
             while True:
                 if await self.run_due() == 0:
@@ -138,11 +153,15 @@ class OutboxWorker:
         """Claim one batch of due rows and run them concurrently; how many ran."""
         async with self._sessions() as session:
             items = await outbox_repo.claim_due(
-                session, now=self._clock(), lease=self._lease, limit=self._batch_size
+                session,
+                now=self._clock(),
+                lease=self._leases.lease,
+                limit=self._batch_size,
             )
-        async with anyio.create_task_group() as task_group:
-            for item in items:
-                task_group.start_soon(self._run_one, item.id)
+        with self._leases.holding(items):
+            async with anyio.create_task_group() as task_group:
+                for item in items:
+                    task_group.start_soon(self._run_one, item.id)
         return len(items)
 
     async def _listen(self) -> None:
@@ -201,7 +220,7 @@ class OutboxWorker:
             transaction_id=item.transaction_id,
             attempts=item.attempts,
             booking=booking,
-            graph=await self._clients.client_for(tenant),
+            graph=await self._clients.client(tenant),
             checkpoint=checkpoint,
             result=dict(item.result or {}),
         )
@@ -221,7 +240,8 @@ class OutboxWorker:
             await self._fail(item, settle.Failure.of(exc))
         else:
             log.error("outbox item %s (%s) failed", item.id, item.kind, exc_info=exc)
-            await self._retry(item, backoff(item.attempts, self._random), exc)
+            delay = backoff(item.attempts, self._random)
+            await self._retry(item, delay, exc, unexpected=True)
 
     async def _load(
         self, item_id: str
@@ -256,14 +276,19 @@ class OutboxWorker:
             await session.commit()
 
     async def _retry(
-        self, item: models.OutboxItem, delay: timedelta, exc: BaseException
+        self,
+        item: models.OutboxItem,
+        delay: timedelta,
+        exc: BaseException,
+        *,
+        unexpected: bool = False,
     ) -> None:
         failure = settle.Failure.of(exc)
-        if gives_up(item.attempts):
+        if gives_up(item.attempts, unexpected=unexpected):
             failure = settle.Failure(
                 f"gave up after {item.attempts} attempts: {failure.message}",
                 failure.code,
-                failure.hint,
+                failure.hint or (UNEXPECTED_HINT if unexpected else None),
             )
             await self._fail(item, failure)
             return

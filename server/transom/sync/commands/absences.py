@@ -34,8 +34,7 @@ from transom.domain.absences import (
     wanted_event,
 )
 from transom.domain.errors import ConflictError
-from transom.pubsub import Bus, person_channel, tenant_channel
-from transom.sync.booking_writes import OUTBOX_CHANNEL
+from transom.pubsub import OUTBOX_CHANNEL, Bus, person_channel, tenant_channel
 
 IN_FLIGHT = (SyncState.PENDING.value, SyncState.HELD.value)
 

@@ -36,9 +36,14 @@ from transom.db.outbox import OutboxKind
 from transom.domain.calendar import CalendarEvent, EventChanges, ResponseKind, ShowAs
 from transom.domain.displays import ExtensionState
 from transom.graph import GraphRequestError, MailboxNotFoundError
-from transom.sync.outbox_jobs import BookingUpdate, BookingView, FollowUp, Outcome
-from transom.sync.outbox_jobs import WriteJob as Job
-from transom.sync.outbox_policy import MAX_POLLS, poll_delay
+from transom.sync.outbox.jobs import (
+    BookingUpdate,
+    BookingView,
+    FollowUp,
+    Outcome,
+)
+from transom.sync.outbox.jobs import WriteJob as Job
+from transom.sync.outbox.policy import MAX_POLLS, poll_delay
 
 PRECONDITION_RETRIES = 3
 CONFLICT = "conflict: the room is booked in the added time"

@@ -24,8 +24,7 @@ from transom.db import outbox as outbox_repo
 from transom.db.engine import Sessions
 from transom.domain.connection import is_blocking
 from transom.graph import GraphAuthError
-from transom.pubsub import Bus
-from transom.sync.booking_writes import OUTBOX_CHANNEL
+from transom.pubsub import OUTBOX_CHANNEL, Bus
 from transom.sync.connection import apply_report, report_for_error
 
 

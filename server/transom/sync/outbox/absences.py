@@ -2,7 +2,7 @@
 
 The API's commands (``sync.absence_commands``) enqueue one row per change; this
 writer claims up to ``claim_limit`` due rows at once, folds the rows of one
-absence into one :class:`~transom.sync.absence_plans.Plan` (built from the
+absence into one :class:`~transom.sync.outbox.absence_plans.Plan` (built from the
 absence as it is *now*), and sends every plan of a tenant in batches of 20.
 Rows follow the outbox state machine (``sync.outbox``); the absence's sync
 state follows its rows::
@@ -39,6 +39,7 @@ from transom.db import outbox as outbox_repo
 from transom.db.engine import Sessions
 from transom.db.outbox import BULK_KINDS, OutboxKind
 from transom.domain.absences import SyncState, WriteAction, settled_state
+from transom.domain.clock import Clock
 from transom.graph import (
     BatchItem,
     BatchResult,
@@ -51,10 +52,10 @@ from transom.graph import (
     MailboxNotFoundError,
 )
 from transom.graph.convert_mailbox import from_graph_automatic_replies
-from transom.pubsub import Bus, tenant_channel
-from transom.sync import outbox_settle as settle
-from transom.sync.absence_commands import policy_of
-from transom.sync.absence_plans import (
+from transom.pubsub import OUTBOX_CHANNEL, Bus, tenant_channel
+from transom.sync.commands.absences import policy_of
+from transom.sync.outbox import settle
+from transom.sync.outbox.absence_plans import (
     RESTORED,
     SCHEDULED,
     Plan,
@@ -64,16 +65,14 @@ from transom.sync.absence_plans import (
     replies_item,
     replies_to_json,
 )
-from transom.sync.booking_writes import OUTBOX_CHANNEL
-from transom.sync.held_writes import mark_tenant_auth_failure, writes_are_held
-from transom.sync.outbox_jobs import Outcome
-from transom.sync.outbox_policy import backoff, gives_up, throttled
+from transom.sync.outbox.held import mark_tenant_auth_failure, writes_are_held
+from transom.sync.outbox.jobs import Outcome
+from transom.sync.outbox.leases import Leases
+from transom.sync.outbox.policy import backoff, gives_up, throttled
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 ClientFor = Callable[[models.Tenant], Awaitable[GraphTenantClient]]
-LEASE = timedelta(minutes=5)
 CLAIM_LIMIT = 400
 BATCH_CONCURRENCY = 4
 
@@ -90,6 +89,7 @@ class Result:
     retry_after: timedelta | None = None
     again: bool = False
     auth: GraphAuthError | None = None
+    unexpected: bool = False  # a failure nobody classified: give up sooner
     items: list[str] = field(default_factory=list)
 
 
@@ -124,6 +124,7 @@ class AbsenceWriter:
         self._concurrency = concurrency
         self._random = rng
         self._wake = anyio.Event()
+        self._leases = Leases(sessions=sessions, clock=clock)
 
     def wake(self) -> None:
         self._wake.set()
@@ -131,6 +132,7 @@ class AbsenceWriter:
     async def run(self) -> None:
         async with anyio.create_task_group() as task_group:
             task_group.start_soon(self._listen)
+            task_group.start_soon(self._leases.run)
             while True:
                 try:
                     ran = await self.run_due()
@@ -146,15 +148,16 @@ class AbsenceWriter:
             items = await outbox_repo.claim_due(
                 session,
                 now=self._clock(),
-                lease=LEASE,
+                lease=self._leases.lease,
                 limit=self._claim_limit,
                 kinds=BULK_KINDS,
             )
         by_tenant: dict[str, list[models.OutboxItem]] = defaultdict(list)
         for item in items:
             by_tenant[item.tenant_id].append(item)
-        for tenant_id, tenant_items in by_tenant.items():
-            await self._run_tenant(tenant_id, tenant_items)
+        with self._leases.holding(items):
+            for tenant_id, tenant_items in by_tenant.items():
+                await self._run_tenant(tenant_id, tenant_items)
         return len(items)
 
     async def _listen(self) -> None:
@@ -234,21 +237,24 @@ class AbsenceWriter:
                 if item is not None
             ]
             await self._round(client, second, plans, results)
-        except (GraphError, TimeoutError, ExceptionGroup) as raised:
+        except Exception as raised:  # boundary: every plan records it below
             exc = _leaf(raised)
             if isinstance(exc, GraphAuthError):
                 for result in results.values():
                     result.auth = exc
                 return results
-            if not isinstance(exc, GraphError | TimeoutError):
-                raise
-            # A whole batch failed (throttled, 5xx, timeout): every plan retries.
+            # A whole batch failed (throttled, 5xx, timeout, or unexpectedly):
+            # every plan retries, and gives up sooner on an unexpected error.
+            unexpected = not isinstance(exc, GraphError | TimeoutError)
+            if unexpected:
+                log.error("absence batch failed unexpectedly", exc_info=exc)
             failure = settle.Failure.of(exc)
             delay = _delay_for(exc, 1, self._random)
             log.warning("absence batch failed: %s", failure.message)
             for result in results.values():
                 if result.failure is None:
                     result.failure, result.retry_after = failure, delay
+                    result.unexpected = unexpected
         return results
 
     async def _round(
@@ -455,7 +461,7 @@ async def _settle_row(
     if verdict == "failed" and result.failure is not None:
         await settle.fail(session, item_id=row.id, failure=result.failure, now=now)
     elif verdict == "retry" and result.failure is not None:
-        if gives_up(row.attempts):
+        if gives_up(row.attempts, unexpected=result.unexpected):
             await settle.fail(session, item_id=row.id, failure=result.failure, now=now)
         else:
             delay = result.retry_after or timedelta(seconds=1)

@@ -1,7 +1,10 @@
 """Recording what became of an outbox row, with its booking, in one transaction.
 
 Every function loads the row afresh in the given session, changes it (and its
-booking), and leaves the commit to the caller. ``finish``, ``fail`` and ``hold``
+booking), and leaves the commit to the caller. A booking change that records an
+Exchange id first locks the room and absorbs a copy a delta round made of the
+same event meanwhile (``sync.booking_claims``), so the user's booking is the one
+row Transom keeps for it. ``finish``, ``fail`` and ``hold``
 return the room whose displays should reload (``finish`` only when something a
 display shows changed); the worker publishes it after the commit.
 """
@@ -17,9 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from transom.db import models
 from transom.db import outbox as outbox_repo
 from transom.db.outbox import OutboxKind, OutboxStatus
+from transom.db.rooms import lock_room
 from transom.domain.displays import ExtensionState
 from transom.graph import GraphError
-from transom.sync.outbox_jobs import BookingUpdate, Outcome
+from transom.sync.outbox.claims import absorb_copies
+from transom.sync.outbox.jobs import BookingUpdate, Outcome
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,31 @@ def _record(item: models.OutboxItem, failure: Failure | None) -> None:
     item.result = result
 
 
+async def _update_booking(
+    session: AsyncSession,
+    item: models.OutboxItem,
+    update: BookingUpdate | None,
+    now: datetime,
+) -> models.Booking | None:
+    """Load the item's booking and apply ``update``; None when there is none.
+
+    Returns the booking only when something a display shows changed.
+    """
+    booking = await _booking(session, item)
+    if booking is None or update is None:
+        return None
+    if update.graph_event_id or update.ical_uid:
+        await lock_room(session, booking.room_id)
+        await session.refresh(booking)
+        await absorb_copies(
+            session,
+            booking,
+            graph_event_id=update.graph_event_id,
+            ical_uid=update.ical_uid,
+        )
+    return booking if update.apply(booking, now) else None
+
+
 async def checkpoint(
     session: AsyncSession,
     *,
@@ -75,9 +105,7 @@ async def checkpoint(
     """Save a handler's progress while the row stays RUNNING."""
     item = await _item(session, item_id)
     item.result = dict(result)
-    booking = await _booking(session, item)
-    if booking is not None and update is not None:
-        update.apply(booking, now)
+    await _update_booking(session, item, update, now)
 
 
 async def finish(
@@ -93,8 +121,7 @@ async def finish(
         item.attempts = 0
     else:
         item.status = OutboxStatus.DONE.value
-    booking = await _booking(session, item)
-    changed = bool(booking and outcome.booking and outcome.booking.apply(booking, now))
+    changed = await _update_booking(session, item, outcome.booking, now)
     if outcome.follow_up is not None:
         outbox_repo.enqueue(
             session,
@@ -104,7 +131,7 @@ async def finish(
             now=now + outcome.follow_up.delay,
             booking_id=item.booking_id,
         )
-    return booking.room_id if booking is not None and changed else None
+    return changed.room_id if changed is not None else None
 
 
 async def reschedule(

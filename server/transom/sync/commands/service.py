@@ -13,9 +13,11 @@ from datetime import datetime
 from transom.db import models
 from transom.domain.connection import ConnectionReport, ConnectionStatus, RoomImport
 from transom.domain.errors import InvalidInputError
-from transom.sync import connection, linking, rooms_import
+from transom.sync import connection, people_sync
+from transom.sync.commands import linking, rooms_import
 from transom.sync.env import SyncEnv
-from transom.sync.held_writes import resume_tenant_writes
+from transom.sync.outbox.held import resume_tenant_writes
+from transom.sync.people_sync import CalendarConnection, PeopleImport
 from transom.sync.supervisor import SyncSupervisor
 
 HEALTHY = (ConnectionStatus.CONNECTED, ConnectionStatus.SECRET_EXPIRING)
@@ -96,6 +98,31 @@ class SyncService:
         if self.supervisor is None:
             return 0
         return self.supervisor.wake_tenant(tenant_id, full=True)
+
+    async def refresh_directory(self, tenant: models.Tenant) -> PeopleImport:
+        """Import the tenant's directory now; newcomers' calendar loops start."""
+        found = await people_sync.sync_people_now(
+            self.env.sessions,
+            await self.env.clients.client(tenant),
+            tenant_id=tenant.id,
+            now=self.env.clock(),
+        )
+        self.sync_people(tenant.id)
+        return found
+
+    async def connect_calendars(
+        self, tenant: models.Tenant
+    ) -> tuple[PeopleImport, CalendarConnection]:
+        """Import the directory and check every calendar; the readable ones'
+        loops start now."""
+        found = await people_sync.connect_calendars_now(
+            self.env.sessions,
+            await self.env.clients.client(tenant),
+            tenant_id=tenant.id,
+            now=self.env.clock(),
+        )
+        self.sync_people(tenant.id)
+        return found
 
     def sync_people(self, tenant_id: str, *, full: bool = False) -> int:
         """People were connected or their settings changed: start, stop or

@@ -51,7 +51,7 @@ from transom.graph import (
     batch_update_event,
 )
 from transom.graph.directory import user_path
-from transom.sync.absence_commands import facts_of
+from transom.sync.commands.absences import facts_of
 
 SCHEDULED = "SCHEDULED"
 RESTORED = "RESTORED"

@@ -6,8 +6,8 @@ commits, and calls :func:`announce` to tell displays and wake the outbox worker.
 Nothing here talks to Graph (the API never does): the worker runs the writes.
 
 Invariant: Transom never creates two occupying bookings for one room and slot.
-The room row is locked (``FOR UPDATE`` on PostgreSQL; SQLite serialises
-writers) while the local conflict check and the insert run.
+The room is locked (``db.rooms.lock_room``) while the local conflict check and
+the insert run.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import bookings as booking_repo
@@ -23,6 +22,7 @@ from transom.db import models
 from transom.db import outbox as outbox_repo
 from transom.db import people as people_repo
 from transom.db.outbox import OutboxKind
+from transom.db.rooms import lock_room
 from transom.domain.booking_requests import (
     BookingRequest,
     ExistingBooking,
@@ -35,11 +35,9 @@ from transom.domain.connection import LinkState
 from transom.domain.displays import ExtensionState, Span, extend_span
 from transom.domain.errors import ConflictError
 from transom.domain.tenant_settings import TenantSettings
-from transom.pubsub import Bus, room_channel
+from transom.pubsub import OUTBOX_CHANNEL, Bus, room_channel
 
 EXTEND_LOOKAHEAD = timedelta(days=1)
-OUTBOX_CHANNEL = "outbox"
-"""Published after a write is enqueued; outbox workers wake up on it."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +68,7 @@ async def book_room(
     """A PENDING booking and its ``booking.create`` write, or why not (not committed)."""
     if room.link_state != LinkState.VERIFIED or not room.mailbox_email:
         return RoomUnlinked(room)
-    await _lock_room(session, room.id)
+    await lock_room(session, room.id)
     taken = await _local_conflict(session, room.id, request)
     if taken is not None:
         return SlotTaken(taken)
@@ -121,12 +119,6 @@ def _new_booking(
     )
 
 
-async def _lock_room(session: AsyncSession, room_id: str) -> None:
-    await session.execute(
-        select(models.Room.id).where(models.Room.id == room_id).with_for_update()
-    )
-
-
 async def _local_conflict(
     session: AsyncSession, room_id: str, request: BookingRequest
 ) -> models.Booking | None:
@@ -169,11 +161,18 @@ async def cancel_booking(
     previous = booking.state
     booking.state = BookingState.CANCELLED.value
     booking.updated_at = now
+    payload = {"action": action.value, "previous_state": previous}
+    create = await outbox_repo.create_of_booking(session, booking_id=booking.id)
+    if create is not None:
+        # Lets the cancel find the event should the create have reached
+        # Exchange without Transom learning its id (see outbox_handlers).
+        payload["create_transaction_id"] = create.transaction_id
+        payload["route"] = str(create.payload.get("route", ""))
     outbox_repo.enqueue(
         session,
         tenant_id=booking.tenant_id,
         kind=OutboxKind.CANCEL_BOOKING,
-        payload={"action": action.value, "previous_state": previous},
+        payload=payload,
         now=now,
         booking_id=booking.id,
     )
@@ -199,7 +198,7 @@ async def extend_booking(
         raise ConflictError("only a meeting Exchange has confirmed can be extended")
     if booking.extension_state == ExtensionState.PENDING:
         raise ConflictError("this meeting already waits for Exchange to extend it")
-    await _lock_room(session, booking.room_id)
+    await lock_room(session, booking.room_id)
     span = extend_span(
         Span(booking.start, booking.end),
         minutes,

@@ -16,7 +16,7 @@ from transom.db import models
 from transom.db.outbox import OutboxKind, OutboxStatus
 from transom.domain.bookings import BookingState
 from transom.domain.errors import ConflictError
-from transom.sync.outbox_settle import EXTENSION_KINDS, give_up_extension
+from transom.sync.outbox.settle import EXTENSION_KINDS, give_up_extension
 
 RETRYABLE = (OutboxStatus.FAILED.value, OutboxStatus.HELD.value)
 DROPPABLE = (

@@ -4,7 +4,10 @@
   jitter, ``BASE * 2**(attempt-1)`` capped at ``CAP``, drawn in ``[50 %, 100 %]``.
 - Throttling (429/503 with ``Retry-After``): at least what Graph advised, plus up
   to 20 % jitter so a storm's survivors do not come back in lockstep.
-- After ``MAX_ATTEMPTS`` attempts a write is given up (FAILED, visible to admins).
+- After ``MAX_ATTEMPTS`` attempts a write is given up (FAILED, visible to admins);
+  an error nobody classified (a bug, a database constraint) after
+  ``MAX_UNEXPECTED_ATTEMPTS``: retrying it rarely helps, and a write that
+  cannot finish must not hold up the writes queued behind it.
 - Follow-up reads of the room's answer back off from 1 s to 30 s, ``MAX_POLLS``
   times (about 5 minutes); after that the delta sync settles the booking.
 """
@@ -17,6 +20,7 @@ from datetime import timedelta
 BASE = timedelta(seconds=2)
 CAP = timedelta(minutes=10)
 MAX_ATTEMPTS = 15
+MAX_UNEXPECTED_ATTEMPTS = 3
 POLL_BASE = timedelta(seconds=1)
 POLL_CAP = timedelta(seconds=30)
 MAX_POLLS = 16
@@ -47,5 +51,5 @@ def poll_delay(poll: int) -> timedelta:
     return delay
 
 
-def gives_up(attempts: int) -> bool:
-    return attempts >= MAX_ATTEMPTS
+def gives_up(attempts: int, *, unexpected: bool = False) -> bool:
+    return attempts >= (MAX_UNEXPECTED_ATTEMPTS if unexpected else MAX_ATTEMPTS)

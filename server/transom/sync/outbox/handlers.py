@@ -38,16 +38,16 @@ from transom.domain.calendar import (
 )
 from transom.domain.directory import MailboxPurpose
 from transom.graph import MailboxAccessDeniedError, MailboxNotFoundError
-from transom.sync.outbox_extend import await_extension, extend_booking
-from transom.sync.outbox_jobs import (
+from transom.sync.outbox.extend import await_extension, extend_booking
+from transom.sync.outbox.jobs import (
     BookingUpdate,
     BookingView,
     FollowUp,
     Outcome,
     WriteJob,
 )
-from transom.sync.outbox_policy import MAX_POLLS, poll_delay
-from transom.sync.outbox_release import release_booking
+from transom.sync.outbox.policy import MAX_POLLS, poll_delay
+from transom.sync.outbox.release import release_booking
 
 CONFLICT = "conflict"
 ROOM_DECLINED = (
@@ -94,14 +94,12 @@ async def create_booking(job: WriteJob) -> Outcome:
 
 
 def _needs_no_create(job: WriteJob, booking: BookingView) -> bool:
-    """Cancelled before its first attempt, or already settled: nothing to write.
+    """Cancelled meanwhile, or already settled: nothing to write.
 
-    A booking cancelled after an attempt may already exist in Exchange; the
-    create is replayed (Graph dedupes on the transaction id) so that the cancel
-    that follows knows the event's id and withdraws it.
+    A cancelled booking's create may already have reached Exchange (an attempt
+    whose answer was lost): the cancel queued after it finds that event by the
+    create's transaction id and withdraws it (``_withdraw_unrecorded``).
     """
-    if booking.state == BookingState.CANCELLED:
-        return job.attempts <= 1
     return booking.state != BookingState.PENDING
 
 
@@ -220,15 +218,52 @@ async def cancel_booking(job: WriteJob) -> Outcome:
     if CancelAction(job.payload["action"]) is CancelAction.DECLINE_ROOM_EVENT:
         done = await _decline_in_room(job, booking)
     elif booking.organizer_event_id and booking.organizer_email:
-        done = await job.graph.cancel_event(
-            booking.organizer_email, booking.organizer_event_id, CANCEL_COMMENT
-        )
+        done = await _cancel_organizers(job, booking, booking.organizer_event_id)
     elif booking.graph_event_id:
         done = await job.graph.delete_event(booking.room_email, booking.graph_event_id)
     else:
-        done = False
+        done = await _withdraw_unrecorded(job, booking)
     update = BookingUpdate(state=BookingState.CANCELLED.value)
     return Outcome(job.result | {"removed": done}, update)
+
+
+async def _cancel_organizers(
+    job: WriteJob, booking: BookingView, event_id: str
+) -> bool:
+    return await job.graph.cancel_event(
+        str(booking.organizer_email), event_id, CANCEL_COMMENT
+    )
+
+
+async def _withdraw_unrecorded(job: WriteJob, booking: BookingView) -> bool:
+    """The create this cancel superseded may have reached Exchange before Transom
+    recorded the event's id (a lost answer, a crash): find the event by the
+    create's transaction id in the calendars it could be in, and withdraw it."""
+    transaction_id = job.payload.get("create_transaction_id")
+    if not transaction_id:
+        return False
+    route = job.payload.get("route")
+    if booking.organizer_email and route != BookingRoute.ROOM.value:
+        event = await _by_transaction(job, booking.organizer_email, transaction_id)
+        if event is not None:
+            return await _cancel_organizers(job, booking, event.id)
+    if route == BookingRoute.ORGANIZER.value:
+        return False
+    event = await _by_transaction(job, booking.room_email, transaction_id)
+    if event is None:
+        return False
+    return await job.graph.delete_event(booking.room_email, event.id)
+
+
+async def _by_transaction(
+    job: WriteJob, mailbox: str, transaction_id: str
+) -> CalendarEvent | None:
+    booking = _booking(job)
+    try:
+        found = await job.graph.fetch_calendar_view(mailbox, booking.start, booking.end)
+    except (MailboxNotFoundError, MailboxAccessDeniedError):
+        return None
+    return next((e for e in found if e.transaction_id == transaction_id), None)
 
 
 async def _decline_in_room(job: WriteJob, booking: BookingView) -> bool:
