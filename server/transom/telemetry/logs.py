@@ -27,6 +27,7 @@ from transom.domain.errors import TransomError
 
 __all__ = [
     "REQUEST_ID",
+    "bind_work_id",
     "configure_logging",
     "new_request_id",
     "work_id",
@@ -53,6 +54,12 @@ def work_id(kind: str, ident: str) -> Iterator[str]:
         yield REQUEST_ID.get()
     finally:
         REQUEST_ID.reset(token)
+
+
+def bind_work_id(kind: str, ident: str) -> None:
+    """Log lines of the rest of this task carry ``<kind>:<ident>``: for a task
+    started per item (each task runs in its own copy of the context)."""
+    REQUEST_ID.set(f"{kind}:{ident}")
 
 
 class RequestIdFilter(logging.Filter):
