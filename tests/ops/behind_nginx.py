@@ -99,10 +99,9 @@ def site_config(backend: int, http_port: int, tls_port: int, run: Path) -> str:
 
 
 @contextmanager
-def nginx(backend: int, http_port: int, tls_port: int, run: Path) -> Iterator[Path]:
-    """nginx serving the documented site until the block ends; yields the
-    certificate to trust."""
-    cert, _ = self_signed(run)
+def nginx(backend: int, http_port: int, tls_port: int, run: Path) -> Iterator[None]:
+    """nginx serving the documented site until the block ends, with the
+    certificate :func:`self_signed` made in ``run``."""
     (run / "transom.conf").write_text(site_config(backend, http_port, tls_port, run))
     (run / "nginx.conf").write_text(MAIN.format(run=run))
     process = subprocess.Popen(
@@ -112,7 +111,7 @@ def nginx(backend: int, http_port: int, tls_port: int, run: Path) -> Iterator[Pa
     )
     try:
         _wait_for_port(tls_port, process, run)
-        yield cert
+        yield
     finally:
         process.terminate()
         process.wait(timeout=15)

@@ -75,19 +75,45 @@ class InstalledTransom:
                 process.kill()
                 process.wait()
 
+    @contextmanager
+    def emulator(self, url: str, cwd: Path, trusted_cert: Path) -> Iterator[None]:
+        """``transom emulator --seed demo`` at ``url``, delivering notifications
+        over https to hosts with ``trusted_cert`` (SSL_CERT_FILE)."""
+        port = url.rsplit(":", 1)[1]
+        env = clean_env(SSL_CERT_FILE=str(trusted_cert))
+        with (cwd / "emulator.log").open("w") as out:
+            process = subprocess.Popen(
+                [self.transom, "emulator", "--port", port, "--seed", "demo"],
+                cwd=cwd,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            wait_until_up(f"{url}/_emulator/tenants", process, cwd / "emulator.log")
+            yield
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+
 
 def wait_until_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    wait_until_up(f"{base}/readyz", process, log)
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Until ``url`` answers 200 (or the process exits: its log in the error)."""
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"transom serve exited:\n{log.read_text()}")
+            raise RuntimeError(f"{process.args!r} exited:\n{log.read_text()}")
         try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+            if httpx.get(url, timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.2)
-    raise TimeoutError(f"transom serve not ready:\n{log.read_text()}")
+    raise TimeoutError(f"{url} did not answer:\n{log.read_text()}")
 
 
 def clean_env(**variables: str) -> dict[str, str]:

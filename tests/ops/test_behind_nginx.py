@@ -1,6 +1,8 @@
 """The installed wheel behind nginx with TLS, as the production guide sets it up:
-admin sign-in, a display paired and its live subscription over wss, a Graph
-webhook validation, /metrics scraped and JSON log lines, all through the proxy.
+admin sign-in, a display paired and its live subscription over wss, a tenant
+connected to the Graph emulator whose subscription validation and change
+notifications reach Transom through the proxy, Graph's webhook validation,
+/metrics scraped and JSON log lines.
 
 Needs nginx; skips without it unless TRANSOM_REQUIRE_NGINX=1 (CI sets it and
 installs nginx)."""
@@ -19,7 +21,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from websockets.asyncio.client import connect
 
-from tests.ops.behind_nginx import nginx, nginx_available, trusting
+from tests.ops.behind_nginx import nginx, nginx_available, self_signed, trusting
 from tests.ops.installed import REPO, InstalledTransom, clean_env
 from tests.servers import free_port
 
@@ -40,6 +42,17 @@ ROOM = """mutation Room($tenant: ID!) {
 RENAME = """mutation Rename($id: ID!) {
   updateRoom(id: $id, input: {name: "Aurora East"}) { id } }"""
 VALIDATION = "Validation: Testing client application at 2026-12-03"
+# The emulator's demo directory and app (README, "The Graph emulator").
+DIRECTORY = "8d3a5f2e-4c1b-4e7a-9f60-2b7c1d9e0a51"
+CLIENT = "5b0e7c9a-1f2d-4a6b-8c3e-7d9f0a1b2c3d"
+SECRET = "Tx8Q~emulator.demo.secret-contoso-0123456789"
+CONNECT = """mutation Connect($input: ConnectTenantInput!) {
+  connectTenant(input: $input) { status message } }"""
+IMPORT = """mutation Import($tenant: ID!) {
+  importRooms(tenantId: $tenant) { rooms { id mailbox linkState } } }"""
+LINK = """mutation Link($room: ID!, $email: String!) {
+  linkRoomMailbox(roomId: $room, email: $email) { id linkState } }"""
+SYNC = "query Sync($id: ID!) { room(id: $id) { sync { mode status } } }"
 
 
 async def graphql(
@@ -59,13 +72,19 @@ async def test_the_installed_server_works_behind_nginx_with_tls(
 ) -> None:
     # given an installed Transom with an admin, run from elsewhere
     backend, http_port, tls_port = free_port(), free_port(), free_port()
+    graph = f"http://127.0.0.1:{free_port()}"
     public = f"https://localhost:{tls_port}"
+    run = tmp_path / "nginx"
+    run.mkdir()
+    cert, _ = self_signed(run)
     env = clean_env(
         TRANSOM_DATA_DIR=str(tmp_path / "data"),
         TRANSOM_LOG_FORMAT="json",
         TRANSOM_METRICS_TOKEN=METRICS,
         TRANSOM_BOOTSTRAP_TOKEN=SUPERADMIN,
         TRANSOM_PUBLIC_URL=public,
+        TRANSOM_GRAPH_URL=f"{graph}/v1.0",
+        TRANSOM_AUTHORITY_URL=graph,
     )
     created = installed.run(
         "admin", "create", "--email", ADMIN_EMAIL, "--password-stdin",
@@ -73,16 +92,16 @@ async def test_the_installed_server_works_behind_nginx_with_tls(
     )  # fmt: skip
     assert created.returncode == 0, created.stderr
     log = tmp_path / "serve.log"
-    run = tmp_path / "nginx"
-    run.mkdir()
     with (
+        installed.emulator(graph, tmp_path, cert),
         installed.serve(tmp_path, env, log, port=backend),
-        nginx(backend, http_port, tls_port, run) as cert,
+        nginx(backend, http_port, tls_port, run),
     ):
         tls = trusting(cert)
         async with httpx.AsyncClient(base_url=public, verify=tls) as http:
             await admin_signs_in(http)
             await display_pairs_and_follows_its_room_live(http, public, tls)
+            await tenant_connects_with_webhooks_through_the_proxy(http, graph, public)
             webhook = await graph_validates_the_webhook(http)
             await metrics_are_scraped_from_the_process_not_the_proxy(http, backend)
             redirect = await httpx.AsyncClient().get(f"http://127.0.0.1:{http_port}/")
@@ -132,6 +151,38 @@ async def display_pairs_and_follows_its_room_live(
         pushed = await next_payload(ws)
     assert first["data"]["roomBookings"]["roomId"] == room
     assert pushed["data"]["roomBookings"]["roomId"] == room
+
+
+async def tenant_connects_with_webhooks_through_the_proxy(
+    http: httpx.AsyncClient, graph: str, public: str
+) -> None:
+    """Connect the emulator's demo tenant and link a room: the subscription is
+    validated through nginx (the emulator trusts the test's certificate)."""
+    tenant = (await graphql(http, TENANT, SUPERADMIN))["createTenant"]["id"]
+    credentials = {"directoryId": DIRECTORY, "clientId": CLIENT, "clientSecret": SECRET}
+    connect = {"tenantId": tenant, **credentials}
+    connected = await graphql(http, CONNECT, SUPERADMIN, input=connect)
+    assert connected["connectTenant"]["status"] == "CONNECTED", connected
+    rooms = (await graphql(http, IMPORT, SUPERADMIN, tenant=tenant))["importRooms"]
+    room = next(r for r in rooms["rooms"] if r["mailbox"])
+    if room["linkState"] != "VERIFIED":
+        await graphql(http, LINK, SUPERADMIN, room=room["id"], email=room["mailbox"])
+    with anyio.fail_after(60):
+        while True:
+            sync = (await graphql(http, SYNC, SUPERADMIN, id=room["id"]))["room"][
+                "sync"
+            ]
+            if sync and sync["mode"] == "NOTIFICATIONS":
+                break
+            await anyio.sleep(0.5)
+    async with httpx.AsyncClient(base_url=graph) as control:
+        subscriptions = (await control.get("/_emulator/subscriptions")).json()
+    urls = {item["notificationUrl"] for item in _listed(subscriptions)}
+    assert f"{public}/webhooks/graph" in urls
+
+
+def _listed(body: Any) -> list[dict[str, Any]]:
+    return list(body["value"] if isinstance(body, dict) else body)
 
 
 async def graph_validates_the_webhook(http: httpx.AsyncClient) -> str:
