@@ -33,9 +33,10 @@ from tests.sync.bursts import (
     assert_exactly_once,
     book_burst,
     cancel_all,
+    linked_rooms,
     settled,
 )
-from tests.sync.harness import Api, address, provision, sync_settings
+from tests.sync.harness import Api, provision, sync_settings
 from transom.app import create_app
 from transom.db.engine import create_engine, create_sessions
 from transom.db.migrate import upgrade_to_head
@@ -43,8 +44,6 @@ from transom.db.tenants import create_tenant
 from transom.db.tokens import create_token
 from transom.domain.access import Role
 from transom.emulator import create_app as create_emulator
-
-MAILBOXES = [address(alias) for alias in ("aurora", "borealis", "cirrus")]
 
 
 async def seed(database_url: str) -> tuple[str, str]:
@@ -94,11 +93,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
         )
         with serve_in_thread(create_app(settings), port=port) as url:
             api = Api(url, token, tenant_id)
-            await api.connect()
-            imported = await api.import_rooms()
-            rooms = {m: (await api.link(imported[m], m))["id"] for m in MAILBOXES}
-            for room_id in rooms.values():
-                await api.in_sync(room_id)
+            rooms = await linked_rooms(api)
             await measure(api, emulator_url, rooms, args)
 
 

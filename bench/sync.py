@@ -10,8 +10,9 @@ change notifications to its own URL. Prints:
    cancelled in Outlook at ``--changes`` per room per hour (time-compressed:
    the same number of changes happen in the window), every change must reach
    Transom; prints Graph requests per change, and per room per hour at that
-   rate plus the background the engine schedules (safety delta round every
-   4 h, subscription renewal about daily, connection check every 6 h).
+   rate plus the background the engine schedules (a reconciliation delta round
+   an hour after the last round, subscription renewal about daily, connection
+   check every 6 h); ``bench/reconcile.py`` measures the reconciliation itself.
 
 Usage: ``.venv/bin/python bench/sync.py [--rooms 200] [--steady 60] [--changes 1]``
 (``TRANSOM_BENCH_DATABASE_URL`` picks a database; default SQLite in a temp dir).
@@ -47,7 +48,6 @@ from transom.emulator.calendars import create_event
 from transom.emulator.provisioning import add_room, add_user
 from transom.emulator.store import Emulator
 from transom.settings import Settings
-from transom.sync.mailbox import SAFETY_POLL
 from transom.sync.subscriptions import MAX_RENEW_MARGIN
 
 DOMAIN = "contoso.onmicrosoft.com"
@@ -240,8 +240,9 @@ async def run(args: argparse.Namespace) -> None:
             total = sum(used.values())
             await client.http.aclose()
     per_change = total / done
+    reconcile = timedelta(seconds=Settings.reconcile_interval_seconds)
     background = (
-        3600 / SAFETY_POLL.total_seconds() + 3600 / MAX_RENEW_MARGIN.total_seconds()
+        3600 / reconcile.total_seconds() + 3600 / MAX_RENEW_MARGIN.total_seconds()
     )
     per_room_hour = args.changes * per_change + background
     print(f"steady state: {done} Outlook changes in {window:.0f} s, all in Transom; "
@@ -250,7 +251,7 @@ async def run(args: argparse.Namespace) -> None:
         print(f"  {count:6d}  {path}")
     print(f"steady state per room per hour at {args.changes:g} change(s)/room/hour: "
           f"{args.changes:g} x {per_change:.2f} + background {background:.2f} "
-          f"(safety delta every {SAFETY_POLL}, renewal about daily) = "
+          f"(reconciliation delta at most every {reconcile}, renewal about daily) = "
           f"{per_room_hour:.2f} req/room/hour (target < 2)")  # fmt: skip
     print(f"  under 2 req/room/hour up to {(2 - background) / per_change:.2f} "
           "changes per room per hour")  # fmt: skip

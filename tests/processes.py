@@ -30,55 +30,67 @@ class TransomProcess:
     url: str
     process: subprocess.Popen[bytes]
 
+    @classmethod
+    def start(
+        cls, env: dict[str, str], data_dir: Path, *, port: int | None = None
+    ) -> TransomProcess:
+        """Start ``transom serve`` without waiting for it."""
+        port = port or free_port()
+        full_env = {
+            **os.environ,
+            "TRANSOM_RUN_SYNC": "false",
+            **env,
+            "TRANSOM_DATA_DIR": str(data_dir),
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "transom", "serve", "--port", str(port)],
+            env=full_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        return cls(f"http://127.0.0.1:{port}", process)
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + READY_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"transom serve exited: {self.stderr()[-2000:]}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"transom serve at {self.url} was not ready within 30 s")
+
+    def stderr(self) -> str:
+        """What the process wrote to stderr (once it has exited)."""
+        return self.process.stderr.read().decode() if self.process.stderr else ""
+
     def kill(self) -> None:
         """kill -9: no shutdown, no cleanup, as a crash or a lost machine."""
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        if self.process.stderr:
+            self.process.stderr.close()
 
 
 @contextmanager
 def transom_serve(
     env: dict[str, str], data_dir: Path, *, port: int | None = None
 ) -> Iterator[TransomProcess]:
-    port = port or free_port()
-    full_env = {
-        **os.environ,
-        "TRANSOM_RUN_SYNC": "false",
-        **env,
-        "TRANSOM_DATA_DIR": str(data_dir),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "transom", "serve", "--port", str(port)],
-        env=full_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server = TransomProcess.start(env, data_dir, port=port)
     try:
-        _wait_ready(base, process)
-        yield TransomProcess(base, process)
+        server.wait_ready()
+        yield server
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
-        if process.stderr:
-            process.stderr.close()
-
-
-def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            error = process.stderr.read().decode() if process.stderr else ""
-            raise RuntimeError(f"transom serve exited: {error[-2000:]}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"transom serve at {base} was not ready within 30 s")
+        server.stop()

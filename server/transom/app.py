@@ -23,12 +23,14 @@ from transom.api.schema import build_schema
 from transom.check.readiness import readyz
 from transom.db.engine import create_engine, create_sessions
 from transom.db.migrate import upgrade_to_head
+from transom.db.secret_key_check import check_secret_key
 from transom.db.tokens import ensure_bootstrap_token
 from transom.domain.clock import Clock, system_clock
 from transom.graph import observe_requests
 from transom.pages import admin_routes, signage_routes
 from transom.pages.graphiql import GraphiQLSwitch
 from transom.pubsub import create_bus
+from transom.security import SecretBox
 from transom.settings import Settings
 from transom.sync.commands.service import SyncService
 from transom.sync.env import SyncEnv
@@ -51,6 +53,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
         )
+        await check_secret_key(engine, SecretBox(str(settings.secret_key)))
         await upgrade_to_head(engine)
         observe_requests(GRAPH_METRICS)
         sessions = create_sessions(engine)

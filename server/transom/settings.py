@@ -79,6 +79,7 @@ class Settings:
     bootstrap_token: Secret | None = None
     pubsub_url: str = "memory://"
     poll_interval_seconds: float = 60.0
+    reconcile_interval_seconds: float = 3600.0
     sync_window_past_days: int = 1
     sync_window_future_days: int = 56
     run_sync: bool = True
@@ -120,6 +121,9 @@ class Settings:
             bootstrap_token=Secret(bootstrap) if bootstrap else None,
             pubsub_url=pubsub_url,
             poll_interval_seconds=_positive_float(env, "TRANSOM_POLL_INTERVAL", 60.0),
+            reconcile_interval_seconds=_positive_float(
+                env, "TRANSOM_RECONCILE_INTERVAL", 3600.0
+            ),
             sync_window_past_days=_int(env, "TRANSOM_SYNC_PAST_DAYS", 1, 0, 365),
             sync_window_future_days=_int(env, "TRANSOM_SYNC_FUTURE_DAYS", 56, 1, 730),
             run_sync=_bool(env, "TRANSOM_RUN_SYNC", default=True),

@@ -90,7 +90,8 @@ async def test_a_wrong_secret_key_is_one_line(checked: Settings) -> None:
     wrong = dataclasses.replace(checked, secret_key=Secret("another-key-" + "y" * 32))
     (line,) = problems(await run_check(wrong))
     assert line.startswith(
-        "FAIL secret key: cannot decrypt the stored credentials of tenant 'Contoso'"
+        "FAIL secret key: TRANSOM_SECRET_KEY cannot decrypt the Microsoft 365 "
+        "secrets stored for 1 tenant(s) (Contoso)"
     )
 
 

@@ -1,5 +1,6 @@
 """Bursts of bookings through the API against the emulator, and what to check after.
 
+- :func:`linked_rooms`: the tenant connected, three rooms imported, linked, in sync.
 - :func:`book_burst`: ``count`` ``bookRoom`` calls, ``in_flight`` at a time,
   spread over rooms, each in a slot of its own (every other one with a directory
   organizer, so both Exchange routes are exercised: the organizer's calendar
@@ -33,6 +34,7 @@ BOOKINGS = """
 query ($start: DateTime!, $end: DateTime!) { rooms { id
   bookings(start: $start, end: $end) { id subject state source start } } }"""
 SLOT = timedelta(minutes=30)
+MAILBOXES = [address(alias) for alias in ("aurora", "borealis", "cirrus")]
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,19 @@ class Booked:
     mailbox: str
     subject: str
     start: datetime
+
+
+async def linked_rooms(api: Api) -> dict[str, str]:
+    await api.connect()
+    imported = await api.import_rooms()
+    rooms = {}
+    for mailbox in MAILBOXES:
+        room = await api.link(imported[mailbox], mailbox)
+        assert room["linkState"] == "VERIFIED", room
+        rooms[mailbox] = room["id"]
+    for room_id in rooms.values():
+        await api.in_sync(room_id)
+    return rooms
 
 
 def burst_start() -> datetime:

@@ -40,6 +40,12 @@ def poll_seconds() -> float:
 
 
 @pytest.fixture
+def reconcile_seconds() -> float:
+    """Override in a module to shorten the reconciliation interval."""
+    return 3600.0
+
+
+@pytest.fixture
 def public() -> bool:
     """Whether Transom gives Graph a reachable TRANSOM_PUBLIC_URL."""
     return True
@@ -57,6 +63,7 @@ def sync_config(
     emulator: EmulatorServer,
     transom_port: int,
     poll_seconds: float,
+    reconcile_seconds: float,
     public: bool,
 ) -> Settings:
     return sync_settings(
@@ -65,6 +72,7 @@ def sync_config(
         emulator_url=emulator.url,
         public_url=f"http://127.0.0.1:{transom_port}" if public else None,
         poll_seconds=poll_seconds,
+        reconcile_seconds=reconcile_seconds,
     )
 
 

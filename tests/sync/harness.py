@@ -47,6 +47,7 @@ def sync_settings(
     emulator_url: str,
     public_url: str | None,
     poll_seconds: float = 60.0,
+    reconcile_seconds: float = 3600.0,
 ) -> Settings:
     return Settings.from_env(
         sync_env(
@@ -55,6 +56,7 @@ def sync_settings(
             emulator_url=emulator_url,
             public_url=public_url,
             poll_seconds=poll_seconds,
+            reconcile_seconds=reconcile_seconds,
         )
     )
 
@@ -66,6 +68,7 @@ def sync_env(
     emulator_url: str,
     public_url: str | None,
     poll_seconds: float = 60.0,
+    reconcile_seconds: float = 3600.0,
 ) -> dict[str, str]:
     """The TRANSOM_* variables of a server with sync on against the emulator."""
     env = {
@@ -76,6 +79,7 @@ def sync_env(
         "TRANSOM_GRAPH_URL": emulator_url,
         "TRANSOM_AUTHORITY_URL": emulator_url,
         "TRANSOM_POLL_INTERVAL": str(poll_seconds),
+        "TRANSOM_RECONCILE_INTERVAL": str(reconcile_seconds),
     }
     if public_url:
         env["TRANSOM_PUBLIC_URL"] = public_url
@@ -110,7 +114,8 @@ mutation ($room: ID!, $email: String!) { linkRoomMailbox(roomId: $room, email: $
   id linkState linkError linkErrorCode linkHint } }"""
 ROOM = """
 query ($id: ID!, $start: DateTime!, $end: DateTime!) { room(id: $id) {
-  id linkState sync { status mode lastSyncedAt lastError errorCode hint }
+  id linkState sync { status since problem mode lastSyncedAt lastError errorCode
+    hint }
   bookings(start: $start, end: $end) { id subject start end state source seriesId
     isPrivate organizer { name email anonymous } } } }"""
 
@@ -176,10 +181,14 @@ class Api:
         return room
 
     async def in_sync(self, room_id: str, within: float = 10) -> dict[str, Any]:
+        """Wait until the room is current: IN_SYNC, or POLLING without a
+        public URL."""
+
         async def check() -> dict[str, Any] | None:
             room = await self.room(room_id)
             sync = room["sync"]
-            return room if sync and sync["status"] == "IN_SYNC" else None
+            current = sync and sync["status"] in ("IN_SYNC", "POLLING")
+            return room if current else None
 
         return await eventually(check, within, "room in sync")
 

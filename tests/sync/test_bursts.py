@@ -18,29 +18,16 @@ from tests.sync.bursts import (
     assert_exactly_once,
     book_burst,
     cancel_all,
+    linked_rooms,
     settled,
 )
-from tests.sync.harness import Api, address, control, eventually, sync_env
+from tests.sync.harness import Api, control, eventually, sync_env
 from transom.emulator import CLIENT_SECRET
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(300)]
 
-MAILBOXES = [address(alias) for alias in ("aurora", "borealis", "cirrus")]
 APP = APP_PATH.removeprefix("/_emulator")
 TEST = "mutation ($id: ID!) { testTenantConnection(tenantId: $id) { status } }"
-
-
-async def linked_rooms(api: Api) -> dict[str, str]:
-    await api.connect()
-    imported = await api.import_rooms()
-    rooms = {}
-    for mailbox in MAILBOXES:
-        room = await api.link(imported[mailbox], mailbox)
-        assert room["linkState"] == "VERIFIED", room
-        rooms[mailbox] = room["id"]
-    for room_id in rooms.values():
-        await api.in_sync(room_id)
-    return rooms
 
 
 async def burst_then_cancel(

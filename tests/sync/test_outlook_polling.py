@@ -49,10 +49,10 @@ async def follows_outlook(api, emulator, room_id: str) -> None:
 
 class TestNotificationsDropped:
     @pytest.fixture
-    def poll_seconds(self) -> float:
-        return 0.004  # safety rounds every 240 polls: about 1 s
+    def reconcile_seconds(self) -> float:
+        return 0.5
 
-    async def test_changes_arrive_by_the_safety_delta_rounds(self, api, emulator):
+    async def test_changes_arrive_by_the_reconciliation_rounds(self, api, emulator):
         # given
         room_id = await linked_room(api)
         await control(emulator.url, "POST", "/notifications/drop", share=1.0)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
@@ -17,15 +18,36 @@ from transom.db import bookings as booking_repo
 from transom.db import models
 from transom.db import rooms as room_repo
 from transom.db import sync_status as status_repo
+from transom.domain.sync_health import MailboxFacts, Verdict, stale_after, verdict
 
 MAX_LOG = 200
 
 
-@strawberry.enum(description="How a room's calendar sync stands.")
+@strawberry.enum(
+    description="How a room's calendar sync stands. Only IN_SYNC means the data "
+    "can be trusted to be current: a delta round completed recently and change "
+    "notifications are known to arrive."
+)
 class RoomSyncStatus(Enum):
     IDLE = "IDLE"
     SYNCING = "SYNCING"
     IN_SYNC = "IN_SYNC"
+    POLLING = strawberry.enum_value(
+        "POLLING",
+        description="Current within TRANSOM_POLL_INTERVAL: changes are polled "
+        "because Microsoft 365 cannot send notifications.",
+    )
+    DEGRADED = strawberry.enum_value(
+        "DEGRADED",
+        description="Notifications are not known to arrive (the subscription was "
+        "lost and recreated, or changes came without one): changes may show up to "
+        "TRANSOM_RECONCILE_INTERVAL late until notifications are seen again.",
+    )
+    STALE = strawberry.enum_value(
+        "STALE",
+        description="No delta round has completed for two reconciliation "
+        "intervals: the data may be out of date.",
+    )
     THROTTLED = strawberry.enum_value(
         "THROTTLED", description="Graph asked us to wait; retried after its delay."
     )
@@ -54,6 +76,12 @@ class SyncMode(Enum):
 @strawberry.type(description="A room's calendar sync with its Exchange mailbox.")
 class RoomSync:
     status: RoomSyncStatus
+    since: datetime | None = strawberry.field(
+        description="Since when the status holds (STALE: the last completed round)."
+    )
+    problem: str | None = strawberry.field(
+        description="What is wrong when the status is POLLING, DEGRADED or STALE."
+    )
     mode: SyncMode
     last_synced_at: datetime | None = strawberry.field(
         description="When the last delta round completed."
@@ -64,9 +92,11 @@ class RoomSync:
     subscription_expires_at: datetime | None
 
     @classmethod
-    def from_model(cls, row: models.MailboxSyncState) -> RoomSync:
+    def from_model(cls, row: models.MailboxSyncState, verdict: Verdict) -> RoomSync:
         return cls(
-            status=RoomSyncStatus(row.status),
+            status=RoomSyncStatus(verdict.health.value),
+            since=verdict.since,
+            problem=verdict.reason,
             mode=SyncMode(row.mode),
             last_synced_at=row.last_synced_at,
             last_error=row.last_error,
@@ -85,6 +115,10 @@ class SyncLogEntry:
     room_id: strawberry.ID | None
     mailbox: str | None
     created_at: datetime
+    resolved_at: datetime | None = strawberry.field(
+        description="When its cause was gone (a subscription made after "
+        "polling, notifications seen again); null while it holds."
+    )
 
 
 @strawberry.type(description="A tenant's sync: mode, rooms by status, recent log.")
@@ -102,9 +136,27 @@ class RoomSyncCount:
     count: int
 
 
+def health_of(info: Info, row: models.MailboxSyncState) -> Verdict:
+    """The mailbox's sync health now (``transom.domain.sync_health``)."""
+    settings = info.context.services.settings
+    limit = stale_after(
+        timedelta(seconds=settings.reconcile_interval_seconds),
+        timedelta(seconds=settings.poll_interval_seconds),
+    )
+    facts = MailboxFacts(
+        status=row.status,
+        mode=row.mode,
+        status_since=row.status_since,
+        last_synced_at=row.last_synced_at,
+        doubted_since=row.doubted_since,
+        doubt=row.doubt,
+    )
+    return verdict(facts, info.context.now, limit)
+
+
 async def room_sync(info: Info, room_id: str) -> RoomSync | None:
     row = await info.context.loaders.sync_state.load(room_id)
-    return None if row is None else RoomSync.from_model(row)
+    return None if row is None else RoomSync.from_model(row, health_of(info, row))
 
 
 @strawberry.type
@@ -141,17 +193,32 @@ class SyncQueries:
 
     @strawberry.field(description="The tenant's sync mode, room statuses and log.")
     async def tenant_sync_status(
-        self, info: Info, tenant_id: strawberry.ID, log_limit: int = 50
+        self,
+        info: Info,
+        tenant_id: strawberry.ID,
+        log_limit: int = 50,
+        include_resolved: Annotated[
+            bool,
+            strawberry.argument(
+                description="Also list warnings whose cause is gone (resolvedAt set)."
+            ),
+        ] = False,
     ) -> TenantSyncStatus:
         await visible_tenant(info, tenant_id)
         async with info.context.db() as session:
             states = await status_repo.states_of_tenant(session, tenant_id=tenant_id)
             entries = await status_repo.sync_log(
-                session, tenant_id=tenant_id, limit=max(1, min(log_limit, MAX_LOG))
+                session,
+                tenant_id=tenant_id,
+                limit=max(1, min(log_limit, MAX_LOG)),
+                include_resolved=include_resolved,
             )
         counts: dict[str, int] = {}
         for row in states:
-            counts[row.status] = counts.get(row.status, 0) + 1
+            if row.room_id is None:
+                continue  # people's calendars are counted by peopleCalendarProgress
+            health = health_of(info, row).health.value
+            counts[health] = counts.get(health, 0) + 1
         polling = any(row.mode == "POLLING" for row in states)
         return TenantSyncStatus(
             mode=SyncMode.POLLING if polling else SyncMode.NOTIFICATIONS,
@@ -168,6 +235,7 @@ class SyncQueries:
                     room_id=strawberry.ID(e.room_id) if e.room_id else None,
                     mailbox=e.mailbox,
                     created_at=e.created_at,
+                    resolved_at=e.resolved_at,
                 )
                 for e in entries
             ],

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from transom.check.findings import Finding
-from transom.db import models
 from transom.db.migrate import is_current
+from transom.db.secret_key_check import SecretKeyMismatchError
+from transom.db.secret_key_check import check_secret_key as check_stored_secrets
 from transom.pubsub import Bus, RelayBus
 from transom.security import SecretBox
 from transom.settings import Settings
@@ -46,29 +47,18 @@ async def check_database(engine: AsyncEngine) -> Finding:
     return Finding.passed("database", "reachable, migrations current")
 
 
-async def check_secret_key(session: AsyncSession, settings: Settings) -> Finding:
-    """Every stored client secret and certificate decrypts with the key."""
-    box = SecretBox(str(settings.secret_key))
-    tenants = (await session.scalars(select(models.Tenant))).all()
-    for tenant in tenants:
-        for stored in (
-            tenant.client_secret_encrypted,
-            tenant.client_certificate_encrypted,
-        ):
-            if stored is None:
-                continue
-            try:
-                box.decrypt(stored)
-            except ValueError:
-                return Finding.failed(
-                    "secret key",
-                    f"cannot decrypt the stored credentials of tenant {tenant.name!r}",
-                    "use the TRANSOM_SECRET_KEY (or data-dir secret.key) they were "
-                    "saved with, or enter the tenant's credentials again",
-                )
-    return Finding.passed(
-        "secret key", f"decrypts the credentials of {len(tenants)} tenant(s)"
-    )
+async def check_secret_key(engine: AsyncEngine, settings: Settings) -> Finding:
+    """Every stored client secret and certificate decrypts with the key (the
+    check ``transom serve`` refuses to start without)."""
+    try:
+        await check_stored_secrets(engine, SecretBox(str(settings.secret_key)))
+    except SecretKeyMismatchError as exc:
+        return Finding.failed(
+            "secret key",
+            str(exc),
+            "if that key is lost, enter each tenant's credentials again",
+        )
+    return Finding.passed("secret key", "decrypts every stored tenant credential")
 
 
 def check_assets(assets_dir: Path) -> Finding:

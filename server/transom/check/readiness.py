@@ -23,8 +23,7 @@ async def readyz(request: Request) -> JSONResponse:
     database = await check_database(request.state.engine)
     findings = [database]
     if database.ok:
-        async with services.sessions() as session:
-            findings.append(await check_secret_key(session, settings))
+        findings.append(await check_secret_key(request.state.engine, settings))
     findings += [
         check_assets(settings.assets_dir),
         check_event_bus(services.bus, settings.pubsub_url),

@@ -34,10 +34,10 @@ async def run_check(settings: Settings) -> list[Finding]:
         findings.append(database)
         if not database.ok:
             return findings
-        async with create_sessions(engine)() as session:
-            secret_key = await check_secret_key(session, settings)
-            findings.append(secret_key)
-            if secret_key.ok:
+        secret_key = await check_secret_key(engine, settings)
+        findings.append(secret_key)
+        if secret_key.ok:
+            async with create_sessions(engine)() as session:
                 findings += await check_tenants(session, settings, datetime.now(UTC))
     finally:
         await engine.dispose()

@@ -147,6 +147,7 @@ def _serve(args: argparse.Namespace) -> None:
 
     settings = Settings.from_env()
     configure_logging(settings.log_level, settings.log_format)
+    _check_secret_key(settings)
     app = create_app(settings)
     _tune_gc()
     # No permessage-deflate: pushes are a few kB, and compressing each one
@@ -158,6 +159,27 @@ def _serve(args: argparse.Namespace) -> None:
         ws_per_message_deflate=False,
         log_config=None,  # configure_logging's handler formats uvicorn's lines too
     )
+
+
+def _check_secret_key(settings: Settings) -> None:
+    """Refuse to serve, in one line, with a key that cannot open stored secrets."""
+    import asyncio
+
+    from transom.db.engine import create_engine
+    from transom.db.secret_key_check import SecretKeyMismatchError, check_secret_key
+    from transom.security import SecretBox
+
+    async def check() -> None:
+        engine = create_engine(settings.database_url)
+        try:
+            await check_secret_key(engine, SecretBox(str(settings.secret_key)))
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(check())
+    except SecretKeyMismatchError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _tune_gc() -> None:

@@ -1,4 +1,9 @@
-"""Apply Alembic migrations and tell whether a database is current."""
+"""Apply Alembic migrations and tell whether a database is current.
+
+On PostgreSQL the upgrade holds a transaction-scoped advisory lock, so any
+number of processes may start at once on a fresh database: the first migrates,
+the others wait for it and then find the schema current.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x7472_616E_736F_6D01  # "transom" + 1: one key per deployment DB
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -27,6 +33,10 @@ async def upgrade_to_head(engine: AsyncEngine) -> None:
 
 
 def _upgrade(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+        )
     command.upgrade(alembic_config(connection), "heads")
 
 

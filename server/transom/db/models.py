@@ -245,6 +245,12 @@ class MailboxSyncState(Base):
     )
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_hint: Mapped[str | None] = mapped_column(Text)
+    status_since: Mapped[datetime | None]
+    # Notifications not known to arrive: since when, why, and what clears it
+    # (``transom.domain.sync_health.DoubtKind``).
+    doubted_since: Mapped[datetime | None]
+    doubt: Mapped[str | None] = mapped_column(Text)
+    doubt_kind: Mapped[str | None] = mapped_column(String(16))
 
 
 class OutboxItem(Base):
@@ -323,6 +329,10 @@ class SyncLogEntry(Base):
     message: Mapped[str] = mapped_column(Text)
     hint: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What the entry is about (``transom.domain.sync_health.LogCause``); set
+    # ``resolved_at`` when that cause is gone and the entry stops showing.
+    cause: Mapped[str | None] = mapped_column(String(32))
+    resolved_at: Mapped[datetime | None]
 
 
 class PersonBusySlot(Base):

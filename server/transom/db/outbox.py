@@ -248,6 +248,32 @@ async def renew_leases(
     return lost
 
 
+async def release_leases(
+    session: AsyncSession, *, claims: dict[str, int], now: datetime
+) -> int:
+    """Give back rows this worker claimed but will not finish (it is shutting
+    down): PENDING and due now, the interrupted attempt not counted; commits."""
+    released = 0
+    for item_id, attempts in claims.items():
+        result = await session.execute(
+            update(models.OutboxItem)
+            .where(
+                models.OutboxItem.id == item_id,
+                models.OutboxItem.status == OutboxStatus.RUNNING.value,
+                models.OutboxItem.attempts == attempts,
+            )
+            .values(
+                status=OutboxStatus.PENDING.value,
+                next_attempt_at=now,
+                attempts=attempts - 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        released += int(getattr(result, "rowcount", 0) or 0)
+    await session.commit()
+    return released
+
+
 async def next_due_at(
     session: AsyncSession, *, kinds: tuple[str, ...] | None = None
 ) -> datetime | None:

@@ -33,12 +33,15 @@ async def states_of_tenant(
 
 
 async def sync_log(
-    session: AsyncSession, *, tenant_id: str, limit: int
+    session: AsyncSession, *, tenant_id: str, limit: int, include_resolved: bool = False
 ) -> list[models.SyncLogEntry]:
+    """Newest first; without ``include_resolved`` only entries that still hold."""
+    stmt = select(models.SyncLogEntry).where(models.SyncLogEntry.tenant_id == tenant_id)
+    if not include_resolved:
+        stmt = stmt.where(models.SyncLogEntry.resolved_at.is_(None))
     rows = await session.scalars(
-        select(models.SyncLogEntry)
-        .where(models.SyncLogEntry.tenant_id == tenant_id)
-        .order_by(models.SyncLogEntry.created_at.desc(), models.SyncLogEntry.id)
-        .limit(limit)
+        stmt.order_by(
+            models.SyncLogEntry.created_at.desc(), models.SyncLogEntry.id
+        ).limit(limit)
     )
     return list(rows.all())

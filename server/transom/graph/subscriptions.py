@@ -53,6 +53,12 @@ class SubscriptionOperations:
         info = builder.to_patch_request_information(model)
         return from_graph_subscription(await self._http.json(info))
 
+    async def fetch_subscription(self, subscription_id: str) -> SubscriptionInfo:
+        """``GET /subscriptions/{id}``: GraphNotFoundError when Graph lost it."""
+        builder = self._http.sdk.subscriptions.by_subscription_id(subscription_id)
+        info = builder.to_get_request_information()
+        return from_graph_subscription(await self._http.json(info))
+
     async def reauthorize_subscription(self, subscription_id: str) -> None:
         """Answer a ``reauthorizationRequired`` lifecycle event without extending."""
         builder = self._http.sdk.subscriptions.by_subscription_id(subscription_id)

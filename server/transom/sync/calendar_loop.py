@@ -31,6 +31,7 @@ means, where the state row is, and whom to tell after a commit.
 from __future__ import annotations
 
 import logging
+import random
 from abc import ABC, abstractmethod
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -42,6 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from transom.db import models
 from transom.domain.calendar import CalendarChangePage
 from transom.domain.connection import MailboxStatus, SyncMode
+from transom.domain.sync_health import DoubtKind, LogCause
 from transom.graph import (
     DeltaExpiredError,
     GraphAuthError,
@@ -55,17 +57,31 @@ from transom.settings import Settings
 from transom.sync.connection import record_auth_failure
 from transom.sync.credentials import MissingCredentialsError
 from transom.sync.env import SyncEnv, wall_clock
+from transom.sync.round_limiter import RoundLimiter
 from transom.sync.state import record_status, start_full_round
-from transom.sync.subscriptions import SubscriptionPlan, ensure_subscription
+from transom.sync.subscriptions import (
+    SubscriptionPlan,
+    clear_doubt,
+    doubt,
+    ensure_subscription,
+)
+from transom.sync.sync_log import notification_warning, resolve_log
 
 log = logging.getLogger(__name__)
 
-SAFETY_POLL = timedelta(hours=4)
-SAFETY_POLLS = 240
 ACCESS_RETRY = timedelta(minutes=15)
 ERROR_RETRY_MAX = 300.0
 ROUND_TIMEOUT = 600.0
 PAGE_SIZE = 100
+
+
+@dataclass
+class RoundFacts:
+    """What the step's delta round is for, and what it found."""
+
+    trigger: str  # "notified" | "woken" | "timer"
+    doubted_before: bool = False  # a doubt older than this step
+    written: int = 0
 
 
 class LoopStoppedError(Exception):
@@ -91,9 +107,18 @@ class CalendarLoop(ABC):
     max_pages: int | None = None  # tests: stop a round after this many pages
     plan: SubscriptionPlan = field(default_factory=SubscriptionPlan)
     pages_applied: int = 0
-    # Shared by many loops (people): at most this many rounds at once.
-    limiter: anyio.CapacityLimiter | None = None
+    # Shared by many loops (people): how many rounds run at once, notified
+    # changes of synced mailboxes first.
+    limiter: RoundLimiter | None = None
+    synced: bool = False  # a round has completed (here or before a restart)
     _full: bool = False
+    _notified: bool = False
+    _woken: bool = False
+    _lost: tuple[DoubtKind, str] | None = None
+    _reconcile_at: datetime | None = None
+    _facts: RoundFacts = field(default_factory=lambda: RoundFacts("woken"))
+    _last_failed: bool = False
+    _retrying: bool = False
     _pending: bool = False
     _errors: int = 0
     _wake: anyio.Event = field(default_factory=anyio.Event)
@@ -165,10 +190,31 @@ class CalendarLoop(ABC):
 
     # -- the loop --------------------------------------------------------------
 
-    def wake(self, *, full: bool = False, subscription: str | None = None) -> None:
+    def lost(self, kind: DoubtKind, message: str, *, gone: bool = False) -> None:
+        """Graph said notifications were lost (``missed``) or the subscription
+        is gone (``subscriptionRemoved``): doubt them, catch up, and recreate."""
+        if gone:
+            self.plan.gone = message
+            self.wake(subscription="recreate")
+        else:
+            self._lost = (kind, message)
+            self.wake(full=True)  # graph-contract.md §4.4: a full resync
+
+    def wake(
+        self,
+        *,
+        full: bool = False,
+        subscription: str | None = None,
+        notified: bool = False,
+    ) -> None:
+        """Run a round soon; ``notified``: Graph announced a change."""
         self._full = self._full or full
+        self._notified = self._notified or notified
+        self._woken = True
+        if self.limiter is not None and self.urgent:
+            self.limiter.promote(self.key)  # if it waits behind first syncs
         if subscription is not None:
-            self.plan.action = subscription
+            self.plan.request(subscription)
         self._pending = True
         self._wake.set()
 
@@ -188,15 +234,17 @@ class CalendarLoop(ABC):
 
     async def guarded_step(self) -> float:
         """One step with Graph errors turned into status; seconds to the next."""
+        self._retrying, self._last_failed = self._last_failed, True
         try:
             with anyio.fail_after(ROUND_TIMEOUT):
                 if self.limiter is None:
                     delay = await self.step()
                 else:
-                    async with self.limiter:
+                    async with self.limiter.slot(self.key, urgent=self.urgent):
                         delay = await self.step()
         except DeltaExpiredError:
             self._full = True
+            self.plan.request("verify")  # Graph lost state: the subscription too?
             return 0.0
         except GraphThrottledError as exc:
             await self._record(MailboxStatus.THROTTLED, exc)
@@ -216,10 +264,18 @@ class CalendarLoop(ABC):
             await self._record(MailboxStatus.ERROR, exc)
             return min(2.0**self._errors, ERROR_RETRY_MAX)
         self._errors = 0
+        self._last_failed = False
+        self.synced = True
         return delay
+
+    @property
+    def urgent(self) -> bool:
+        """A notified change of a synced mailbox: served before first syncs."""
+        return self._notified and self.synced and not self._full
 
     async def step(self) -> float:
         """Subscription upkeep and one delta round; seconds until the next step."""
+        trigger = self._trigger()
         now = self.env.clock()
         window = sync_window(now, self.env.settings)
         tenant, state = await self._load()
@@ -227,19 +283,57 @@ class CalendarLoop(ABC):
         if self._full or (state.window_start, state.window_end) != window:
             self._full = False
             start_full_round(state, window=window, started_at=wall_clock())
+        if self._lost is not None:
+            kind, message = self._lost
+            self._lost = None
+            if doubt(state, kind, message, now):
+                self.plan.logs.append(notification_warning(state, message))
+        doubted = state.doubted_since
         await ensure_subscription(self.env, graph, state, self.plan, now)
+        self._facts = RoundFacts(
+            trigger,
+            doubted_before=doubted is not None and doubted == state.doubted_since,
+        )
         await self._save(state)
-        await self._round(graph, state)
+        await self._delta_round(graph, state)
+        self._reconcile_at = self._next_reconciliation(now)
         return self._delay(state, now, window)
+
+    def _trigger(self) -> str:
+        """Why this step runs: "notified", "woken" (asked) or "timer" (a
+        reconciliation round once the mailbox has synced)."""
+        if self._notified:
+            trigger = "notified"
+        elif self._woken or self._retrying or self._reconcile_at is None:
+            trigger = "woken"  # asked for, a retry, or the loop's first round
+        else:
+            trigger = "timer"
+        self._notified = self._woken = False
+        return trigger
+
+    def _next_reconciliation(self, now: datetime) -> datetime:
+        """Every round resets the timer; the first one is spread over the
+        interval so loops started together do not reconcile together."""
+        interval = timedelta(seconds=self.env.settings.reconcile_interval_seconds)
+        share = 1.0 if self._reconcile_at is not None else 0.5 + random.random() / 2
+        return now + interval * share
 
     async def _save(self, state: models.MailboxSyncState) -> None:
         async with self.env.sessions() as session:
             await session.merge(state)
             session.add_all(self.plan.logs)
             self.plan.logs = []
+            if self.plan.resolved:
+                await resolve_log(
+                    session,
+                    state=state,
+                    causes=self.plan.resolved,
+                    now=self.env.clock(),
+                )
+                self.plan.resolved = set()
             await session.commit()
 
-    async def _round(
+    async def _delta_round(
         self, graph: GraphTenantClient, state: models.MailboxSyncState
     ) -> None:
         assert state.window_start is not None
@@ -268,6 +362,7 @@ class CalendarLoop(ABC):
             row = await session.get(models.MailboxSyncState, state.id)
             assert row is not None
             written = await self._apply(session, page, extra, stamp)
+            self._facts.written += written
             row.delta_link = page.delta_link or page.next_link
             if page.delta_link is None:
                 record_status(row, MailboxStatus.SYNCING)
@@ -288,11 +383,45 @@ class CalendarLoop(ABC):
             dropped = await self._finish_full_round(
                 session, (row.window_start, row.window_end), row.round_started_at, stamp
             )
+        else:
+            await self._judge_notifications(session, row)
         row.round_full = False
         row.last_synced_at = self.env.clock()
         record_status(row, MailboxStatus.IN_SYNC)
         await self._status_changed(session, MailboxStatus.IN_SYNC)
         return dropped
+
+    async def _judge_notifications(
+        self, session: AsyncSession, row: models.MailboxSyncState
+    ) -> None:
+        """After a delta round (not a full one): do notifications arrive?"""
+        facts, now = self._facts, self.env.clock()
+        if row.mode != SyncMode.NOTIFICATIONS.value or not row.subscription_id:
+            return
+        if facts.trigger == "notified" and facts.written > 0:
+            cleared = clear_doubt(row)
+        elif facts.trigger == "timer" and facts.written > 0:
+            message = (
+                f"Changes reached Transom at {now:%H:%M} UTC without a "
+                "notification (found by the reconciliation round); changes may "
+                "arrive up to an hour late until notifications are seen again."
+            )
+            if doubt(row, DoubtKind.LOST, message, now):
+                session.add(notification_warning(row, message))
+            self.wake(subscription="verify")  # is the subscription still there?
+            return
+        elif (
+            facts.trigger == "timer"
+            and facts.doubted_before
+            and row.doubt_kind == DoubtKind.RECREATED.value
+        ):
+            cleared = clear_doubt(row)  # a whole interval and nothing missed
+        else:
+            return
+        if cleared:
+            await resolve_log(
+                session, state=row, causes={LogCause.NOTIFICATIONS}, now=now
+            )
 
     def _delay(
         self,
@@ -306,10 +435,10 @@ class CalendarLoop(ABC):
         next_day = window[0] + timedelta(
             days=self.env.settings.sync_window_past_days + 1
         )
-        # Notifications can be lost silently: a safety delta round every
-        # SAFETY_POLLS poll intervals (4 h by default), at most SAFETY_POLL.
-        safety = min(SAFETY_POLL, timedelta(seconds=poll * SAFETY_POLLS))
-        due = min(now + safety, next_day)
+        # Notifications can be lost silently: a reconciliation delta round
+        # TRANSOM_RECONCILE_INTERVAL after the last round (1 h by default).
+        assert self._reconcile_at is not None
+        due = min(self._reconcile_at, next_day)
         if self.plan.renew_at is not None:
             due = min(due, self.plan.renew_at)
         return max((due - now).total_seconds(), 0.5)

@@ -26,8 +26,6 @@ from transom.sync.calendar_loop import (
     ERROR_RETRY_MAX,
     PAGE_SIZE,
     ROUND_TIMEOUT,
-    SAFETY_POLL,
-    SAFETY_POLLS,
     CalendarLoop,
     LoopStoppedError,
     sync_window,
@@ -42,8 +40,6 @@ __all__ = [
     "ERROR_RETRY_MAX",
     "PAGE_SIZE",
     "ROUND_TIMEOUT",
-    "SAFETY_POLL",
-    "SAFETY_POLLS",
     "LoopStoppedError",
     "MailboxLoop",
     "sync_window",
@@ -91,11 +87,11 @@ class MailboxLoop(CalendarLoop):
             return None
         return await state_for_room(session, tenant_id=room.tenant_id, room=room)
 
-    async def _round(
+    async def _delta_round(
         self, graph: GraphTenantClient, state: models.MailboxSyncState
     ) -> None:
         self._organizers = None
-        await super()._round(graph, state)
+        await super()._delta_round(graph, state)
 
     async def _prepare(
         self,

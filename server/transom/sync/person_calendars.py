@@ -68,6 +68,7 @@ class PersonRef:
     id: str
     tenant_id: str
     mailbox: str
+    synced: bool = False  # calendar status SYNCED when the loop started
 
 
 def rules_of(tenant: models.Tenant | None) -> AvailabilityRules:

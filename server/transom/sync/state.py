@@ -9,14 +9,17 @@ One row per (tenant, mailbox). What it holds and when it changes::
     window_start/end  the window the link covers; a new window -> full resync
     subscription_*    Graph subscription id, expiry and our clientState
     mode              NOTIFICATIONS | POLLING (why: ``last_error`` / sync log)
-    status            MailboxStatus; last_error/error_code/error_hint explain it
+    status            MailboxStatus; last_error/error_code/error_hint explain it;
+                      status_since is when it last changed
+    doubted_since     notifications not known to arrive since then (doubt says
+                      why, doubt_kind what clears it: ``domain.sync_health``)
 
 Repositories take ``session`` and ``tenant_id`` keyword-only and never commit.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -130,7 +133,10 @@ def record_status(
     error: str | None = None,
     code: str | None = None,
     hint: str | None = None,
+    now: datetime | None = None,
 ) -> None:
+    if state.status != status.value or state.status_since is None:
+        state.status_since = now or datetime.now(UTC)
     state.status = status.value
     state.last_error = error
     state.error_code = code

@@ -11,6 +11,9 @@ SYNCED or ERROR), in tenants with credentials and a non-blocking connection
 status. Loops are keyed by room id, or ``person:<id>`` for people; at most
 ``PERSON_ROUNDS`` person rounds run at once, so connecting a thousand
 calendars does not send a thousand delta rounds to Graph at the same moment.
+A change notification of an already-synced person is served first and may
+use ``URGENT_ROUNDS`` more slots (``transom.sync.round_limiter``), so it never
+waits behind those first syncs.
 
 Loop task life cycle::
 
@@ -43,6 +46,7 @@ from sqlalchemy import select
 
 from transom.db import models
 from transom.domain.connection import LinkState, MailboxStatus, is_blocking
+from transom.domain.sync_health import DoubtKind
 from transom.sync import state as state_repo
 from transom.sync.apply import RoomRef
 from transom.sync.calendar_loop import CalendarLoop
@@ -51,8 +55,9 @@ from transom.sync.env import SyncEnv
 from transom.sync.mailbox import MailboxLoop
 from transom.sync.outbox.absences import AbsenceWriter
 from transom.sync.outbox.worker import OutboxWorker
-from transom.sync.people_sync import DirectoryRefresher
+from transom.sync.people_sync import CalendarStatus, DirectoryRefresher
 from transom.sync.person_calendars import FOLLOWED, PersonCalendarLoop, PersonRef
+from transom.sync.round_limiter import RoundLimiter
 from transom.sync.state import person_key
 
 log = logging.getLogger(__name__)
@@ -61,6 +66,9 @@ RECONCILE_SECONDS = 30.0
 CONNECTION_CHECK = timedelta(hours=6)
 MAX_BACKOFF = 300.0
 PERSON_ROUNDS = 8
+REMOVED = "Microsoft 365 removed this mailbox's change subscription"
+MISSED = "Microsoft 365 reported missed notifications"
+URGENT_ROUNDS = 2  # extra slots only notified changes of synced people may use
 
 Wanted = RoomRef | PersonRef
 
@@ -94,7 +102,7 @@ class SyncSupervisor:
         self._tg: TaskGroup | None = None
         self.outbox: OutboxWorker | None = None
         self.absences: AbsenceWriter | None = None
-        self.person_rounds = anyio.CapacityLimiter(PERSON_ROUNDS)
+        self.person_rounds = RoundLimiter(PERSON_ROUNDS, URGENT_ROUNDS)
         self.directory: DirectoryRefresher | None = None
         if run_directory:
             self.directory = DirectoryRefresher(
@@ -194,9 +202,11 @@ class SyncSupervisor:
         if event == "reauthorizationRequired":
             loop.wake(subscription="reauthorize")
         elif event == "subscriptionRemoved":
-            loop.wake(subscription="recreate")
-        else:  # a change, or "missed": a delta round catches up
-            loop.wake()
+            loop.lost(DoubtKind.RECREATED, REMOVED, gone=True)
+        elif event == "missed":
+            loop.lost(DoubtKind.LOST, f"{MISSED} at {self.env.clock():%H:%M} UTC")
+        else:  # a change: a delta round catches up, first in line
+            loop.wake(notified=True)
         return True
 
     async def reconcile(self) -> None:
@@ -218,7 +228,9 @@ class SyncSupervisor:
     def _loop_for(self, ref: Wanted) -> CalendarLoop:
         if isinstance(ref, RoomRef):
             return MailboxLoop(self.env, ref)
-        return PersonCalendarLoop(self.env, ref, limiter=self.person_rounds)
+        return PersonCalendarLoop(
+            self.env, ref, limiter=self.person_rounds, synced=ref.synced
+        )
 
     async def _supervise(self, loop: CalendarLoop) -> None:
         room_id = loop.key
@@ -280,6 +292,7 @@ class SyncSupervisor:
                 select(
                     models.Person.id,
                     models.Person.primary_email,
+                    models.Person.calendar_status,
                     models.Tenant,
                 )
                 .join(models.Tenant, models.Tenant.id == models.Person.tenant_id)
@@ -297,11 +310,14 @@ class SyncSupervisor:
                 continue
             assert room.mailbox_email is not None
             wanted[room.id] = RoomRef(room.id, tenant.id, room.mailbox_email)
-        for person_id, email, tenant in persons:
+        for person_id, email, status, tenant in persons:
             if is_blocking(tenant.connection_status) or not tenant.client_id:
                 blocked[tenant.id] = tenant.connection_message or "not connected"
                 continue
-            wanted[person_key(person_id)] = PersonRef(person_id, tenant.id, email)
+            synced = status == CalendarStatus.SYNCED.value
+            wanted[person_key(person_id)] = PersonRef(
+                person_id, tenant.id, email, synced
+            )
         return wanted, blocked
 
     async def _check_connections(self) -> None:

@@ -4,7 +4,8 @@ A claim (``db.outbox.claim_due``) leases a row for :data:`LEASE`. A worker
 keeps the lease of every row it is running alive with a heartbeat every
 :data:`HEARTBEAT`, so a write may take as long as it needs; a worker that dies
 (kill -9, a lost machine) stops renewing and its rows are claimable by any
-other worker within :data:`LEASE`. A renewal is conditional on the attempt
+other worker within :data:`LEASE`. A worker that shuts down (SIGTERM) gives
+its rows back at once instead. A renewal is conditional on the attempt
 number of the claim, so a worker whose lease lapsed never extends the row for
 the worker that took it over.
 
@@ -58,18 +59,41 @@ class Leases:
         self._held.update(claims)
         try:
             yield
-        finally:
-            for item_id in claims:
-                self._held.pop(item_id, None)
+        except anyio.get_cancelled_exc_class():
+            raise  # shutting down: ``run`` gives the rows still held back
+        except BaseException:
+            self._forget(claims)
+            raise
+        self._forget(claims)
+
+    def _forget(self, claims: dict[str, int]) -> None:
+        for item_id in claims:
+            self._held.pop(item_id, None)
 
     async def run(self) -> None:
-        """Renew the held leases every heartbeat, until cancelled."""
-        while True:
-            await anyio.sleep(self._heartbeat.total_seconds())
-            try:
-                await self.renew()
-            except Exception:  # the heartbeat's boundary: try again next beat
-                log.exception("outbox lease renewal failed")
+        """Renew the held leases every heartbeat until cancelled (the process
+        shuts down); then give the rows still held back at once, so another
+        process takes them over without waiting for their leases to lapse."""
+        try:
+            while True:
+                await anyio.sleep(self._heartbeat.total_seconds())
+                try:
+                    await self.renew()
+                except Exception:  # the heartbeat's boundary: try next beat
+                    log.exception("outbox lease renewal failed")
+        finally:
+            with anyio.CancelScope(shield=True), anyio.move_on_after(5):
+                await self.release()
+
+    async def release(self) -> None:
+        claims, self._held = dict(self._held), {}
+        if not claims:
+            return
+        async with self._sessions() as session:
+            released = await outbox_repo.release_leases(
+                session, claims=claims, now=self._clock()
+            )
+        log.info("gave back %d outbox write(s) on shutdown", released)
 
     async def renew(self) -> None:
         if not self._held:
