@@ -15,6 +15,7 @@ import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import anyio
@@ -31,7 +32,7 @@ from tests.servers import free_port, serve_in_thread
 from tests.sync.harness import sync_settings
 from tests.sync.outbox_harness import seed_contoso
 from transom.db import models
-from transom.db.engine import Sessions
+from transom.db.engine import Sessions, create_engine, create_sessions
 from transom.settings import Settings
 
 SETTINGS = """
@@ -51,6 +52,7 @@ class LiveWorld:
     api: GraphQLClient
     tenant_id: str
     room_id: str
+    settings: Settings
 
     def require_check_in(self, minutes: int) -> None:
         variables = {
@@ -58,6 +60,20 @@ class LiveWorld:
             "input": {"checkInRequired": True, "noShowReleaseMinutes": minutes},
         }
         self.api.data(SETTINGS, variables)
+
+    async def check_in_required_since(self, moment: datetime) -> None:
+        """Move when check-in became required (as if saved at ``moment``)."""
+        engine = create_engine(self.settings.database_url)
+        try:
+            async with create_sessions(engine)() as session:
+                tenant = await session.get(models.Tenant, self.tenant_id)
+                assert tenant is not None
+                stored = dict(tenant.settings or {})
+                stored["checkInRequiredSince"] = moment.isoformat()
+                tenant.settings = stored
+                await session.commit()
+        finally:
+            await engine.dispose()
 
     async def in_sync(self) -> None:
         with anyio.fail_after(20):
@@ -91,7 +107,9 @@ def live_world(database_url: str, tmp_path: Path) -> Iterator[LiveWorld]:
         )
         tenant_id, room_id, token = run_seed(settings, _seed)
         with serve_transom(settings, token, port=port) as api:
-            yield LiveWorld(api.base_url, emulator_url, api, tenant_id, room_id)
+            yield LiveWorld(
+                api.base_url, emulator_url, api, tenant_id, room_id, settings
+            )
 
 
 @asynccontextmanager

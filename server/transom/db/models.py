@@ -361,3 +361,25 @@ class PersonBusySlot(Base):
     location: Mapped[str | None] = mapped_column(Text)
     # When a delta round last wrote the row: a full resync drops older ones (0007).
     seen_at: Mapped[datetime | None]
+
+
+class SyncProcess(Base):
+    """A live ``transom serve`` process that runs sync work (its heartbeat)."""
+
+    __tablename__ = "sync_processes"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    heartbeat_at: Mapped[datetime]
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SyncLease(Base):
+    """Which process runs one piece of sync work (a mailbox loop, a singleton)
+    until ``expires_at``; see ``transom.sync.ownership``."""
+
+    __tablename__ = "sync_leases"
+    __table_args__ = (Index("ix_sync_leases_owner", "owner"),)
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
