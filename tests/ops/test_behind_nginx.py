@@ -102,13 +102,16 @@ async def test_the_installed_server_works_behind_nginx_with_tls(
             await admin_signs_in(http)
             await display_pairs_and_follows_its_room_live(http, public, tls)
             await tenant_connects_with_webhooks_through_the_proxy(http, graph, public)
-            webhook = await graph_validates_the_webhook(http)
+            await graph_validates_the_webhook(http)
+            refused = await an_unauthenticated_request_is_refused(public, tls)
             await metrics_are_scraped_from_the_process_not_the_proxy(http, backend)
             redirect = await httpx.AsyncClient().get(f"http://127.0.0.1:{http_port}/")
     # then the log is JSON lines, with the proxy's request ids
     lines = [json.loads(line) for line in log.read_text().splitlines() if line]
     assert {"time", "level", "logger", "message", "request_id"} <= set(lines[0])
-    assert webhook in {line["request_id"] for line in lines}
+    (line,) = [line for line in lines if line["request_id"] == refused]
+    assert line["level"] == "INFO"
+    assert line["message"].startswith("UNAUTHENTICATED: ")
     assert redirect.status_code == 301
     assert redirect.headers["location"].startswith("https://")
 
@@ -185,15 +188,26 @@ def _listed(body: Any) -> list[dict[str, Any]]:
     return list(body["value"] if isinstance(body, dict) else body)
 
 
-async def graph_validates_the_webhook(http: httpx.AsyncClient) -> str:
-    """Graph's subscription validation, through the proxy; the request id."""
+async def an_unauthenticated_request_is_refused(public: str, tls: Any) -> str:
+    """A query without a token or cookie: its request id (nginx's $request_id)."""
+    async with httpx.AsyncClient(base_url=public, verify=tls) as anonymous:
+        response = await anonymous.post(
+            "/graphql", json={"query": "{ rooms { name } }"}
+        )
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    request_id: str = response.headers["x-request-id"]
+    assert len(request_id) == 32  # nginx's, not one Transom made
+    return request_id
+
+
+async def graph_validates_the_webhook(http: httpx.AsyncClient) -> None:
+    """Graph's subscription validation, through the proxy."""
     response = await http.post(
         "/webhooks/graph", params={"validationToken": VALIDATION}
     )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     assert response.text == VALIDATION
-    return response.headers["x-request-id"]
 
 
 async def metrics_are_scraped_from_the_process_not_the_proxy(

@@ -25,7 +25,9 @@ def log_output() -> Iterator[io.StringIO]:
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
     adopted = {name: logging.getLogger(name) for name in ADOPTED}
-    saved_adopted = {n: (lg.handlers[:], lg.propagate) for n, lg in adopted.items()}
+    saved_adopted = {
+        n: (lg.handlers[:], lg.propagate, lg.level) for n, lg in adopted.items()
+    }
     stream = io.StringIO()
     configure_logging("INFO", "json", stream=stream)
     try:
@@ -33,8 +35,9 @@ def log_output() -> Iterator[io.StringIO]:
     finally:
         root.handlers = saved[0]
         root.setLevel(saved[1])
-        for name, (handlers, propagate) in saved_adopted.items():
+        for name, (handlers, propagate, level) in saved_adopted.items():
             adopted[name].handlers, adopted[name].propagate = handlers, propagate
+            adopted[name].setLevel(level)
 
 
 def lines(stream: io.StringIO) -> list[dict[str, object]]:
@@ -63,6 +66,16 @@ def test_an_unauthenticated_request_logs_one_line_under_its_request_id(
     assert mine[0]["level"] == "INFO"
     assert str(mine[0]["message"]).startswith("UNAUTHENTICATED: ")
     assert "exc_info" not in mine[0]
+
+
+def test_access_lines_are_logged_only_at_debug(
+    server: str, log_output: io.StringIO
+) -> None:
+    httpx.get(f"{server}/healthz", headers={"X-Request-ID": "probe-at-info"})
+    configure_logging("DEBUG", "json", stream=log_output)
+    httpx.get(f"{server}/healthz", headers={"X-Request-ID": "probe-at-debug"})
+    access = [line for line in lines(log_output) if line["logger"] == "uvicorn.access"]
+    assert [line["request_id"] for line in access] == ["probe-at-debug"]
 
 
 def test_each_request_without_an_id_gets_a_new_one(server: str) -> None:

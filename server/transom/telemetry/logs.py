@@ -121,6 +121,10 @@ def configure_logging(
         adopted = logging.getLogger(name)
         adopted.handlers = []
         adopted.propagate = True
+    # One access line per request (health checks poll several times a minute)
+    # only at DEBUG: the proxy's access log has them, with the same request id.
+    access = logging.getLogger("uvicorn.access")
+    access.setLevel(logging.NOTSET if level.upper() == "DEBUG" else logging.WARNING)
     return handler
 
 
