@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import asyncio
 import os
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.databases import PG_ENV, PostgresDatabase, SqliteTemplate, postgres_url
@@ -123,3 +126,23 @@ def pytest_collection_modifyitems(
         for item in items:
             if "browser" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture
+def empty_database_url() -> Iterator[str]:
+    """A PostgreSQL database with nothing in it (SQLite is the one-process
+    default: several processes are a PostgreSQL deployment)."""
+    admin = postgres_url()
+    if admin is None and os.environ.get("TRANSOM_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"TRANSOM_REQUIRE_POSTGRES=1 but {PG_ENV} is not set")
+    if admin is None:
+        pytest.skip(f"several processes need PostgreSQL: set {PG_ENV}")
+    name = f"transom_empty_{uuid.uuid4().hex[:10]}"
+    asyncio.run(
+        PostgresDatabase._run(admin, f'CREATE DATABASE "{name}"', autocommit=True)
+    )
+    try:
+        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
+    finally:
+        drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+        asyncio.run(PostgresDatabase._run(admin, drop, autocommit=True))

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
 from transom.api.context import Services
+from transom.api.cors import cors_middleware
 from transom.api.http import graphql_app
 from transom.api.schema import build_schema
 from transom.check.readiness import readyz
@@ -97,7 +98,10 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
         *metrics_routes(settings.metrics_token),
     ]
     return Starlette(
-        routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIds)]
+        routes=routes,
+        lifespan=lifespan,
+        # Request ids outermost: CORS refusals carry one too.
+        middleware=[Middleware(RequestIds), *cors_middleware(settings)],
     )
 
 

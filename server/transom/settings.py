@@ -84,6 +84,7 @@ class Settings:
     sync_window_future_days: int = 56
     run_sync: bool = True
     assets_dir: Path = field(default_factory=default_assets_dir)
+    cors_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
     log_format: str = "text"
     metrics_token: Secret | None = None
@@ -128,6 +129,7 @@ class Settings:
             sync_window_future_days=_int(env, "TRANSOM_SYNC_FUTURE_DAYS", 56, 1, 730),
             run_sync=_bool(env, "TRANSOM_RUN_SYNC", default=True),
             assets_dir=_assets_dir(env),
+            cors_origins=_origins(env, "TRANSOM_CORS_ORIGINS"),
             log_level=_choice(env, "TRANSOM_LOG_LEVEL", _LOG_LEVELS, "INFO").upper(),
             log_format=_choice(env, "TRANSOM_LOG_FORMAT", ("text", "json"), "text"),
             metrics_token=_optional_token(env, "TRANSOM_METRICS_TOKEN"),
@@ -185,6 +187,23 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SettingsError(f"{name} has value {value!r}: expected an http(s):// URL")
     return value.rstrip("/")
+
+
+def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated browser origins such as ``https://app.example.com``."""
+    origins = []
+    for raw in (env.get(name) or "").split(","):
+        origin = raw.strip().rstrip("/")
+        if not origin:
+            continue
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+            raise SettingsError(
+                f"{name} has value {raw.strip()!r}: expected origins such as "
+                "https://app.example.com, separated by commas"
+            )
+        origins.append(origin)
+    return tuple(origins)
 
 
 def _optional_url(env: Mapping[str, str], name: str) -> str | None:

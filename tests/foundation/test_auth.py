@@ -44,7 +44,7 @@ async def test_another_tenants_room_is_not_found_and_never_listed(
     body = api.post(ROOM, {"id": secret_room.id}, token=token)
     # then
     assert [r["id"] for r in listed] == [own_room.id]
-    assert body["data"] is None
+    assert body["data"] == {"room": None}
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert "Boardroom" not in str(body)
 

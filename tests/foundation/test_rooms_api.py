@@ -153,3 +153,16 @@ async def test_rooms_filter_by_building_and_capacity(
     token = await make_token(session, tenant)
     query = '{ rooms(building: "South", minCapacity: 6) { name } }'
     assert api.data(query, token=token) == {"rooms": [{"name": "Glacier"}]}
+
+
+@pytest.mark.parametrize(("search", "found"), [("%", ["50% Room"]), ("_", ["A_B"])])
+async def test_percent_and_underscore_in_search_match_only_themselves(
+    api: GraphQLClient, session, search, found
+) -> None:
+    tenant = await make_tenant(session)
+    for name in ("50% Room", "A_B", "Aurora"):
+        await make_room(session, tenant, name)
+    token = await make_token(session, tenant)
+    query = "query ($s: String) { rooms(search: $s) { name } }"
+    rooms = api.data(query, {"s": search}, token=token)["rooms"]
+    assert [r["name"] for r in rooms] == found

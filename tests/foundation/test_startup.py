@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import uuid
-from collections.abc import Iterator
-
 import pytest
-from sqlalchemy import make_url
 
-from tests.databases import PG_ENV, PostgresDatabase, postgres_url
 from tests.factories import make_tenant
 from tests.processes import TransomProcess
 from transom.security import SecretBox
@@ -18,26 +11,6 @@ from transom.security import SecretBox
 pytestmark = pytest.mark.anyio
 
 KEY = "test-secret-key-" + "x" * 32
-
-
-@pytest.fixture
-def empty_database_url() -> Iterator[str]:
-    """A PostgreSQL database with nothing in it (SQLite is the one-process
-    default: several processes are a PostgreSQL deployment)."""
-    admin = postgres_url()
-    if admin is None and os.environ.get("TRANSOM_REQUIRE_POSTGRES") == "1":
-        pytest.fail(f"TRANSOM_REQUIRE_POSTGRES=1 but {PG_ENV} is not set")
-    if admin is None:
-        pytest.skip(f"several processes need PostgreSQL: set {PG_ENV}")
-    name = f"transom_empty_{uuid.uuid4().hex[:10]}"
-    asyncio.run(
-        PostgresDatabase._run(admin, f'CREATE DATABASE "{name}"', autocommit=True)
-    )
-    try:
-        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
-    finally:
-        drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-        asyncio.run(PostgresDatabase._run(admin, drop, autocommit=True))
 
 
 def test_three_processes_started_at_once_on_an_empty_database_all_become_ready(

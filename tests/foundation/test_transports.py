@@ -111,8 +111,11 @@ async def test_mutations_are_refused_over_get(server, session) -> None:
             params={"query": 'mutation { createRoom(input: {name: "X"}) { id } }'},
             headers={"Authorization": f"Bearer {token}"},
         )
-    assert r.status_code == 400
-    assert "mutations are not allowed" in r.text.lower()
+    # GraphQL over HTTP: a mutation over GET is 405 Method Not Allowed
+    assert r.status_code == 405
+    error = r.json()["errors"][0]
+    assert "mutations are not allowed" in error["message"].lower()
+    assert error["extensions"]["code"] == "METHOD_NOT_ALLOWED"
 
 
 @pytest.mark.parametrize("transport", [via_transport_ws, via_legacy_ws])

@@ -42,7 +42,7 @@ BOOK = """
 mutation Book($input: BookRoomInput!) {
   bookRoom(input: $input) {
     __typename
-    ... on Booking { id state source declineReason organizer { email } }
+    ... on Booking { id state source declineReason organizer { email anonymous } }
     ... on BookingConflict { message conflictingBooking { id } }
     ... on RoomNotLinked { message hint }
   }

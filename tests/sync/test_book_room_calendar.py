@@ -27,6 +27,9 @@ async def test_external_organizer_books_the_room_calendar_directly(
 
     # then
     assert booked["state"] == "PENDING"
+    # outside the directory: anonymous, as the schema says (the address still
+    # goes to Exchange in the event's body)
+    assert booked["organizer"] == {"email": None, "anonymous": True}
     assert row.graph_event_id
     assert row.organizer_event_id is None
     async with exchange(world) as client:

@@ -29,7 +29,11 @@ def variables(name: str, tenant_id: str, room_id: str) -> dict[str, Any]:
     some_id = "00000000-0000-0000-0000-000000000000"
     return {
         "ConnectTenant": {
-            "input": {"tenantId": tenant_id, "directoryId": "d", "clientId": "c"}
+            "input": {
+                "tenantId": tenant_id,
+                "directoryId": "contoso.onmicrosoft.com",
+                "clientId": some_id,
+            }
         },
         "DropOutboxItem": {"id": some_id},
         "ImportRooms": {"tenantId": tenant_id},

@@ -32,6 +32,7 @@ from transom.admin_auth.sessions import (
     sign_in,
     sign_out,
 )
+from transom.pubsub import access_channel
 
 HOME = "/admin/"
 SIGN_IN_PATH = "/admin/sign-in"
@@ -181,6 +182,9 @@ async def _sign_out(request: Request) -> Response:
         async with services.sessions() as session:
             await sign_out(session, token=token)
             await session.commit()
+        # The session's open websockets close, in every process on the bus.
+        channel = access_channel(signed_in.viewer.token_id)
+        await services.bus.publish(channel, {"type": "signed-out"})
     response = RedirectResponse(SIGN_IN_PATH, status_code=303)
     clear_cookie(response, SESSION_COOKIE)
     return response

@@ -116,7 +116,7 @@ class AbsenceMutations:
         info: Info,
         input: RegisterAbsenceInput,
         tenant_id: strawberry.ID | None = None,
-    ) -> Absence:
+    ) -> Absence | None:
         viewer = await _admin(info)
         async with info.context.db() as session:
             tenant = await _tenant(session, viewer, tenant_id)
@@ -153,7 +153,7 @@ class AbsenceMutations:
     @strawberry.mutation(description="Change an absence; Outlook follows.")
     async def update_absence(
         self, info: Info, id: strawberry.ID, input: UpdateAbsenceInput
-    ) -> Absence:
+    ) -> Absence | None:
         viewer = await _admin(info)
         async with info.context.db() as session:
             absence, tenant = await _absence(session, viewer, id)
@@ -178,20 +178,22 @@ class AbsenceMutations:
         return Absence.from_model(absence)
 
     @strawberry.mutation(description="Approve an absence: it goes to Outlook.")
-    async def approve_absence(self, info: Info, id: strawberry.ID) -> Absence:
+    async def approve_absence(self, info: Info, id: strawberry.ID) -> Absence | None:
         return await _decide(info, id, Approval.APPROVED)
 
     @strawberry.mutation(
         description="Reject an absence: its Outlook event, if any, is removed."
     )
-    async def reject_absence(self, info: Info, id: strawberry.ID) -> Absence:
+    async def reject_absence(self, info: Info, id: strawberry.ID) -> Absence | None:
         return await _decide(info, id, Approval.REJECTED)
 
     @strawberry.mutation(
         description="Delete an absence: its Outlook event is removed and automatic "
         "replies are put back as they were."
     )
-    async def delete_absence(self, info: Info, id: strawberry.ID) -> DeletedAbsence:
+    async def delete_absence(
+        self, info: Info, id: strawberry.ID
+    ) -> DeletedAbsence | None:
         viewer = await _admin(info)
         async with info.context.db() as session:
             absence, tenant = await _absence(session, viewer, id)
@@ -217,7 +219,7 @@ class AbsenceMutations:
         info: Info,
         absences: list[RegisterAbsenceInput],
         tenant_id: strawberry.ID | None = None,
-    ) -> AbsenceImportResult:
+    ) -> AbsenceImportResult | None:
         viewer = await _admin(info)
         if len(absences) > MAX_IMPORT:
             raise InvalidInputError(

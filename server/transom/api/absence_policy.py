@@ -198,7 +198,7 @@ class AbsencePolicyQueries:
     @strawberry.field(description="The tenant's absence policy (defaults filled in).")
     async def absence_policy(
         self, info: Info, tenant_id: strawberry.ID
-    ) -> AbsencePolicyView:
+    ) -> AbsencePolicyView | None:
         tenant = await _tenant(info, tenant_id)
         stored = (tenant.settings or {}).get(POLICY_SETTING)
         return AbsencePolicyView.of(tenant.id, AbsencePolicy.from_stored(stored))
@@ -212,7 +212,7 @@ class AbsencePolicyMutations:
     )
     async def set_absence_policy(
         self, info: Info, tenant_id: strawberry.ID, input: AbsencePolicyInput
-    ) -> AbsencePolicyView:
+    ) -> AbsencePolicyView | None:
         queued = 0
         change = partial(_stored, input)
         async with changing_setting(info, tenant_id, POLICY_SETTING, change) as policy:

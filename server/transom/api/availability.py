@@ -238,7 +238,7 @@ class AvailabilityQueries:
     @strawberry.field(description="The tenant's availability settings.")
     async def availability_settings(
         self, info: Info, tenant_id: strawberry.ID
-    ) -> AvailabilitySettings:
+    ) -> AvailabilitySettings | None:
         tenant = await visible_tenant(info, tenant_id)
         return AvailabilitySettings.of(tenant.id, rules_of(tenant))
 
@@ -250,7 +250,7 @@ class AvailabilityMutations:
     )
     async def set_availability_follows_calendar(
         self, info: Info, person_id: strawberry.ID, follows: bool
-    ) -> Annotated[Person, strawberry.lazy("transom.api.people")]:
+    ) -> Annotated[Person, strawberry.lazy("transom.api.people")] | None:
         from transom.api.people import Person
 
         viewer = await info.context.viewer()
@@ -265,7 +265,7 @@ class AvailabilityMutations:
             person_channel(person.id), {"type": "person", "personId": person.id}
         )
         if info.context.services.sync is not None:
-            info.context.services.sync.sync_people(person.tenant_id)
+            await info.context.services.sync.sync_people(person.tenant_id)
         return Person.from_model(person)
 
     @strawberry.mutation(
@@ -275,7 +275,7 @@ class AvailabilityMutations:
     )
     async def set_availability_settings(
         self, info: Info, tenant_id: strawberry.ID, input: AvailabilitySettingsInput
-    ) -> AvailabilitySettings:
+    ) -> AvailabilitySettings | None:
         key = rules.AVAILABILITY_SETTING
         change = partial(_changed, input)
         async with changing_setting(info, tenant_id, key, change) as settings:
@@ -286,7 +286,7 @@ class AvailabilityMutations:
             tenant_channel(tenant_id), {"type": "tenant", "tenantId": tenant_id}
         )
         if info.context.services.sync is not None:
-            info.context.services.sync.sync_people(tenant_id, full=True)
+            await info.context.services.sync.sync_people(tenant_id, full=True)
         return AvailabilitySettings.of(tenant_id, found)
 
 

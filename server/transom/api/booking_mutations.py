@@ -88,7 +88,9 @@ class BookingMutations:
         description="Book a room. Answers at once with a PENDING booking; Exchange "
         "confirms or declines it moments later (watch roomStatus or reload)."
     )
-    async def book_room(self, info: Info, input: BookRoomInput) -> BookRoomResult:
+    async def book_room(
+        self, info: Info, input: BookRoomInput
+    ) -> BookRoomResult | None:
         viewer = await info.context.viewer()
         source = booking_source(viewer, input.room_id)
         await visible_room(info, input.room_id)
@@ -113,7 +115,7 @@ class BookingMutations:
         "Outlook-made ones are declined by the room, by admins, where the tenant "
         "allows resource booking declination (else FORBIDDEN)."
     )
-    async def cancel_booking(self, info: Info, id: strawberry.ID) -> Booking:
+    async def cancel_booking(self, info: Info, id: strawberry.ID) -> Booking | None:
         viewer = await info.context.viewer()
         async with info.context.db() as session:
             booking = await _visible_booking(session, viewer, id)

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
+from starlette.responses import Response
 
 from transom.admin_auth.cookies import SESSION_COOKIE, check_cookie_request
 from transom.admin_auth.sessions import find_signed_in
@@ -56,11 +57,11 @@ class SyncCommands(Protocol):
 
     async def unlink_room(self, room_id: str, *, confirm: bool) -> int: ...
 
-    def sync_room(self, room_id: str) -> bool: ...
+    async def sync_room(self, room_id: str) -> bool: ...
 
-    def sync_tenant(self, tenant_id: str) -> int: ...
+    async def sync_tenant(self, tenant_id: str) -> int: ...
 
-    def sync_people(self, tenant_id: str, *, full: bool = False) -> int: ...
+    async def sync_people(self, tenant_id: str, *, full: bool = False) -> None: ...
 
     async def refresh_directory(self, tenant: models.Tenant) -> PeopleImport: ...
 
@@ -93,8 +94,10 @@ class Context:
     services: Services
     connection: HTTPConnection
     connection_params: dict[str, Any] | None = None
+    response: Response | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _viewer: Viewer | None = None
+    _authenticated: asyncio.Event = field(default_factory=asyncio.Event)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -113,7 +116,25 @@ class Context:
         """The authenticated caller, or UNAUTHENTICATED."""
         if self._viewer is None:
             self._viewer = await self._authenticate()
+            self._authenticated.set()
         return self._viewer
+
+    async def authenticated(self) -> Viewer:
+        """Waits until an operation has authenticated the caller (websockets)."""
+        await self._authenticated.wait()
+        assert self._viewer is not None
+        return self._viewer
+
+    async def reauthenticate(self) -> Viewer:
+        """Checks the credentials again (they may have been revoked)."""
+        self._viewer = None
+        self._viewer = await self._authenticate()
+        return self._viewer
+
+    def set_response_header(self, name: str, value: str) -> None:
+        """A header on the HTTP answer (ignored over websockets)."""
+        if self.response is not None:
+            self.response.headers[name] = value
 
     def bearer_token(self) -> str | None:
         """The bearer token of the request (or the websocket's connection_init)."""

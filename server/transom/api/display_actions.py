@@ -54,7 +54,7 @@ class DisplayActionMutations:
     )
     async def book_now(
         self, info: Info, room_id: strawberry.ID, minutes: int
-    ) -> BookRoomResult:
+    ) -> BookRoomResult | None:
         viewer = await info.context.viewer()
         source = booking_source(viewer, room_id)
         await visible_room(info, room_id)
@@ -88,7 +88,7 @@ class DisplayActionMutations:
         description="Check in to a meeting, from 10 minutes before it starts until "
         "it ends; a checked-in meeting is never released as a no-show."
     )
-    async def check_in(self, info: Info, booking_id: strawberry.ID) -> Booking:
+    async def check_in(self, info: Info, booking_id: strawberry.ID) -> Booking | None:
         viewer = await info.context.viewer()
         now = info.context.now
         async with info.context.db() as session:
@@ -111,7 +111,7 @@ class DisplayActionMutations:
     )
     async def extend_booking(
         self, info: Info, booking_id: strawberry.ID, minutes: int
-    ) -> Booking:
+    ) -> Booking | None:
         viewer = await info.context.viewer()
         now = info.context.now
         async with info.context.db() as session:
@@ -130,7 +130,9 @@ class DisplayActionMutations:
         description="End a meeting booked at the door now: it is withdrawn from "
         "Exchange and the room turns free. Other meetings end in Outlook."
     )
-    async def end_booking_now(self, info: Info, booking_id: strawberry.ID) -> Booking:
+    async def end_booking_now(
+        self, info: Info, booking_id: strawberry.ID
+    ) -> Booking | None:
         viewer = await info.context.viewer()
         now = info.context.now
         async with info.context.db() as session:

@@ -7,6 +7,7 @@ with the code is the display's device token once an admin has paired it.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 import strawberry
@@ -19,7 +20,11 @@ from transom.api.tenant_settings import DisplayLanguage
 from transom.db import displays as display_repo
 from transom.domain import displays as rules
 from transom.domain.access import Role
-from transom.domain.errors import ConflictError, PermissionDeniedError
+from transom.domain.errors import (
+    ConflictError,
+    PermissionDeniedError,
+    RateLimitedError,
+)
 from transom.domain.tenant_settings import TenantSettings
 
 PAIRING_REQUESTS = 10
@@ -83,10 +88,14 @@ class DisplayPairingMutations:
     )
     async def request_display_pairing(self, info: Info) -> DisplayPairing:
         now = info.context.now
-        if not _pairing_limit(info).hit(_client_address(info), now):
-            raise PermissionDeniedError(
-                "too many pairing requests from this address: try again in a few "
-                "minutes"
+        limit, address = _pairing_limit(info), _client_address(info)
+        if not limit.hit(address, now):
+            wait = math.ceil(limit.retry_after(address, now).total_seconds())
+            info.context.set_response_header("Retry-After", str(max(1, wait)))
+            raise RateLimitedError(
+                f"too many pairing requests from this address: try again in "
+                f"{max(1, wait)} seconds",
+                retry_after_seconds=wait,
             )
         secret = rules.new_device_secret()
         async with info.context.db() as session:
@@ -115,7 +124,9 @@ class DisplayPairingQueries:
         description="How the pairing of the display holding `secret` stands "
         "(no token needed; the display polls this until PAIRED)."
     )
-    async def display_pairing(self, info: Info, secret: str) -> DisplayPairingStatus:
+    async def display_pairing(
+        self, info: Info, secret: str
+    ) -> DisplayPairingStatus | None:
         now = info.context.now
         async with info.context.db() as session:
             row = await display_repo.find_by_secret(session, secret=secret)

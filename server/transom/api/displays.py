@@ -16,7 +16,12 @@ from transom.db import displays as display_repo
 from transom.db import models
 from transom.domain import displays as rules
 from transom.domain.errors import InvalidInputError, NotFoundError
-from transom.pubsub import display_channel, room_channel, tenant_channel
+from transom.pubsub import (
+    access_channel,
+    display_channel,
+    room_channel,
+    tenant_channel,
+)
 
 
 @strawberry.enum(description="Where a display is in its life.")
@@ -107,7 +112,7 @@ class DisplayQueries:
     @strawberry.field(description="The tenant's paired displays, by name (≤ 1000).")
     async def displays(
         self, info: Info, tenant_id: strawberry.ID | None = None
-    ) -> list[Display]:
+    ) -> list[Display] | None:
         viewer = await info.context.viewer()
         if viewer.room_id is not None:
             return []
@@ -120,7 +125,7 @@ class DisplayQueries:
         return [Display.from_model(row, now) for row in rows]
 
     @strawberry.field(description="One display by id.")
-    async def display(self, info: Info, id: strawberry.ID) -> Display:
+    async def display(self, info: Info, id: strawberry.ID) -> Display | None:
         return Display.from_model(await visible_display(info, id), info.context.now)
 
 
@@ -138,7 +143,7 @@ class DisplayMutations:
         name: Annotated[
             str | None, strawberry.argument(description="Default: the room's name.")
         ] = None,
-    ) -> Display:
+    ) -> Display | None:
         viewer = await info.context.viewer()
         viewer.require_admin()
         room = await visible_room(info, room_id)
@@ -162,7 +167,9 @@ class DisplayMutations:
         return Display.from_model(row, now)
 
     @strawberry.mutation(description="Rename a display.")
-    async def rename_display(self, info: Info, id: strawberry.ID, name: str) -> Display:
+    async def rename_display(
+        self, info: Info, id: strawberry.ID, name: str
+    ) -> Display | None:
         return await _change(info, id, name=rules.check_name(name))
 
     @strawberry.mutation(
@@ -170,14 +177,14 @@ class DisplayMutations:
     )
     async def set_display_language(
         self, info: Info, id: strawberry.ID, language: DisplayLanguage | None
-    ) -> Display:
+    ) -> Display | None:
         return await _change(info, id, language=language.value if language else None)
 
     @strawberry.mutation(
         description="Revoke a display: its token stops working at once and its "
         "live connections close. Pair it again to reuse it."
     )
-    async def revoke_display(self, info: Info, id: strawberry.ID) -> Display:
+    async def revoke_display(self, info: Info, id: strawberry.ID) -> Display | None:
         now = info.context.now
         return await _change(info, id, revoked_at=now)
 
@@ -197,4 +204,8 @@ async def _change(info: Info, display_id: str, **values: object) -> Display:
                 setattr(row, key, value)
         await session.commit()
     await publish_display_changed(info, row)
+    if "revoked_at" in values:  # its open websockets close (any process)
+        await info.context.services.bus.publish(
+            access_channel(row.id), {"type": "revoked"}
+        )
     return Display.from_model(row, info.context.now)

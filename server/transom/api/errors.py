@@ -10,11 +10,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import StreamExecutionResult
 
-from transom.domain.errors import InvalidInputError, TransomError
+from transom.domain.errors import (
+    ExternalServiceError,
+    InvalidInputError,
+    RateLimitedError,
+    TransomError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,18 +47,29 @@ def _rewrite(result: object) -> None:
 
 def _public(error: GraphQLError) -> GraphQLError:
     original = error.original_error
+    if isinstance(error, GraphQLSyntaxError):
+        return _copy(error, error.message, {"code": "GRAPHQL_PARSE_FAILED"})
     if original is None:
         validation = {"code": "GRAPHQL_VALIDATION_FAILED", **(error.extensions or {})}
         return _copy(error, error.message, validation)
     if isinstance(original, TransomError):
         extensions: dict[str, object] = {"code": original.code.value}
-        if isinstance(original, InvalidInputError) and original.field:
-            extensions["field"] = original.field
+        extensions.update(_details(original))
         return _copy(error, original.message, extensions)
     if isinstance(original, GraphQLError):
         return _copy(error, error.message, {"code": "BAD_USER_INPUT"})
     log.error("unexpected error in %s", error.path, exc_info=original)
     return _copy(error, "Internal server error", {"code": INTERNAL})
+
+
+def _details(error: TransomError) -> dict[str, object]:
+    if isinstance(error, InvalidInputError) and error.field:
+        return {"field": error.field}
+    if isinstance(error, RateLimitedError):
+        return {"retryAfter": error.retry_after_seconds}
+    if isinstance(error, ExternalServiceError):
+        return {"hint": error.hint, "graphCode": error.graph_code}
+    return {}
 
 
 def _copy(

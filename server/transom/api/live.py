@@ -80,7 +80,7 @@ class RoomDayQueries:
         description="The room's day now: what `roomBookings` pushes, fetched once "
         "(a display refetches this on reconnect, before resubscribing)."
     )
-    async def room_day(self, info: Info, room_id: strawberry.ID) -> RoomDay:
+    async def room_day(self, info: Info, room_id: strawberry.ID) -> RoomDay | None:
         viewer = await info.context.viewer()
         await visible_room(info, room_id)
         services = info.context.services

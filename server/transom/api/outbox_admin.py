@@ -94,7 +94,7 @@ class OutboxQueries:
         status: OutboxStatus | None = None,
         first: int = DEFAULT_PAGE,
         after: str | None = None,
-    ) -> Connection[OutboxItem]:
+    ) -> Connection[OutboxItem] | None:
         scope = tenant_scope(await _admin(info), tenant_id)
         wanted = outbox_repo.OutboxStatus(status.name) if status else None
         async with info.context.db() as session:
@@ -109,7 +109,9 @@ class OutboxMutations:
     @strawberry.mutation(
         description="Run a FAILED or HELD write again now (CONFLICT otherwise)."
     )
-    async def retry_outbox_item(self, info: Info, id: strawberry.ID) -> OutboxItem:
+    async def retry_outbox_item(
+        self, info: Info, id: strawberry.ID
+    ) -> OutboxItem | None:
         viewer = await _admin(info)
         async with info.context.db() as session:
             item = await _visible_item(session, viewer, id)
@@ -123,7 +125,9 @@ class OutboxMutations:
         description="Give up a PENDING, HELD or FAILED write. A dropped booking "
         "create marks the booking DECLINED; a dropped cancel restores the booking."
     )
-    async def drop_outbox_item(self, info: Info, id: strawberry.ID) -> OutboxItem:
+    async def drop_outbox_item(
+        self, info: Info, id: strawberry.ID
+    ) -> OutboxItem | None:
         viewer = await _admin(info)
         async with info.context.db() as session:
             item = await _visible_item(session, viewer, id)

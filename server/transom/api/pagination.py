@@ -12,10 +12,20 @@ T = TypeVar("T")
 DEFAULT_PAGE = 50
 
 
-@strawberry.type(description="Where a page of a connection stands.")
+@strawberry.type(description="Where a page of a connection stands (Relay).")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="More items follow: pass endCursor as `after`."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="Items come before this page (it was asked for with `after`)."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The cursor of the page's first item; null when it is empty."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the page's last item; null when it is empty."
+    )
 
 
 @strawberry.type(description="One item of a connection and the cursor after it.")
@@ -36,7 +46,10 @@ class Connection(Generic[T]):
 
 def to_connection(page: Page[Any], nodes: list[T]) -> Connection[T]:
     edges = [Edge(cursor=c, node=n) for c, n in zip(page.cursors, nodes, strict=True)]
-    end = page.cursors[-1] if page.cursors else None
-    return Connection(
-        edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end)
+    info = PageInfo(
+        has_next_page=page.has_next,
+        has_previous_page=page.has_previous,
+        start_cursor=page.cursors[0] if page.cursors else None,
+        end_cursor=page.cursors[-1] if page.cursors else None,
     )
+    return Connection(edges=edges, page_info=info)

@@ -18,7 +18,15 @@ from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
 from transom.api.scope import tenant_scope
 from transom.db import models
 from transom.db import people as people_repo
+from transom.domain.directory import CalendarStatus
 from transom.domain.errors import InvalidInputError
+
+# The domain's enum, exposed as is (one definition for both layers).
+strawberry.enum(
+    CalendarStatus,
+    name="CalendarStatus",
+    description="Where following a person's calendar stands.",
+)
 
 
 @strawberry.type(description="Someone in a tenant's directory.")
@@ -33,7 +41,7 @@ class Person:
         description="On: availability comes from the person's calendar. Off: from "
         "their approved absences only."
     )
-    calendar_status: str = strawberry.field(
+    calendar_status: CalendarStatus = strawberry.field(
         description="NOT_CONNECTED (not connected yet), SYNCING (connected, first "
         "sync running), SYNCED (the calendar is followed), NO_MAILBOX, "
         "ACCESS_DENIED (outside the app's access policy) or ERROR (see "
@@ -62,7 +70,7 @@ class Person:
             aliases=list(row.aliases or []),
             display_name=row.display_name,
             availability_follows_calendar=row.availability_follows_calendar,
-            calendar_status=row.calendar_status,
+            calendar_status=CalendarStatus(row.calendar_status),
             calendar_error=row.calendar_error,
             calendar_hint=row.calendar_hint,
         )
@@ -140,7 +148,7 @@ class PeopleQueries:
         after: str | None = None,
         search: str | None = None,
         tenant_id: strawberry.ID | None = None,
-    ) -> Connection[Person]:
+    ) -> Connection[Person] | None:
         viewer = await info.context.viewer()
         scope = tenant_scope(viewer, tenant_id)
         async with info.context.db() as session:
@@ -177,7 +185,7 @@ class PeopleQueries:
         after: str | None = None,
         person_id: strawberry.ID | None = None,
         tenant_id: strawberry.ID | None = None,
-    ) -> Connection[Absence]:
+    ) -> Connection[Absence] | None:
         viewer = await info.context.viewer()
         scope = tenant_scope(viewer, tenant_id)
         async with info.context.db() as session:

@@ -81,7 +81,7 @@ class PeopleDirectoryMutations:
     )
     async def sync_people(
         self, info: Info, tenant_id: strawberry.ID
-    ) -> PeopleImportResult:
+    ) -> PeopleImportResult | None:
         tenant = await _tenant(info, tenant_id)
         found = await _commands(info).refresh_directory(tenant)
         return PeopleImportResult(**vars(found))
@@ -94,7 +94,7 @@ class PeopleDirectoryMutations:
     )
     async def connect_people_calendars(
         self, info: Info, tenant_id: strawberry.ID
-    ) -> ConnectPeopleResult:
+    ) -> ConnectPeopleResult | None:
         tenant = await _tenant(info, tenant_id)
         imported, progress = await _commands(info).connect_calendars(tenant)
         return ConnectPeopleResult(
@@ -108,7 +108,7 @@ class PeopleDirectoryQueries:
     @strawberry.field(description="How far connecting the tenant's calendars got.")
     async def people_calendar_progress(
         self, info: Info, tenant_id: strawberry.ID
-    ) -> PeopleCalendarProgress:
+    ) -> PeopleCalendarProgress | None:
         viewer = await info.context.viewer()
         viewer.check_tenant(tenant_id, "Tenant", tenant_id)
         found = await calendar_progress(

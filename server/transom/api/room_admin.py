@@ -9,7 +9,7 @@ import strawberry
 from transom.api.context import Info
 from transom.api.rooms import Room, visible_room
 from transom.api.scope import tenant_scope
-from transom.api.tenants import check_time_zone
+from transom.api.tenants import check_time_zone, visible_tenant
 from transom.db import rooms as room_repo
 from transom.domain.errors import InvalidInputError
 from transom.pubsub import room_channel, tenant_channel
@@ -66,12 +66,13 @@ def _check(raw: dict[str, object]) -> _Checked:
 @strawberry.type
 class RoomMutations:
     @strawberry.mutation(description="Add a room.")
-    async def create_room(self, info: Info, input: CreateRoomInput) -> Room:
+    async def create_room(self, info: Info, input: CreateRoomInput) -> Room | None:
         viewer = await info.context.viewer()
         viewer.require_admin()
         tenant_id = tenant_scope(viewer, input.tenant_id)
         if tenant_id is None:
             raise InvalidInputError("say which tenant", field="tenantId")
+        await visible_tenant(info, tenant_id)  # NOT_FOUND, not a foreign-key error
         checked = _check(
             {
                 "name": input.name,
@@ -94,7 +95,7 @@ class RoomMutations:
     @strawberry.mutation(description="Edit a room's name, capacity or place.")
     async def update_room(
         self, info: Info, id: strawberry.ID, input: UpdateRoomInput
-    ) -> Room:
+    ) -> Room | None:
         viewer = await info.context.viewer()
         viewer.require_admin()
         room = await visible_room(info, id)
@@ -109,7 +110,7 @@ class RoomMutations:
         return Room.from_model(row)
 
     @strawberry.mutation(description="Delete a room and its bookings in Transom.")
-    async def delete_room(self, info: Info, id: strawberry.ID) -> strawberry.ID:
+    async def delete_room(self, info: Info, id: strawberry.ID) -> strawberry.ID | None:
         viewer = await info.context.viewer()
         viewer.require_admin()
         room = await visible_room(info, id)

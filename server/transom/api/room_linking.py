@@ -38,7 +38,7 @@ class RoomLinkingMutations:
     )
     async def link_room_mailbox(
         self, info: Info, room_id: strawberry.ID, email: str
-    ) -> Room:
+    ) -> Room | None:
         await _admin_room(info, room_id)
         await sync_commands(info).link_room(room_id, email)
         return await _fresh_room(info, room_id)
@@ -50,7 +50,7 @@ class RoomLinkingMutations:
     )
     async def unlink_room_mailbox(
         self, info: Info, room_id: strawberry.ID, confirm: bool
-    ) -> UnlinkResult:
+    ) -> UnlinkResult | None:
         await _admin_room(info, room_id)
         removed = await sync_commands(info).unlink_room(room_id, confirm=confirm)
         return UnlinkResult(

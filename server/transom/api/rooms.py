@@ -169,7 +169,7 @@ class RoomQueries:
         building: str | None = None,
         min_capacity: int | None = None,
         search: str | None = None,
-    ) -> list[Room]:
+    ) -> list[Room] | None:
         viewer = await info.context.viewer()
         scope = tenant_scope(viewer, tenant_id)
         room_filter = room_repo.RoomFilter(building, min_capacity, search)
@@ -182,13 +182,13 @@ class RoomQueries:
         return [Room.from_model(row) for row in rows]
 
     @strawberry.field(description="One room by id.")
-    async def room(self, info: Info, id: strawberry.ID) -> Room:
+    async def room(self, info: Info, id: strawberry.ID) -> Room | None:
         return Room.from_model(await visible_room(info, id))
 
     @strawberry.field(description="A room's bookings overlapping [start, end).")
     async def bookings(
         self, info: Info, room_id: strawberry.ID, start: datetime, end: datetime
-    ) -> list[Booking]:
+    ) -> list[Booking] | None:
         await visible_room(info, room_id)
         check_range(start, end)
         rows = await info.context.loaders.bookings.load((room_id, start, end, False))

@@ -8,7 +8,6 @@ import strawberry
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     ValidationCache,
 )
@@ -26,14 +25,17 @@ from transom.api.display_actions import DisplayActionMutations
 from transom.api.display_pairing import DisplayPairingMutations, DisplayPairingQueries
 from transom.api.displays import DisplayMutations, DisplayQueries
 from transom.api.errors import TransomErrors
+from transom.api.input_limits import InputLimits
 from transom.api.live import RoomDayQueries, RoomSubscriptions
 from transom.api.outbox_admin import OutboxMutations, OutboxQueries
+from transom.api.parsing import CachedParsing, OneOperation
 from transom.api.people import PeopleQueries
 from transom.api.people_directory import (
     PeopleDirectoryMutations,
     PeopleDirectoryQueries,
 )
 from transom.api.persisted import PersistedOperations
+from transom.api.query_cost import QueryCost
 from transom.api.room_admin import RoomMutations
 from transom.api.room_linking import RoomLinkingMutations
 from transom.api.rooms import RoomQueries
@@ -111,10 +113,13 @@ def build_schema() -> strawberry.Schema:
         extensions=[
             TransomErrors,
             PersistedOperations,
+            OneOperation,
+            InputLimits,
+            QueryCost,
             *_LIMITS,
             # Displays send the same few documents: parse and validate each once
             # (a thousand reconnecting after a restart cost one validation).
-            ParserCache,
+            CachedParsing,
             ValidationCache,
         ],
         # One execution per subscription event shared by many subscribers.

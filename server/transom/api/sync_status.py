@@ -18,9 +18,15 @@ from transom.db import bookings as booking_repo
 from transom.db import models
 from transom.db import rooms as room_repo
 from transom.db import sync_status as status_repo
+from transom.domain.connection import LogLevel
 from transom.domain.sync_health import MailboxFacts, Verdict, stale_after, verdict
 
 MAX_LOG = 200
+
+# The domain's enum, exposed as is (one definition for both layers).
+strawberry.enum(
+    LogLevel, name="LogLevel", description="How much a sync log entry needs an admin."
+)
 
 
 @strawberry.enum(
@@ -108,7 +114,7 @@ class RoomSync:
 
 @strawberry.type(description="Something the sync engine wants an admin to see.")
 class SyncLogEntry:
-    level: str
+    level: LogLevel
     message: str
     code: str | None
     hint: str | None
@@ -173,7 +179,7 @@ class SyncQueries:
         min_capacity: int | None = None,
         building: str | None = None,
         tenant_id: strawberry.ID | None = None,
-    ) -> list[Room]:
+    ) -> list[Room] | None:
         check_range(start, end)
         viewer = await info.context.viewer()
         scope = tenant_scope(viewer, tenant_id)
@@ -203,7 +209,7 @@ class SyncQueries:
                 description="Also list warnings whose cause is gone (resolvedAt set)."
             ),
         ] = False,
-    ) -> TenantSyncStatus:
+    ) -> TenantSyncStatus | None:
         await visible_tenant(info, tenant_id)
         async with info.context.db() as session:
             states = await status_repo.states_of_tenant(session, tenant_id=tenant_id)
@@ -228,7 +234,7 @@ class SyncQueries:
             ],
             log=[
                 SyncLogEntry(
-                    level=e.level,
+                    level=LogLevel(e.level),
                     message=e.message,
                     code=e.code,
                     hint=e.hint,
@@ -247,14 +253,14 @@ class SyncMutations:
     @strawberry.mutation(
         description="Resync the room from Exchange now (a full read of its window)."
     )
-    async def sync_room(self, info: Info, room_id: strawberry.ID) -> Room:
+    async def sync_room(self, info: Info, room_id: strawberry.ID) -> Room | None:
         viewer = await info.context.viewer()
         viewer.require_admin()
         row = await visible_room(info, room_id)
-        sync_commands(info).sync_room(room_id)
+        await sync_commands(info).sync_room(room_id)
         return Room.from_model(row)
 
     @strawberry.mutation(description="Resync every linked room of the tenant now.")
-    async def sync_tenant(self, info: Info, tenant_id: strawberry.ID) -> int:
+    async def sync_tenant(self, info: Info, tenant_id: strawberry.ID) -> int | None:
         await admin_tenant(info, tenant_id)
-        return sync_commands(info).sync_tenant(tenant_id)
+        return await sync_commands(info).sync_tenant(tenant_id)

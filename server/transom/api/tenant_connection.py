@@ -11,7 +11,8 @@ from transom.api.rooms import Room
 from transom.api.tenants import ConnectionStatus, Tenant, visible_tenant
 from transom.db import rooms as room_repo
 from transom.domain.connection import ConnectionReport
-from transom.domain.errors import ConflictError, InvalidInputError
+from transom.domain.errors import ConflictError
+from transom.domain.tenant_ids import check_client_id, check_directory_id
 
 
 def sync_commands(info: Info) -> SyncCommands:
@@ -90,18 +91,14 @@ class TenantConnectionMutations:
     )
     async def connect_tenant(
         self, info: Info, input: ConnectTenantInput
-    ) -> ConnectionTest:
+    ) -> ConnectionTest | None:
         await admin_tenant(info, input.tenant_id)
-        for field, value in (
-            ("directoryId", input.directory_id),
-            ("clientId", input.client_id),
-        ):
-            if not value.strip():
-                raise InvalidInputError(f"{field} is required", field=field)
+        directory_id = check_directory_id(input.directory_id)
+        client_id = check_client_id(input.client_id)
         report = await sync_commands(info).connect_tenant(
             input.tenant_id,
-            directory_id=input.directory_id,
-            client_id=input.client_id,
+            directory_id=directory_id,
+            client_id=client_id,
             client_secret=input.client_secret or None,
             secret_expires_at=input.secret_expires_at,
             certificate_pem=input.certificate_pem or None,
@@ -113,7 +110,7 @@ class TenantConnectionMutations:
     )
     async def test_tenant_connection(
         self, info: Info, tenant_id: strawberry.ID
-    ) -> ConnectionTest:
+    ) -> ConnectionTest | None:
         await admin_tenant(info, tenant_id)
         report = await sync_commands(info).test_connection(tenant_id)
         return await _result(info, tenant_id, report)
@@ -124,7 +121,7 @@ class TenantConnectionMutations:
     )
     async def import_rooms(
         self, info: Info, tenant_id: strawberry.ID
-    ) -> RoomImportResult:
+    ) -> RoomImportResult | None:
         await admin_tenant(info, tenant_id)
         done = await sync_commands(info).import_rooms(tenant_id)
         async with info.context.db() as session:

@@ -107,7 +107,7 @@ class TenantSettingsMutations:
     @strawberry.mutation(description="Change a tenant's settings (its admins).")
     async def update_tenant_settings(
         self, info: Info, tenant_id: strawberry.ID, input: TenantSettingsInput
-    ) -> TenantSettings:
+    ) -> TenantSettings | None:
         viewer = await info.context.viewer()
         viewer.check_tenant(tenant_id, "Tenant", tenant_id)
         viewer.require_admin()

@@ -144,7 +144,7 @@ class TenantQueries:
     @strawberry.field(description="Tenants you can see, by name.")
     async def tenants(
         self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
-    ) -> Connection[Tenant]:
+    ) -> Connection[Tenant] | None:
         viewer = await info.context.viewer()
         scope = None if viewer.is_superadmin else viewer.tenant_id
         async with info.context.db() as session:
@@ -154,7 +154,7 @@ class TenantQueries:
         return to_connection(page, [Tenant.from_model(row) for row in page.items])
 
     @strawberry.field(description="One tenant by id.")
-    async def tenant(self, info: Info, id: strawberry.ID) -> Tenant:
+    async def tenant(self, info: Info, id: strawberry.ID) -> Tenant | None:
         return Tenant.from_model(await visible_tenant(info, id))
 
 
@@ -169,7 +169,9 @@ class CreateTenantInput:
 @strawberry.type
 class TenantMutations:
     @strawberry.mutation(description="Create a tenant (superadmin only).")
-    async def create_tenant(self, info: Info, input: CreateTenantInput) -> Tenant:
+    async def create_tenant(
+        self, info: Info, input: CreateTenantInput
+    ) -> Tenant | None:
         viewer = await info.context.viewer()
         viewer.require_superadmin()
         name = input.name.strip()

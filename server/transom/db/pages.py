@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,9 @@ from transom.domain.errors import InvalidInputError
 
 T = TypeVar("T")
 MAX_PAGE = 200
+MAX_CURSOR_TEXT = 400
+# NUL and lone surrogates: PostgreSQL refuses them, SQLite would store them.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,9 @@ class Page(Generic[T]):
     items: list[T]
     cursors: list[str]
     has_next: bool
+    # Pages go forward only: items lie before this page when it starts after a
+    # cursor (one of ours names an item that was there).
+    has_previous: bool = False
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
@@ -35,7 +42,7 @@ def encode_cursor(values: Sequence[Any]) -> str:
 def decode_cursor(cursor: str, width: int) -> list[Any]:
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
         raise InvalidInputError("not a cursor from this API", field="after") from None
     if not isinstance(values, list) or len(values) != width:
         raise InvalidInputError("not a cursor from this API", field="after")
@@ -65,13 +72,40 @@ async def fetch_page(
     if not 1 <= first <= MAX_PAGE:
         raise InvalidInputError(f"first must be 1..{MAX_PAGE}", field="first")
     if after is not None:
-        values = decode_cursor(after, len(order))
+        values = _check_types(decode_cursor(after, len(order)), order)
         stmt = stmt.where(_after(order, values))
     stmt = stmt.order_by(*order).limit(first + 1)
     rows = list((await session.scalars(stmt)).all())
     items = rows[:first]
     cursors = [encode_cursor([getattr(r, c.key) for c in order]) for r in items]
-    return Page(items=items, cursors=cursors, has_next=len(rows) > first)
+    return Page(
+        items=items,
+        cursors=cursors,
+        has_next=len(rows) > first,
+        has_previous=after is not None,
+    )
+
+
+def _check_types(
+    values: list[Any], order: Sequence[InstrumentedAttribute[Any]]
+) -> list[Any]:
+    """A crafted cursor (``["x", null]``) must not reach the database's comparisons."""
+    for value, column in zip(values, order, strict=True):
+        if not _fits(value, column.type.python_type):
+            raise InvalidInputError("not a cursor from this API", field="after")
+    return values
+
+
+def _fits(value: Any, expected: type) -> bool:
+    if isinstance(value, bool) or not isinstance(value, expected):
+        return False
+    if isinstance(value, datetime):
+        return value.tzinfo is not None
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    if isinstance(value, str):
+        return len(value) <= MAX_CURSOR_TEXT and not UNSTORABLE.search(value)
+    return True
 
 
 def _after(order: Sequence[InstrumentedAttribute[Any]], values: list[Any]) -> Any:

@@ -21,11 +21,16 @@ async def page_people(
     if tenant_id is not None:
         stmt = stmt.where(models.Person.tenant_id == tenant_id)
     if search:
-        pattern = f"%{search.lower()}%"
+        # autoescape: a % or _ in the search is a character, not a wildcard
+        wanted = search.lower()
         stmt = stmt.where(
             or_(
-                func.lower(models.Person.display_name).like(pattern),
-                func.lower(models.Person.primary_email).like(pattern),
+                func.lower(models.Person.display_name).contains(
+                    wanted, autoescape=True
+                ),
+                func.lower(models.Person.primary_email).contains(
+                    wanted, autoescape=True
+                ),
             )
         )
     order = [models.Person.display_name, models.Person.id]
@@ -62,7 +67,9 @@ async def find_person_by_address(
         return primary
     # JSON lists have no portable "contains": narrow by text, then check exactly.
     aliased = base.where(
-        func.lower(cast(models.Person.aliases, String)).like(f"%{wanted}%")
+        func.lower(cast(models.Person.aliases, String)).contains(
+            wanted, autoescape=True
+        )
     )
     for person in (await session.scalars(aliased)).all():
         if wanted in (a.lower() for a in person.aliases or ()):

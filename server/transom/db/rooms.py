@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
+from transom.domain.connection import LinkState
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,10 @@ async def list_rooms(
     if room_filter.min_capacity is not None:
         stmt = stmt.where(models.Room.capacity >= room_filter.min_capacity)
     if room_filter.search:
-        pattern = f"%{room_filter.search.lower()}%"
-        stmt = stmt.where(func.lower(models.Room.name).like(pattern))
+        wanted = room_filter.search.lower()  # % and _ match only themselves
+        stmt = stmt.where(
+            func.lower(models.Room.name).contains(wanted, autoescape=True)
+        )
     stmt = stmt.order_by(models.Room.building, models.Room.name, models.Room.id)
     return list((await session.scalars(stmt.limit(limit))).all())
 
@@ -76,6 +79,18 @@ async def create_room(
     session.add(room)
     await session.flush()
     return room
+
+
+async def count_linked(session: AsyncSession, *, tenant_id: str) -> int:
+    """The tenant's rooms linked to a verified Exchange mailbox."""
+    found = await session.scalar(
+        select(func.count()).where(
+            models.Room.tenant_id == tenant_id,
+            models.Room.link_state == LinkState.VERIFIED.value,
+            models.Room.mailbox_email.is_not(None),
+        )
+    )
+    return int(found or 0)
 
 
 async def lock_room(session: AsyncSession, room_id: str) -> None:

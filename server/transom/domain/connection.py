@@ -39,6 +39,14 @@ class SyncMode(StrEnum):
     POLLING = "POLLING"
 
 
+class LogLevel(StrEnum):
+    """How much a sync log entry needs an admin."""
+
+    ERROR = "ERROR"
+    WARNING = "WARNING"
+    INFO = "INFO"
+
+
 class MailboxStatus(StrEnum):
     """Where one room's calendar sync stands (see ``transom.sync.mailbox``)."""
 

@@ -42,6 +42,17 @@ class RoomList:
     display_name: str
 
 
+class CalendarStatus(StrEnum):
+    """Where following one person's calendar stands."""
+
+    NOT_CONNECTED = "NOT_CONNECTED"
+    SYNCING = "SYNCING"
+    SYNCED = "SYNCED"
+    NO_MAILBOX = "NO_MAILBOX"
+    ACCESS_DENIED = "ACCESS_DENIED"
+    ERROR = "ERROR"
+
+
 class MailboxPurpose(StrEnum):
     USER = "USER"
     LINKED = "LINKED"

@@ -144,6 +144,13 @@ class RateLimit:
             self._forget_idle(now)
         return True
 
+    def retry_after(self, key: str, now: datetime) -> timedelta:
+        """How long until ``key`` may hit again (zero when it may now)."""
+        hits = self._hits.get(key)
+        if not hits or len(hits) < self.limit:
+            return timedelta(0)
+        return max(timedelta(0), self.window - (now - hits[0]))
+
     def _forget_idle(self, now: datetime) -> None:
         for key in [
             k for k, v in self._hits.items() if not v or now - v[-1] >= self.window

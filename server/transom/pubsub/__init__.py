@@ -17,6 +17,8 @@ Modules: ``base`` (the Bus and Transport protocols), ``channels`` (names),
 from transom.pubsub.base import Bus, Event, RelayError, Transport
 from transom.pubsub.channels import (
     OUTBOX_CHANNEL,
+    SYNC_CHANNEL,
+    access_channel,
     display_channel,
     person_channel,
     room_channel,
@@ -29,12 +31,14 @@ from transom.pubsub.relay import RESYNC, RelayBus
 __all__ = [
     "OUTBOX_CHANNEL",
     "RESYNC",
+    "SYNC_CHANNEL",
     "Bus",
     "Event",
     "MemoryBus",
     "RelayBus",
     "RelayError",
     "Transport",
+    "access_channel",
     "create_bus",
     "display_channel",
     "person_channel",

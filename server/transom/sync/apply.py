@@ -33,6 +33,7 @@ from transom.db import models
 from transom.db.rooms import lock_room
 from transom.domain.bookings import BookingSource, BookingState
 from transom.domain.calendar import CalendarEvent, EventType, ResponseKind
+from transom.domain.connection import LinkState
 from transom.sync.organizers import Organizers
 from transom.sync.outbox.claims import (
     bookings_being_withdrawn,
@@ -102,6 +103,8 @@ async def apply_events(
     if not latest:
         return 0
     await lock_room(session, room.id)
+    if not await _still_linked(session, room):
+        return 0  # unlinked meanwhile (by another process): its loop stops
     by_event, by_uid = await _existing(session, room.id, latest)
     by_transaction = await bookings_by_transaction(
         session,
@@ -146,6 +149,21 @@ async def apply_events(
         by_event[event.id] = row
     await session.flush()
     return len(latest)
+
+
+async def _still_linked(session: AsyncSession, room: RoomRef) -> bool:
+    row = (
+        await session.execute(
+            select(models.Room.link_state, models.Room.mailbox_email).where(
+                models.Room.id == room.id
+            )
+        )
+    ).first()
+    return (
+        row is not None
+        and row.link_state == LinkState.VERIFIED
+        and (row.mailbox_email or "").lower() == room.mailbox.lower()
+    )
 
 
 def _unlinked(

@@ -25,7 +25,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 import anyio
 from sqlalchemy import select
@@ -33,7 +32,7 @@ from sqlalchemy import select
 from transom.db import models
 from transom.db.engine import Sessions
 from transom.domain.connection import is_blocking
-from transom.domain.directory import DirectoryUser
+from transom.domain.directory import CalendarStatus, DirectoryUser
 from transom.graph import (
     BatchItem,
     GraphAuthError,
@@ -44,6 +43,7 @@ from transom.graph import (
 )
 from transom.graph.directory import user_path
 from transom.graph.timezones import format_utc
+from transom.sync.command_errors import graph_failures_as_errors
 from transom.sync.credentials import MissingCredentialsError
 
 log = logging.getLogger(__name__)
@@ -51,15 +51,6 @@ log = logging.getLogger(__name__)
 ClientFor = Callable[[models.Tenant], Awaitable[GraphTenantClient]]
 REFRESH_EVERY = timedelta(days=1)
 COMMAND_TIMEOUT = 120.0
-
-
-class CalendarStatus(StrEnum):
-    NOT_CONNECTED = "NOT_CONNECTED"
-    SYNCING = "SYNCING"
-    SYNCED = "SYNCED"
-    NO_MAILBOX = "NO_MAILBOX"
-    ACCESS_DENIED = "ACCESS_DENIED"
-    ERROR = "ERROR"
 
 
 @dataclass(frozen=True)
@@ -265,15 +256,18 @@ class DirectoryRefresher:
         clock: Callable[[], datetime],
         *,
         check_seconds: float = 3600.0,
+        active: Callable[[], bool] = lambda: True,
     ) -> None:
         self._sessions = sessions
         self._client_for = client_for
         self._clock = clock
         self._check_seconds = check_seconds
+        self._active = active  # whether this process runs the deployment's one
 
     async def run(self) -> None:
         while True:
-            await self.refresh_due()
+            if self._active():
+                await self.refresh_due()
             await anyio.sleep(self._check_seconds)
 
     async def refresh_due(self) -> int:
@@ -337,7 +331,10 @@ async def sync_people_now(
     sessions: Sessions, client: GraphTenantClient, *, tenant_id: str, now: datetime
 ) -> PeopleImport:
     """``syncPeople``: the directory refresh on request."""
-    with anyio.fail_after(COMMAND_TIMEOUT):
+    with (
+        graph_failures_as_errors("importing the directory"),
+        anyio.fail_after(COMMAND_TIMEOUT),
+    ):
         return await refresh_directory(sessions, client, tenant_id=tenant_id, now=now)
 
 
@@ -345,7 +342,10 @@ async def connect_calendars_now(
     sessions: Sessions, client: GraphTenantClient, *, tenant_id: str, now: datetime
 ) -> tuple[PeopleImport, CalendarConnection]:
     """``connectPeopleCalendars``: import the directory, then check every calendar."""
-    with anyio.fail_after(COMMAND_TIMEOUT):
+    with (
+        graph_failures_as_errors("connecting the calendars"),
+        anyio.fail_after(COMMAND_TIMEOUT),
+    ):
         imported = await sync_people(sessions, client, tenant_id=tenant_id, now=now)
         progress = await connect_people_calendars(
             sessions, client, tenant_id=tenant_id, now=now

@@ -48,11 +48,11 @@ from transom.domain.availability import (
 )
 from transom.domain.calendar import CalendarChangePage
 from transom.domain.connection import MailboxStatus, is_blocking
+from transom.domain.directory import CalendarStatus
 from transom.graph import MailboxNotFoundError
 from transom.pubsub import person_channel
 from transom.sync.calendar_loop import CalendarLoop
 from transom.sync.credentials import MissingCredentialsError
-from transom.sync.people_sync import CalendarStatus
 from transom.sync.state import person_key, state_for_person
 
 FOLLOWED = (

@@ -46,7 +46,9 @@ from sqlalchemy import select
 
 from transom.db import models
 from transom.domain.connection import LinkState, MailboxStatus, is_blocking
+from transom.domain.directory import CalendarStatus
 from transom.domain.sync_health import DoubtKind
+from transom.pubsub import SYNC_CHANNEL
 from transom.sync import state as state_repo
 from transom.sync.apply import RoomRef
 from transom.sync.calendar_loop import CalendarLoop
@@ -55,12 +57,15 @@ from transom.sync.env import SyncEnv
 from transom.sync.mailbox import MailboxLoop
 from transom.sync.outbox.absences import AbsenceWriter
 from transom.sync.outbox.worker import OutboxWorker
-from transom.sync.people_sync import CalendarStatus, DirectoryRefresher
+from transom.sync.ownership import BEAT, SINGLETONS, Ownership
+from transom.sync.people_sync import DirectoryRefresher
 from transom.sync.person_calendars import FOLLOWED, PersonCalendarLoop, PersonRef
 from transom.sync.round_limiter import RoundLimiter
 from transom.sync.state import person_key
 
 log = logging.getLogger(__name__)
+
+NO_SHOW_RELEASE, DIRECTORY_REFRESH, CONNECTION_CHECKS = SINGLETONS
 
 RECONCILE_SECONDS = 30.0
 CONNECTION_CHECK = timedelta(hours=6)
@@ -103,10 +108,17 @@ class SyncSupervisor:
         self.outbox: OutboxWorker | None = None
         self.absences: AbsenceWriter | None = None
         self.person_rounds = RoundLimiter(PERSON_ROUNDS, URGENT_ROUNDS)
+        # Which loops and singletons this process runs (leases shared by all
+        # processes on the database); the keys wanted at the last reconcile.
+        self.ownership = Ownership(env.sessions, env.clock)
+        self._wanted_keys: set[str] = set(SINGLETONS)
         self.directory: DirectoryRefresher | None = None
         if run_directory:
             self.directory = DirectoryRefresher(
-                env.sessions, env.clients.client, env.clock
+                env.sessions,
+                env.clients.client,
+                env.clock,
+                active=lambda: self.ownership.owns(DIRECTORY_REFRESH),
             )
         if run_outbox:
             self.absences = AbsenceWriter(
@@ -121,12 +133,23 @@ class SyncSupervisor:
                 bus=env.bus,
                 clock=env.clock,
                 clients=env.clients,
+                release_active=lambda: self.ownership.owns(NO_SHOW_RELEASE),
             )
 
     async def run(self, *, task_status: Any = anyio.TASK_STATUS_IGNORED) -> None:
+        try:
+            await self._run(task_status)
+        finally:
+            # A clean stop (SIGTERM): the others take this process's work now.
+            with anyio.CancelScope(shield=True), anyio.move_on_after(5):
+                await self.ownership.leave()
+
+    async def _run(self, task_status: Any) -> None:
         async with anyio.create_task_group() as tg:
             self._tg = tg
             await self._load_subscriptions()
+            tg.start_soon(self._keep_leases)
+            tg.start_soon(self._listen)
             if self.outbox is not None:
                 tg.start_soon(self._supervise_outbox, self.outbox)
             if self.absences is not None:
@@ -211,12 +234,15 @@ class SyncSupervisor:
 
     async def reconcile(self) -> None:
         wanted, blocked = await self._wanted()
-        for key in [k for k in self.loops if k not in wanted]:
-            if self.loops[key].tenant_id in blocked:
+        self._wanted_keys = set(wanted) | set(SINGLETONS)
+        owned = await self.ownership.beat(self._wanted_keys)
+        for key in [k for k in self.loops if k not in wanted or k not in owned]:
+            if key not in wanted and self.loops[key].tenant_id in blocked:
                 await self._mark_stopped(key, blocked)
             scope = self._scopes.get(key)
             if scope is not None:
-                scope.cancel()
+                scope.cancel()  # not wanted, or another process runs it now
+        wanted = {key: ref for key, ref in wanted.items() if key in owned}
         assert self._tg is not None, "call reconcile from run()"
         for key, ref in wanted.items():
             if key not in self.loops:
@@ -320,7 +346,53 @@ class SyncSupervisor:
             )
         return wanted, blocked
 
+    async def _keep_leases(self) -> None:
+        """Heartbeat: renew this process's leases every beat; when what it
+        holds changes (a process joined, died or left), reconcile now."""
+        while True:
+            await anyio.sleep(BEAT.total_seconds())
+            before = set(self.ownership.owned)
+            try:
+                owned = await self.ownership.beat(self._wanted_keys)
+            except Exception:  # heartbeat boundary: try again next beat
+                log.exception("sync supervisor: lease heartbeat failed")
+                continue
+            if owned != before:
+                self.refresh()
+
+    async def _listen(self) -> None:
+        """Signals from any process (``SYNC_CHANNEL``): reconcile, wake loops,
+        or change notifications that reached a process not running the loop."""
+        async with self.env.bus.subscribe(SYNC_CHANNEL) as events:
+            while True:
+                event = await events.get()
+                try:
+                    await self.signal(event)
+                except Exception:  # listener boundary: log, keep listening
+                    log.exception("sync supervisor: bad signal %r", event)
+
+    async def signal(self, event: Mapping[str, Any]) -> None:
+        kind, scope = event.get("type"), event.get("scope")
+        target, full = str(event.get("id", "")), event.get("full", True) is True
+        if kind == "refresh":
+            self.refresh()
+        elif kind == "notifications":
+            items = [i for i in event.get("items") or [] if isinstance(i, dict)]
+            if any(str(i.get("subscriptionId")) not in self.env.subscriptions
+                   for i in items):  # fmt: skip
+                await self._load_subscriptions()
+            for item in items:
+                self.notify(item)
+        elif kind == "wake" and scope == "room":
+            self.wake_room(target, full=full)
+        elif kind == "wake" and scope == "tenant":
+            self.wake_tenant(target, full=full)
+        elif kind == "wake" and scope == "people":
+            self.wake_people(target, full=full)
+
     async def _check_connections(self) -> None:
+        if not self.ownership.owns(CONNECTION_CHECKS):
+            return
         now = self.env.clock()
         async with self.env.sessions() as session:
             tenants = (

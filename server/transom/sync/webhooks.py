@@ -10,16 +10,23 @@
 The same URL serves as ``lifecycleNotificationUrl``: a notification with
 ``lifecycleEvent`` (missed / reauthorizationRequired / subscriptionRemoved) is
 routed by ``SyncSupervisor.notify``.
+
+With several processes behind a load balancer, a notification may reach one
+that does not run the subscription's loop: it is passed on over the event bus
+(``SYNC_CHANNEL``), and the process that runs the loop wakes it (having looked
+the subscription up in the database if it did not know it). Notifications no
+process knows are ignored there.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from transom.domain.json_depth import loads_bounded
+from transom.pubsub import SYNC_CHANNEL
 from transom.sync.supervisor import SyncSupervisor
 
 log = logging.getLogger(__name__)
@@ -34,15 +41,24 @@ async def graph_webhook(request: Request) -> Response:
     if len(body) > MAX_BODY:
         return Response(status_code=413)
     try:
-        payload = json.loads(body)
-    except ValueError:
+        payload = loads_bounded(body)
+    except ValueError:  # bad UTF-8, bad JSON or nested too deep
         return Response(status_code=400)
     supervisor: SyncSupervisor | None = getattr(request.state, "sync", None)
     items = payload.get("value") if isinstance(payload, dict) else None
-    if supervisor is not None and isinstance(items, list):
-        accepted = sum(
-            supervisor.notify(item) for item in items if isinstance(item, dict)
+    if not isinstance(items, list):
+        return Response(status_code=202)
+    notifications = [item for item in items if isinstance(item, dict)]
+    elsewhere = [
+        item
+        for item in notifications
+        if supervisor is None or not supervisor.notify(item)
+    ]
+    if elsewhere:
+        # Another process runs the loop (or owns the subscription): every
+        # supervisor hears of it; the one running the loop wakes it.
+        services = request.state.services
+        await services.bus.publish(
+            SYNC_CHANNEL, {"type": "notifications", "items": elsewhere}
         )
-        if accepted < len(items):
-            log.info("ignored %d unknown notification(s)", len(items) - accepted)
     return Response(status_code=202)

@@ -113,7 +113,8 @@ def _new_booking(
         subject=request.subject,
         organizer_email=person.primary_email if person else request.organizer_email,
         organizer_name=person.display_name if person else None,
-        is_anonymous=person is None and request.organizer_email is None,
+        # Anonymous means outside the directory, with or without an address.
+        is_anonymous=person is None,
         source=source.value,
         state=BookingState.PENDING.value,
     )

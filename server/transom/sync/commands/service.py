@@ -11,9 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from transom.db import models
+from transom.db import rooms as room_repo
 from transom.domain.connection import ConnectionReport, ConnectionStatus, RoomImport
 from transom.domain.errors import InvalidInputError
+from transom.pubsub import SYNC_CHANNEL
 from transom.sync import connection, people_sync
+from transom.sync.command_errors import graph_failures_as_errors
 from transom.sync.commands import linking, rooms_import
 from transom.sync.env import SyncEnv
 from transom.sync.outbox.held import resume_tenant_writes
@@ -58,20 +61,19 @@ class SyncService:
                 tenant_id=tenant_id,
                 now=self.env.clock(),
             )
-        if self.supervisor is not None:
-            self.supervisor.refresh()
+        await self._signal({"type": "refresh"})
         return report
 
     async def import_rooms(self, tenant_id: str) -> RoomImport:
-        return await rooms_import.import_rooms(self.env, tenant_id)
+        with graph_failures_as_errors("importing rooms"):
+            return await rooms_import.import_rooms(self.env, tenant_id)
 
     async def link_room(self, room_id: str, email: str) -> models.Room:
         await linking.start_link(self.env, room_id, email)
         if self.supervisor is not None:
             await self.supervisor.stop_room(room_id)
         room = await linking.verify_link(self.env, room_id)
-        if self.supervisor is not None:
-            self.supervisor.refresh()
+        await self._signal({"type": "refresh"})
         return room
 
     async def unlink_room(self, room_id: str, *, confirm: bool) -> int:
@@ -88,16 +90,18 @@ class SyncService:
         _, removed = await linking.unlink(self.env, room_id)
         return removed
 
-    def sync_room(self, room_id: str) -> bool:
-        """A full resync of the room now; False when no loop runs for it."""
-        if self.supervisor is None:
-            return False
-        return self.supervisor.wake_room(room_id, full=True)
+    async def sync_room(self, room_id: str) -> bool:
+        """A full resync of the room now, wherever its loop runs; whether the
+        loop runs in this process."""
+        await self._signal({"type": "wake", "scope": "room", "id": room_id})
+        return self.supervisor is not None and room_id in self.supervisor.loops
 
-    def sync_tenant(self, tenant_id: str) -> int:
-        if self.supervisor is None:
-            return 0
-        return self.supervisor.wake_tenant(tenant_id, full=True)
+    async def sync_tenant(self, tenant_id: str) -> int:
+        """Full resync of every linked room of the tenant, in every process;
+        how many rooms that is."""
+        await self._signal({"type": "wake", "scope": "tenant", "id": tenant_id})
+        async with self.env.sessions() as session:
+            return await room_repo.count_linked(session, tenant_id=tenant_id)
 
     async def refresh_directory(self, tenant: models.Tenant) -> PeopleImport:
         """Import the tenant's directory now; newcomers' calendar loops start."""
@@ -107,7 +111,7 @@ class SyncService:
             tenant_id=tenant.id,
             now=self.env.clock(),
         )
-        self.sync_people(tenant.id)
+        await self.sync_people(tenant.id)
         return found
 
     async def connect_calendars(
@@ -121,12 +125,16 @@ class SyncService:
             tenant_id=tenant.id,
             now=self.env.clock(),
         )
-        self.sync_people(tenant.id)
+        await self.sync_people(tenant.id)
         return found
 
-    def sync_people(self, tenant_id: str, *, full: bool = False) -> int:
-        """People were connected or their settings changed: start, stop or
-        wake their calendar loops now; how many were woken."""
-        if self.supervisor is None:
-            return 0
-        return self.supervisor.wake_people(tenant_id, full=full)
+    async def sync_people(self, tenant_id: str, *, full: bool = False) -> None:
+        """People were connected or their settings changed: every process
+        starts, stops or wakes their calendar loops now."""
+        await self._signal(
+            {"type": "wake", "scope": "people", "id": tenant_id, "full": full}
+        )
+
+    async def _signal(self, event: dict[str, object]) -> None:
+        """Tell every process's supervisor (this one's too, over the bus)."""
+        await self.env.bus.publish(SYNC_CHANNEL, event)

@@ -81,17 +81,21 @@ class NoShowReleaser:
         clock: Callable[[], datetime],
         wake_outbox: Callable[[], None],
         interval: float = RELEASE_SECONDS,
+        active: Callable[[], bool] = lambda: True,
     ) -> None:
         self._sessions = sessions
         self._bus = bus
         self._clock = clock
         self._wake_outbox = wake_outbox
         self._interval = interval
+        # Whether this process runs the deployment's one releaser now.
+        self._active = active
 
     async def run(self) -> None:
         while True:
             try:
-                await self.release_due()
+                if self._active():
+                    await self.release_due()
             except Exception:  # loop boundary: log, try again next pass
                 log.exception("no-show release pass failed")
             await anyio.sleep(self._interval)

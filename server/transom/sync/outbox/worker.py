@@ -107,6 +107,7 @@ class OutboxWorker:
         rng: Callable[[], float] = random.random,
         release_seconds: float = RELEASE_SECONDS,
         clients: TenantClients | None = None,
+        release_active: Callable[[], bool] = lambda: True,
     ) -> None:
         self._sessions = sessions
         self._bus = bus
@@ -131,6 +132,7 @@ class OutboxWorker:
             clock=clock,
             wake_outbox=self.wake,
             interval=release_seconds,
+            active=release_active,
         )
 
     def wake(self) -> None:

@@ -1,0 +1,126 @@
+"""Benchmark several `transom serve` processes sharing the sync work.
+
+PostgreSQL (``TRANSOM_BENCH_DATABASE_URL``, an admin URL: a database of its own
+is created and dropped) + Redis (``TRANSOM_TEST_REDIS_URL`` or 127.0.0.1:6379),
+the processes behind a round-robin proxy that Graph's webhooks go through, the
+Graph emulator in this process. For 1 process and then ``--processes``, prints:
+
+1. change latency: a meeting made in Outlook in every room, until Transom lists
+   it (the rooms' API reads, polled every 50 ms: what a display reloads),
+   median and p99 over the rooms;
+2. Graph requests per room per hour while idle for ``--idle`` seconds (the
+   emulator's request counter; reconciliation, renewals and checks included);
+3. with several processes: kill -9 one, a meeting in every room, and the time
+   until all are listed again (its rooms taken over).
+
+Usage: ``.venv/bin/python bench/cluster.py [--rooms 50] [--processes 3] [--idle 120]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.databases import PostgresDatabase
+from tests.sync.cluster import BOOKINGS, cluster, link_all, outlook_meetings, seed
+from tests.sync.harness import Api
+
+
+async def latencies(
+    api: Api, emulator_url: str, boxes: list[str], hour: int
+) -> list[float]:
+    """Seconds from the Outlook create until Transom lists each room's meeting."""
+    started = time.perf_counter()
+    await outlook_meetings(emulator_url, boxes, hour)
+    seen: dict[str, float] = {}
+    while len(seen) < len(boxes) and time.perf_counter() - started < 120:
+        now = datetime.now(UTC)
+        found = await api.data(
+            BOOKINGS, start=now.isoformat(), end=(now + timedelta(days=3)).isoformat()
+        )
+        subjects = {b["subject"] for r in found["rooms"] for b in r["bookings"]}
+        for box in boxes:
+            if box not in seen and f"Made in Outlook at {hour} in {box}" in subjects:
+                seen[box] = time.perf_counter() - started
+        await asyncio.sleep(0.05)
+    return sorted(seen.values()) + [float("inf")] * (len(boxes) - len(seen))
+
+
+async def graph_requests(emulator_url: str, method: str = "GET") -> int:
+    async with httpx.AsyncClient(base_url=emulator_url) as http:
+        response = await http.request(method, "/_emulator/stats")
+    return (
+        sum(int(n) for n in response.json()["requests"].values())
+        if method == "GET"
+        else 0
+    )
+
+
+def p99(values: list[float]) -> float:
+    return values[min(len(values) - 1, int(len(values) * 0.99))]
+
+
+async def run(args: argparse.Namespace, processes: int, admin_url: str) -> None:
+    name = f"transom_bench_{uuid.uuid4().hex[:8]}"
+    await PostgresDatabase._run(admin_url, f'CREATE DATABASE "{name}"', autocommit=True)
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            cluster(url, Path(tmp), processes, rooms=args.rooms) as world,
+        ):
+            tenant_id, token = await seed(url)
+            api = Api(world["proxy"], token, tenant_id)
+            rooms = await link_all(api, args.rooms)
+            boxes = sorted(rooms)
+            await asyncio.sleep(10)  # leases settle, first rounds done
+            seen = await latencies(api, world["emulator"], boxes, 9)
+            print(f"{processes} process(es), {args.rooms} rooms")
+            print(f"  Outlook change -> Transom: median {statistics.median(seen):.2f} s,"
+                  f" p99 {p99(seen):.2f} s")  # fmt: skip
+            await graph_requests(world["emulator"], "DELETE")
+            await asyncio.sleep(args.idle)
+            idle = await graph_requests(world["emulator"])
+            per_hour = idle / args.rooms * 3600 / args.idle
+            print(f"  idle {args.idle} s: {idle} Graph requests = "
+                  f"{per_hour:.2f} per room per hour")  # fmt: skip
+            if processes > 1:
+                world["servers"][0].kill()
+                direct = Api(world["servers"][1].url, token, tenant_id)
+                taken = await latencies(direct, world["emulator"], boxes, 11)
+                print(f"  kill -9 one process: every room's new meeting listed "
+                      f"after {max(taken):.1f} s (median {statistics.median(taken):.1f} s)")  # fmt: skip
+    finally:
+        drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+        await PostgresDatabase._run(admin_url, drop, autocommit=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rooms", type=int, default=50)
+    parser.add_argument("--processes", type=int, default=3)
+    parser.add_argument("--idle", type=float, default=120.0)
+    args = parser.parse_args()
+    admin_url = os.environ.get(
+        "TRANSOM_BENCH_DATABASE_URL",
+        "postgresql+asyncpg://postgres@127.0.0.1:5432/test",
+    )
+    for processes in (1, args.processes):
+        asyncio.run(run(args, processes, admin_url))
+
+
+if __name__ == "__main__":
+    main()

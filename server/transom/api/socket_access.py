@@ -1,0 +1,75 @@
+"""Revocation reaches open websockets at once, on both protocols.
+
+A websocket authenticates once (its first operation) and then keeps its
+viewer. :class:`AccessWatch` runs beside the connection: once the viewer is
+known it listens on :func:`~transom.pubsub.access_channel` for that credential.
+On an event (a display revoked, an admin signed out, rights changed; published
+by whoever changed them, in any process sharing the bus) it authenticates
+again with what the socket presented; when that fails or gives another viewer,
+the socket is closed with 4403, which ends its subscriptions and refuses its
+next operation. Clients reconnect and get their new rights, or none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from starlette.websockets import WebSocket, WebSocketState
+
+from transom.api.context import Context
+from transom.domain.access import Viewer
+from transom.domain.errors import UnauthenticatedError
+from transom.pubsub import access_channel
+
+log = logging.getLogger(__name__)
+
+SCOPE_KEY = "transom.access_watch"
+REVOKED_CLOSE_CODE = 4403
+
+
+class AccessWatch:
+    """One per websocket; ``attach`` is called when its context exists."""
+
+    def __init__(self) -> None:
+        self._context: Context | None = None
+        self._attached = asyncio.Event()
+
+    def attach(self, context: Context) -> None:
+        self._context = context
+        self._attached.set()
+
+    async def run(self) -> None:
+        await self._attached.wait()
+        context = self._context
+        assert context is not None
+        viewer = await context.authenticated()
+        async with context.services.bus.subscribe(
+            access_channel(viewer.token_id)
+        ) as events:
+            while True:
+                await events.get()
+                if await _still(context, viewer):
+                    continue
+                await _close(context)
+                return
+
+
+async def _still(context: Context, viewer: Viewer) -> bool:
+    """Whether the socket's credentials still give the same viewer."""
+    try:
+        return await context.reauthenticate() == viewer
+    except UnauthenticatedError:
+        return False
+
+
+async def _close(context: Context) -> None:
+    websocket = context.connection
+    if (
+        isinstance(websocket, WebSocket)
+        and websocket.application_state is WebSocketState.CONNECTED
+    ):
+        log.info("closing a websocket whose credentials were revoked or changed")
+        await websocket.close(
+            code=REVOKED_CLOSE_CODE, reason="credentials revoked or changed"
+        )
