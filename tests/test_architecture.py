@@ -15,12 +15,22 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "db": ("transom.api", "transom.graph", "transom.sync", "transom.app", "strawberry",
            "msgraph", "azure"),
     "graph": ("transom.api", "transom.db", "transom.sync", "transom.app", "strawberry",
-              "sqlalchemy"),
+              "sqlalchemy", "transom.telemetry"),
     "sync": ("transom.api", "transom.app", "strawberry"),
     "api": ("transom.graph", "msgraph", "azure", "kiota"),
     "emulator": ("transom.api", "transom.db", "transom.graph", "transom.sync",
                  "transom.domain", "transom.app", "transom.settings"),
+    "pubsub": ("transom.api", "transom.db", "transom.graph", "transom.sync",
+               "transom.domain", "transom.app", "transom.pages", "strawberry",
+               "sqlalchemy", "starlette"),
+    "pages": ("transom.graph", "transom.sync", "transom.app", "msgraph", "azure"),
+    "check": ("transom.api", "transom.app", "transom.pages", "strawberry"),
+    "telemetry": ("transom.api", "transom.graph", "transom.sync", "transom.app",
+                  "transom.pages", "strawberry", "msgraph", "azure"),
 }  # fmt: skip
+BELOW_THE_COMMAND_LINE = ("domain", "db", "graph", "sync", "api", "emulator", "pubsub",
+                          "pages", "telemetry", "check")  # fmt: skip
+PUBSUB_BACKENDS = ("memory", "redis_transport", "postgres_transport")
 
 
 def imports_of(path: Path) -> set[str]:
@@ -46,6 +56,24 @@ def violations(layer: str) -> list[str]:
 @pytest.mark.parametrize("layer", sorted(FORBIDDEN))
 def test_layer_imports_only_what_it_may(layer: str) -> None:
     assert violations(layer) == []
+
+
+@pytest.mark.parametrize("layer", BELOW_THE_COMMAND_LINE)
+def test_no_layer_imports_the_command_line(layer: str) -> None:
+    offenders = [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in sorted((PACKAGE / layer).rglob("*.py"))
+        for name in imports_of(path)
+        if name == "transom.cli" or name.startswith("transom.cli.")
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("backend", PUBSUB_BACKENDS)
+def test_event_bus_backends_import_only_its_base(backend: str) -> None:
+    names = imports_of(PACKAGE / "pubsub" / f"{backend}.py")
+    ours = {name for name in names if name.startswith("transom.pubsub")}
+    assert ours <= {"transom.pubsub.base"}
 
 
 def test_only_the_graph_adapter_imports_msgraph_or_azure_identity() -> None:

@@ -11,9 +11,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -24,31 +23,42 @@ from transom.api.http import graphql_app
 from transom.api.room_snapshots import RoomSnapshots
 from transom.api.schema import build_schema
 from transom.api.sync_health import stale_limit
+from transom.check.readiness import readyz
 from transom.db.engine import create_engine, create_sessions
-from transom.db.migrate import is_current, upgrade_to_head
+from transom.db.migrate import upgrade_to_head
 from transom.db.secret_key_check import check_secret_key
 from transom.db.tokens import ensure_bootstrap_token
 from transom.domain.clock import Clock, system_clock
-from transom.pages import admin_routes
+from transom.graph import observe_requests
+from transom.pages import admin_routes, signage_routes
+from transom.pages.graphiql import GraphiQLSwitch
 from transom.pubsub import create_bus
 from transom.security import SecretBox
 from transom.settings import Settings
-from transom.signage_pages import signage_routes
 from transom.sync.calendars.subscriptions import WEBHOOK_PATH
 from transom.sync.commands.service import SyncService
 from transom.sync.env import SyncEnv
 from transom.sync.supervisor import SyncSupervisor
 from transom.sync.webhooks import graph_webhook
+from transom.telemetry.endpoint import metrics_routes
+from transom.telemetry.instruments import GraphRequestMetrics
+from transom.telemetry.request_ids import RequestIds
 
 log = logging.getLogger(__name__)
+GRAPH_METRICS = GraphRequestMetrics()
 
 
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+        )
         await check_secret_key(engine, SecretBox(str(settings.secret_key)))
         await upgrade_to_head(engine)
+        observe_requests(GRAPH_METRICS)
         sessions = create_sessions(engine)
         if settings.bootstrap_token is not None:
             async with sessions() as session:
@@ -78,32 +88,25 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
             await engine.dispose()
 
     graphql = graphql_app(build_schema())
+    graphql.graphql_ide = "graphiql" if settings.graphiql else None
+    graphql_page = GraphiQLSwitch(graphql, enabled=settings.graphiql)
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/graphql", graphql_page, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route(WEBHOOK_PATH, graph_webhook, methods=["POST"]),
         *admin_routes(settings),
         *signage_routes(settings),
+        *metrics_routes(settings.metrics_token),
     ]
     return Starlette(
-        routes=routes, lifespan=lifespan, middleware=cors_middleware(settings)
+        routes=routes,
+        lifespan=lifespan,
+        # Request ids outermost: CORS refusals carry one too.
+        middleware=[Middleware(RequestIds), *cors_middleware(settings)],
     )
 
 
 async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
-
-
-async def readyz(request: Request) -> JSONResponse:
-    try:
-        async with request.state.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        current = await is_current(request.state.engine)
-    except (SQLAlchemyError, OSError) as exc:
-        log.warning("readiness check failed: %s", exc)
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
-    if not current:
-        return JSONResponse({"status": "unavailable", "migrations": "pending"}, 503)
-    return JSONResponse({"status": "ok", "database": "ok", "migrations": "current"})

@@ -7,6 +7,7 @@ line naming the variable, the value and what would be accepted.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from collections.abc import Mapping
@@ -18,9 +19,24 @@ __all__ = ["Secret", "Settings", "SettingsError"]
 
 _DB_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg")
 _PUBSUB_SCHEMES = ("memory", "redis", "postgresql")
-# The source checkout (server/transom/settings.py -> the repository root), where
-# web/, signage/ and schema/operations/ live; `pip install -e .` keeps them there.
+_LOG_LEVELS = ("debug", "info", "warning", "error")
+# scheme -> (driver module, the extra that installs it)
+_DRIVERS = {
+    "postgresql+asyncpg": ("asyncpg", "postgres"),
+    "postgresql": ("asyncpg", "postgres"),
+    "redis": ("redis", "redis"),
+}
+# Where web/, signage/ and schema/operations/ live: a built wheel carries them
+# in transom/assets/ (setup.py copies them there); in the source checkout
+# (server/transom/settings.py -> the repository root, which `pip install -e .`
+# keeps in place) they are at the top level.
+_PACKAGED_ASSETS = Path(__file__).resolve().parent / "assets"
 _CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+def default_assets_dir() -> Path:
+    """The packaged assets when installed from a wheel, else the checkout."""
+    return _PACKAGED_ASSETS if (_PACKAGED_ASSETS / "web").is_dir() else _CHECKOUT
 
 
 class SettingsError(ValueError):
@@ -67,8 +83,14 @@ class Settings:
     sync_window_past_days: int = 1
     sync_window_future_days: int = 56
     run_sync: bool = True
-    assets_dir: Path = field(default_factory=lambda: _CHECKOUT)
+    assets_dir: Path = field(default_factory=default_assets_dir)
     cors_origins: tuple[str, ...] = ()
+    log_level: str = "INFO"
+    log_format: str = "text"
+    metrics_token: Secret | None = None
+    graphiql: bool = False
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -79,8 +101,10 @@ class Settings:
             f"sqlite+aiosqlite:///{data_dir / 'transom.db'}"
         )
         _check_scheme("TRANSOM_DATABASE_URL", database_url, _DB_SCHEMES)
+        _check_driver("TRANSOM_DATABASE_URL", database_url)
         pubsub_url = env.get("TRANSOM_PUBSUB_URL") or "memory://"
         _check_scheme("TRANSOM_PUBSUB_URL", pubsub_url, _PUBSUB_SCHEMES)
+        _check_driver("TRANSOM_PUBSUB_URL", pubsub_url)
         secret_key = env.get("TRANSOM_SECRET_KEY") or _stored_secret_key(data_dir)
         _check_secret_key(secret_key)
         bootstrap = env.get("TRANSOM_BOOTSTRAP_TOKEN") or None
@@ -106,6 +130,12 @@ class Settings:
             run_sync=_bool(env, "TRANSOM_RUN_SYNC", default=True),
             assets_dir=_assets_dir(env),
             cors_origins=_origins(env, "TRANSOM_CORS_ORIGINS"),
+            log_level=_choice(env, "TRANSOM_LOG_LEVEL", _LOG_LEVELS, "INFO").upper(),
+            log_format=_choice(env, "TRANSOM_LOG_FORMAT", ("text", "json"), "text"),
+            metrics_token=_optional_token(env, "TRANSOM_METRICS_TOKEN"),
+            graphiql=_bool(env, "TRANSOM_GRAPHIQL", default=False),
+            db_pool_size=_int(env, "TRANSOM_DB_POOL_SIZE", 10, 1, 1000),
+            db_max_overflow=_int(env, "TRANSOM_DB_MAX_OVERFLOW", 20, 0, 1000),
         )
 
 
@@ -115,6 +145,39 @@ def _check_scheme(name: str, value: str, allowed: tuple[str, ...]) -> None:
         raise SettingsError(
             f"{name} has value {value!r}: the scheme must be one of "
             f"{', '.join(s + '://' for s in allowed)}"
+        )
+
+
+def _choice(
+    env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str
+) -> str:
+    raw = env.get(name)
+    if not raw:
+        return default
+    if raw.strip().lower() not in allowed:
+        raise SettingsError(
+            f"{name} has value {raw!r}: expected {' or '.join(allowed)}"
+        )
+    return raw.strip().lower()
+
+
+def _optional_token(env: Mapping[str, str], name: str) -> Secret | None:
+    raw = env.get(name)
+    if not raw:
+        return None
+    if len(raw) < 16:
+        raise SettingsError(f"{name} is too short: use at least 16 characters")
+    return Secret(raw)
+
+
+def _check_driver(name: str, value: str) -> None:
+    """A URL whose driver is not installed names the extra that installs it."""
+    driver = _DRIVERS.get(value.split("://", 1)[0])
+    if driver is not None and importlib.util.find_spec(driver[0]) is None:
+        module, extra = driver
+        raise SettingsError(
+            f"{name} needs the {module} driver, which is not installed: "
+            f"pip install 'transom[{extra}]'"
         )
 
 
@@ -188,7 +251,7 @@ def _bool(env: Mapping[str, str], name: str, *, default: bool) -> bool:
 def _assets_dir(env: Mapping[str, str]) -> Path:
     raw = env.get("TRANSOM_ASSETS_DIR")
     if not raw:
-        return _CHECKOUT
+        return default_assets_dir()
     path = Path(raw).absolute()
     if not (path / "web").is_dir():
         raise SettingsError(
@@ -212,7 +275,7 @@ def _stored_secret_key(data_dir: Path) -> str:
     if path.exists():
         return path.read_text().strip()
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = secrets.token_urlsafe(48)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

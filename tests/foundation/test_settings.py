@@ -59,3 +59,35 @@ def test_the_cli_stops_with_one_clear_line(tmp_path: Path) -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "TRANSOM_DATABASE_URL" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "driver", "extra"),
+    [
+        ("TRANSOM_DATABASE_URL", "postgresql+asyncpg://u@h/db", "asyncpg", "postgres"),
+        ("TRANSOM_PUBSUB_URL", "postgresql://u@h/db", "asyncpg", "postgres"),
+        ("TRANSOM_PUBSUB_URL", "redis://127.0.0.1:6379/0", "redis", "redis"),
+    ],
+)
+def test_a_url_without_its_driver_names_the_extra_in_one_line(
+    tmp_path: Path, name: str, url: str, driver: str, extra: str
+) -> None:
+    # The driver is made unimportable the way an install without the extra is.
+    script = (
+        f"import sys; sys.modules[{driver!r}] = None; "
+        "from transom.cli import main; main(['migrate'])"
+    )
+    env = {"TRANSOM_DATA_DIR": str(tmp_path), name: url}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert name in lines[0]
+    assert f"pip install 'transom[{extra}]'" in lines[0]

@@ -83,7 +83,7 @@ async def test_the_demo_admin_is_a_superadmin_with_a_fresh_password_each_start(
 ) -> None:
     # given
     from transom.admin_auth.passwords import verify_password
-    from transom.admins_cli import DEMO_ADMIN_EMAIL, ensure_demo_admin
+    from transom.cli.admins import DEMO_ADMIN_EMAIL, ensure_demo_admin
     from transom.db.admins import find_admin_by_email
 
     # when

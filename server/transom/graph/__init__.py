@@ -7,7 +7,13 @@ of :mod:`transom.graph.errors`. Build one ``GraphTenantClient`` per tenant with
 """
 
 from transom.graph._http import GraphLimits
-from transom.graph._transport import GraphEndpoints, RequestCounter
+from transom.graph._transport import (
+    GraphEndpoints,
+    RequestCounter,
+    RequestObserver,
+    observe_requests,
+    stop_observing_requests,
+)
 from transom.graph.batch import (
     BatchItem,
     BatchResult,
@@ -58,10 +64,13 @@ __all__ = [
     "MailboxNotFoundError",
     "MailboxProblem",
     "RequestCounter",
+    "RequestObserver",
     "batch_create_event",
     "batch_delete_event",
     "batch_update_automatic_replies",
     "batch_update_event",
     "chunk_batch",
+    "observe_requests",
     "open_graph_client",
+    "stop_observing_requests",
 ]

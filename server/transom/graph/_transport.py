@@ -5,13 +5,14 @@ The credential and the SDK always use ``https://login.microsoftonline.com`` and
 needs no discovery tweaks, kiota's https rule passes, scopes and links stay as
 in production. These transports rewrite a request for a canonical host to the
 configured URL just before it is sent. With the default endpoints the route table
-is empty and nothing is rewritten.
+is empty and nothing is rewritten. Registered :class:`RequestObserver` objects
+hear every response's status (metrics), so nothing here imports above graph/.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from azure.core.pipeline.transport import AioHttpTransport
@@ -66,6 +67,39 @@ class RequestCounter:
         return self.graph_requests + self.token_requests
 
 
+class RequestObserver(Protocol):
+    """Told the HTTP status of every Graph and token response (0: none came),
+    e.g. to export metrics; registered with :func:`observe_requests`."""
+
+    def graph_response(self, status: int) -> None: ...
+
+    def token_response(self, status: int) -> None: ...
+
+
+_observers: list[RequestObserver] = []
+
+
+def observe_requests(observer: RequestObserver) -> None:
+    """Tell ``observer`` about every response from now on (in this process)."""
+    if observer not in _observers:
+        _observers.append(observer)
+
+
+def stop_observing_requests(observer: RequestObserver) -> None:
+    if observer in _observers:
+        _observers.remove(observer)
+
+
+def _notify_graph(status: int) -> None:
+    for observer in _observers:
+        observer.graph_response(status)
+
+
+def _notify_token(status: int) -> None:
+    for observer in _observers:
+        observer.token_response(status)
+
+
 class RoutingGraphTransport(httpx.AsyncHTTPTransport):
     """httpx transport for msgraph-sdk: routes and counts every Graph request."""
 
@@ -84,7 +118,13 @@ class RoutingGraphTransport(httpx.AsyncHTTPTransport):
             request.url = httpx.URL(route(str(request.url), self._routes))
         if self._counter is not None:
             self._counter.graph_requests += 1
-        return await super().handle_async_request(request)
+        try:
+            response = await super().handle_async_request(request)
+        except httpx.TransportError:
+            _notify_graph(0)
+            raise
+        _notify_graph(response.status_code)
+        return response
 
 
 class RoutingAuthTransport(AioHttpTransport):  # type: ignore[misc]  # lazy export: Any
@@ -105,4 +145,10 @@ class RoutingAuthTransport(AioHttpTransport):  # type: ignore[misc]  # lazy expo
             request.url = route(request.url, self._routes)
         if self._counter is not None:
             self._counter.token_requests += 1
-        return await super().send(request, **kwargs)
+        try:
+            response = await super().send(request, **kwargs)
+        except Exception:
+            _notify_token(0)
+            raise
+        _notify_token(int(getattr(response, "status_code", 0)))
+        return response

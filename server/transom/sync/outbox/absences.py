@@ -69,6 +69,7 @@ from transom.sync.outbox.held import mark_tenant_auth_failure, writes_are_held
 from transom.sync.outbox.jobs import Outcome
 from transom.sync.outbox.leases import Leases
 from transom.sync.outbox.policy import backoff, gives_up, throttled
+from transom.telemetry.logs import work_id
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +158,8 @@ class AbsenceWriter:
             by_tenant[item.tenant_id].append(item)
         with self._leases.holding(items):
             for tenant_id, tenant_items in by_tenant.items():
-                await self._run_tenant(tenant_id, tenant_items)
+                with work_id("absences", tenant_id):
+                    await self._run_tenant(tenant_id, tenant_items)
         return len(items)
 
     async def _listen(self) -> None:

@@ -68,6 +68,7 @@ from transom.sync.outbox.jobs import BookingUpdate, BookingView, WriteJob
 from transom.sync.outbox.leases import HEARTBEAT, LEASE, Leases
 from transom.sync.outbox.policy import backoff, gives_up, throttled
 from transom.sync.outbox.release import RELEASE_SECONDS, NoShowReleaser
+from transom.telemetry.logs import bind_work_id
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +184,7 @@ class OutboxWorker:
         self._wake = anyio.Event()
 
     async def _run_one(self, item_id: str) -> None:
+        bind_work_id("outbox", item_id)  # this task's log lines
         loaded = await self._load(item_id)
         if loaded is None:
             return

@@ -85,6 +85,7 @@ def demo_settings(
         public_url=f"http://{host}:{port}",
         sync_window_past_days=max(settings.sync_window_past_days, DEMO_PAST_DAYS),
         run_sync=True,
+        graphiql=True,
     )
 
 
@@ -191,7 +192,7 @@ async def _token(
 
 def _server(app: Starlette, host: str, port: int) -> uvicorn.Server:
     return uvicorn.Server(
-        uvicorn.Config(app, host=host, port=port, log_level="warning")
+        uvicorn.Config(app, host=host, port=port, log_level="warning", log_config=None)
     )
 
 

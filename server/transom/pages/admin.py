@@ -2,8 +2,9 @@
 
 The shells hold no data: their ES modules fetch everything from ``/graphql``,
 sending the operation text served read-only from ``schema/operations/web/``.
-Files are found under ``Settings.assets_dir`` (``TRANSOM_ASSETS_DIR``; by default
-the source checkout, which ``pip install -e .`` keeps in place).
+Files are found under ``Settings.assets_dir``: the installed package's
+``transom/assets/``, else the source checkout (``pip install -e .``), unless
+``TRANSOM_ASSETS_DIR`` names another folder.
 """
 
 from __future__ import annotations

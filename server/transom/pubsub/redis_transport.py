@@ -1,8 +1,8 @@
-"""The Redis pub/sub transport of :class:`transom.pubsub.RelayBus`.
+"""The Redis pub/sub transport of :class:`transom.pubsub.relay.RelayBus`.
 
 One pattern subscription per process (``transom:*``) carries every channel, so
 subscribing a websocket costs no round trip to Redis. Redis errors become
-:class:`~transom.pubsub.RelayError`; the bus reconnects.
+:class:`~transom.pubsub.base.RelayError`; the bus reconnects.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import anyio
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from transom.pubsub import RelayError
+from transom.pubsub.base import RelayError
 
 PREFIX = "transom:"
 CHANNEL = PREFIX + "events"

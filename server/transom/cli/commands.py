@@ -1,4 +1,5 @@
-"""The ``transom`` command: serve, migrate, demo, token, schema export, emulator."""
+"""The ``transom`` command: serve, migrate, check, demo, token, admin, schema export,
+emulator."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transom.settings import Settings, SettingsError
+from transom.telemetry.logs import configure_logging
 
 if TYPE_CHECKING:
     from transom.admin_auth.accounts import NewAccount
@@ -40,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(run=_migrate)
+
+    check = commands.add_parser(
+        "check", help="check configuration, database, assets and each tenant's Graph"
+    )
+    check.set_defaults(run=_check)
 
     demo = commands.add_parser("demo", help="seed demo data and serve it")
     demo.add_argument("--host", default="127.0.0.1")
@@ -97,7 +104,7 @@ def _add_admin_commands(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def _admin_create(args: argparse.Namespace) -> None:
-    from transom.admins_cli import create_admin_for_cli
+    from transom.cli.admins import create_admin_for_cli
 
     password = _stdin_password() if args.password_stdin else None
     account = _account_or_exit(
@@ -110,7 +117,7 @@ def _admin_create(args: argparse.Namespace) -> None:
 
 
 def _admin_set_password(args: argparse.Namespace) -> None:
-    from transom.admins_cli import set_password_for_cli
+    from transom.cli.admins import set_password_for_cli
 
     password = _stdin_password() if args.password_stdin else None
     account = _account_or_exit(
@@ -139,6 +146,7 @@ def _serve(args: argparse.Namespace) -> None:
     from transom.app import create_app
 
     settings = Settings.from_env()
+    configure_logging(settings.log_level, settings.log_format)
     _check_secret_key(settings)
     app = create_app(settings)
     _tune_gc()
@@ -149,6 +157,7 @@ def _serve(args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         ws_per_message_deflate=False,
+        log_config=None,  # configure_logging's handler formats uvicorn's lines too
     )
 
 
@@ -200,8 +209,19 @@ def _migrate(args: argparse.Namespace) -> None:
     print("migrations applied")
 
 
+def _check(args: argparse.Namespace) -> None:
+    from transom.check import run_check
+
+    findings = asyncio.run(run_check(Settings.from_env()))
+    for finding in findings:
+        print(finding.line())
+    problems = sum(not finding.ok for finding in findings)
+    print(f"{problems} problem(s) found" if problems else "all checks passed")
+    raise SystemExit(1 if problems else 0)
+
+
 def _token_create(args: argparse.Namespace) -> None:
-    from transom.tokens_cli import create_token_for_cli
+    from transom.cli.tokens import create_token_for_cli
 
     settings = Settings.from_env()
     try:
@@ -223,10 +243,11 @@ def _schema_export(args: argparse.Namespace) -> None:
 
 
 def _demo(args: argparse.Namespace) -> None:
-    from transom.admins_cli import DEMO_ADMIN_EMAIL, ensure_demo_admin
-    from transom.demo import DemoInfo, run_demo
+    from transom.cli.admins import DEMO_ADMIN_EMAIL, ensure_demo_admin
+    from transom.cli.demo import DemoInfo, run_demo
 
     settings = Settings.from_env()
+    configure_logging(settings.log_level, settings.log_format)
     admin_password = asyncio.run(ensure_demo_admin(settings))
 
     def ready(info: DemoInfo) -> None:

@@ -1,9 +1,9 @@
-"""The PostgreSQL ``LISTEN``/``NOTIFY`` transport of :class:`transom.pubsub.RelayBus`.
+"""The PostgreSQL ``LISTEN``/``NOTIFY`` transport of :class:`transom.pubsub.relay.RelayBus`.
 
 One listening connection per process on the ``transom_events`` channel, and one
 connection for ``pg_notify`` (serialised by a lock; reopened after failure).
 NOTIFY payloads are limited to 8,000 bytes, far above an id-only event. asyncpg
-errors become :class:`~transom.pubsub.RelayError`; the bus reconnects.
+errors become :class:`~transom.pubsub.base.RelayError`; the bus reconnects.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 import anyio
 import asyncpg
 
-from transom.pubsub import RelayError
+from transom.pubsub.base import RelayError
 
 CHANNEL = "transom_events"
 TIMEOUT = 5.0
