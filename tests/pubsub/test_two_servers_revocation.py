@@ -13,8 +13,8 @@ from tests.displays.live_client import subscribe
 from tests.displays.signage import operation, pair_display
 from tests.factories import make_room, make_tenant, make_token
 from tests.graphql_client import GraphQLClient
+from tests.processes import transom_serve
 from tests.pubsub.backends import pubsub_url
-from tests.pubsub.test_two_servers import transom_serve
 
 pytestmark = pytest.mark.anyio
 
@@ -35,8 +35,8 @@ async def test_a_display_revoked_on_one_server_is_closed_on_the_other(
     room = await make_room(session, tenant)
     admin = await make_token(session, tenant)
     with ExitStack() as servers:
-        first = servers.enter_context(transom_serve(env, tmp_path / "a"))
-        second = servers.enter_context(transom_serve(env, tmp_path / "b"))
+        first = servers.enter_context(transom_serve(env, tmp_path / "a")).url
+        second = servers.enter_context(transom_serve(env, tmp_path / "b")).url
         with GraphQLClient(first, admin) as api:
             device = pair_display(api, admin, room.id)
             (display,) = api.data("{ displays { id } }")["displays"]
