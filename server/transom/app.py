@@ -67,7 +67,9 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
                 )
                 await session.commit()
         try:
-            async with create_bus(settings.pubsub_url) as bus:
+            async with create_bus(
+                settings.pubsub_url, settings.pubsub_namespace
+            ) as bus:
                 env = SyncEnv.create(settings, sessions, bus, clock)
                 supervisor = SyncSupervisor(env) if settings.run_sync else None
                 services = Services(

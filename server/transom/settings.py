@@ -7,13 +7,17 @@ line naming the variable, the value and what would be accepted.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from sqlalchemy import make_url
 
 __all__ = ["Secret", "Settings", "SettingsError"]
 
@@ -91,6 +95,7 @@ class Settings:
     graphiql: bool = False
     db_pool_size: int = 10
     db_max_overflow: int = 20
+    pubsub_namespace: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -121,6 +126,7 @@ class Settings:
             authority_url=_url(env, "TRANSOM_AUTHORITY_URL", cls.authority_url),
             bootstrap_token=Secret(bootstrap) if bootstrap else None,
             pubsub_url=pubsub_url,
+            pubsub_namespace=_namespace(env, database_url),
             poll_interval_seconds=_positive_float(env, "TRANSOM_POLL_INTERVAL", 60.0),
             reconcile_interval_seconds=_positive_float(
                 env, "TRANSOM_RECONCILE_INTERVAL", 3600.0
@@ -288,3 +294,21 @@ def _stored_secret_key(data_dir: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def _namespace(env: Mapping[str, str], database_url: str) -> str:
+    """``TRANSOM_PUBSUB_NAMESPACE``, or one derived from the database (its host,
+    port and name, never its password): the processes of one deployment share
+    a database, so they share the namespace, and another deployment on the
+    same Redis or PostgreSQL server gets another one."""
+    given = env.get("TRANSOM_PUBSUB_NAMESPACE")
+    if given:
+        if not re.fullmatch(r"[A-Za-z0-9_]{1,40}", given):
+            raise SettingsError(
+                f"TRANSOM_PUBSUB_NAMESPACE has value {given!r}: use 1 to 40 "
+                "letters, digits or underscores"
+            )
+        return given
+    url = make_url(database_url)
+    where = f"{url.get_backend_name()}|{url.host}|{url.port}|{url.database}"
+    return hashlib.sha256(where.encode()).hexdigest()[:12]

@@ -8,6 +8,7 @@ import pytest
 
 from tests.pubsub.backends import BACKENDS, pubsub_url
 from transom.pubsub import RESYNC, RelayBus, create_bus, room_channel
+from transom.settings import Settings, SettingsError
 
 pytestmark = pytest.mark.anyio
 
@@ -98,3 +99,38 @@ async def _kill_listener_connections(backend: str, url: str) -> None:
         )
     finally:
         await conn.close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_two_deployments_sharing_a_server_do_not_hear_each_other(
+    backend: str,
+) -> None:
+    url = pubsub_url(backend)
+    # given two deployments (namespaces) on one Redis / PostgreSQL server
+    async with (
+        create_bus(url, "deployment_a") as first,
+        create_bus(url, "deployment_a") as first_peer,
+        create_bus(url, "deployment_b") as second,
+        first_peer.subscribe(room_channel("r1")) as same,
+        second.subscribe(room_channel("r1")) as other,
+    ):
+        # when the first publishes
+        await first.publish(room_channel("r1"), EVENT)
+        # then its own peers hear it, the other deployment does not
+        with anyio.fail_after(5):
+            assert without_stamp(await same.get()) == EVENT
+        await anyio.sleep(0.3)
+        assert other.empty()
+
+
+def test_each_deployment_gets_its_own_namespace_from_its_database(tmp_path) -> None:
+    def namespace(database: str, **env: str) -> str:
+        values = {"TRANSOM_DATA_DIR": str(tmp_path), "TRANSOM_SECRET_KEY": "k" * 40}
+        values["TRANSOM_DATABASE_URL"] = f"postgresql+asyncpg://u:pw@db:5432/{database}"
+        return Settings.from_env(values | env).pubsub_namespace
+
+    assert namespace("transom") == namespace("transom")
+    assert namespace("transom") != namespace("transom_staging")
+    assert namespace("transom", TRANSOM_PUBSUB_NAMESPACE="blue") == "blue"
+    with pytest.raises(SettingsError, match="TRANSOM_PUBSUB_NAMESPACE"):
+        namespace("transom", TRANSOM_PUBSUB_NAMESPACE="no spaces")

@@ -46,7 +46,7 @@ async def run_check(settings: Settings) -> list[Finding]:
 
 async def _event_bus(settings: Settings) -> Finding:
     with anyio.move_on_after(BUS_TIMEOUT):
-        async with create_bus(settings.pubsub_url) as bus:
+        async with create_bus(settings.pubsub_url, settings.pubsub_namespace) as bus:
             return check_event_bus(bus, settings.pubsub_url)
     return Finding.failed(
         "event bus",

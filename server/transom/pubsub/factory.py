@@ -24,14 +24,16 @@ CONNECT_TIMEOUT = 5.0
 
 
 @asynccontextmanager
-async def create_bus(url: str) -> AsyncIterator[Bus]:
+async def create_bus(url: str, namespace: str = "") -> AsyncIterator[Bus]:
     """The bus for ``url``; cross-process buses run their relay listener in a
-    task group owned by this context manager (enter it from the lifespan)."""
+    task group owned by this context manager (enter it from the lifespan).
+    ``namespace`` (``Settings.pubsub_namespace``) keeps deployments that share
+    a Redis or PostgreSQL server apart."""
     scheme = url.split("://", 1)[0]
     if scheme == "memory":
         yield MemoryBus()
         return
-    bus = RelayBus(create_transport(url))
+    bus = RelayBus(create_transport(url, namespace))
     try:
         async with anyio.create_task_group() as group:
             with anyio.move_on_after(CONNECT_TIMEOUT):
@@ -42,18 +44,18 @@ async def create_bus(url: str) -> AsyncIterator[Bus]:
         await bus.transport.aclose()
 
 
-def create_transport(url: str) -> Transport:
+def create_transport(url: str, namespace: str = "") -> Transport:
     """The cross-process transport for a ``redis://`` or ``postgresql://`` URL
     (Settings has checked that its driver is installed)."""
     scheme = url.split("://", 1)[0]
     if scheme == "redis":
         from transom.pubsub.redis_transport import RedisTransport
 
-        return RedisTransport(url)
+        return RedisTransport(url, namespace)
     if scheme in ("postgresql", "postgresql+asyncpg"):
         from transom.pubsub.postgres_transport import PostgresTransport
 
-        return PostgresTransport(url)
+        return PostgresTransport(url, namespace)
     raise ValueError(
         f"pub/sub URL {url!r}: the scheme must be memory://, redis:// or postgresql://"
     )

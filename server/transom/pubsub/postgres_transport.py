@@ -32,7 +32,10 @@ def plain_dsn(url: str) -> str:
 class PostgresTransport:
     """Notifies and listens on one PostgreSQL channel."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, namespace: str = "") -> None:
+        # One channel per deployment (``transom_events_<ns>``): deployments
+        # sharing one PostgreSQL server never hear each other.
+        self._channel = f"{CHANNEL}_{namespace}" if namespace else CHANNEL
         self._dsn = plain_dsn(url)
         self._sender: Any = None
         self._lock = asyncio.Lock()
@@ -43,7 +46,7 @@ class PostgresTransport:
                 if self._sender is None or self._sender.is_closed():
                     self._sender = await _connect(self._dsn)
                 await self._sender.execute(
-                    "SELECT pg_notify($1, $2)", CHANNEL, envelope
+                    "SELECT pg_notify($1, $2)", self._channel, envelope
                 )
             except (asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 await self._drop_sender()
@@ -60,7 +63,7 @@ class PostgresTransport:
         try:
             conn.add_termination_listener(lambda _conn: lost.set())
             await conn.add_listener(
-                CHANNEL, lambda _c, _pid, _ch, payload: on_message(payload)
+                self._channel, lambda _c, _pid, _ch, payload: on_message(payload)
             )
             on_connected()
             await _watch(conn, lost)

@@ -18,6 +18,9 @@ from transom.pubsub.base import RelayError
 
 PREFIX = "transom:"
 CHANNEL = PREFIX + "events"
+"""The channel name; a deployment's namespace is appended (``transom:events:<ns>``),
+so two deployments sharing one Redis never hear each other (Redis pub/sub
+ignores the database number)."""
 POLL_SECONDS = 1.0
 SOCKET_TIMEOUT = 5.0
 
@@ -25,7 +28,8 @@ SOCKET_TIMEOUT = 5.0
 class RedisTransport:
     """Publishes on and listens to one Redis channel."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, namespace: str = "") -> None:
+        self._channel = f"{CHANNEL}:{namespace}" if namespace else CHANNEL
         self._client: aioredis.Redis = aioredis.from_url(
             url,
             socket_connect_timeout=SOCKET_TIMEOUT,
@@ -35,7 +39,7 @@ class RedisTransport:
 
     async def send(self, envelope: str) -> None:
         try:
-            await self._client.publish(CHANNEL, envelope)
+            await self._client.publish(self._channel, envelope)
         except RedisError as exc:
             raise RelayError(f"Redis publish failed: {exc}") from exc
 
@@ -44,7 +48,7 @@ class RedisTransport:
     ) -> None:
         pubsub = self._client.pubsub(ignore_subscribe_messages=True)
         try:
-            await pubsub.subscribe(CHANNEL)
+            await pubsub.subscribe(self._channel)
             on_connected()
             while True:
                 message = await pubsub.get_message(timeout=POLL_SECONDS)
