@@ -105,12 +105,12 @@ class SyncService:
 
     async def refresh_directory(self, tenant: models.Tenant) -> PeopleImport:
         """Import the tenant's directory now; newcomers' calendar loops start."""
-        found = await people_sync.sync_people_now(
-            self.env.sessions,
-            await self.env.clients.client(tenant),
-            tenant_id=tenant.id,
-            now=self.env.clock(),
-        )
+        # A fresh token, like a connection test: asked for by an admin, the
+        # import says at once when Entra ID refuses the credentials.
+        async with await self.env.clients.fresh(tenant) as client:
+            found = await people_sync.sync_people_now(
+                self.env.sessions, client, tenant_id=tenant.id, now=self.env.clock()
+            )
         await self.sync_people(tenant.id)
         return found
 
@@ -119,12 +119,10 @@ class SyncService:
     ) -> tuple[PeopleImport, CalendarConnection]:
         """Import the directory and check every calendar; the readable ones'
         loops start now."""
-        found = await people_sync.connect_calendars_now(
-            self.env.sessions,
-            await self.env.clients.client(tenant),
-            tenant_id=tenant.id,
-            now=self.env.clock(),
-        )
+        async with await self.env.clients.fresh(tenant) as client:
+            found = await people_sync.connect_calendars_now(
+                self.env.sessions, client, tenant_id=tenant.id, now=self.env.clock()
+            )
         await self.sync_people(tenant.id)
         return found
 
