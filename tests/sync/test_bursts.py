@@ -71,7 +71,7 @@ async def test_a_burst_under_a_429_and_503_storm_is_exactly_once(api, emulator):
         seed=11,
     )
 
-    booked = await book_burst(api, rooms, count=100, in_flight=8)
+    booked = await book_burst(api, rooms, count=60, in_flight=8)
     await eventually(lambda: settled(api, booked), 120, "burst settled in the storm")
     await control(emulator.url, "DELETE", "/faults")
 
@@ -86,7 +86,7 @@ async def test_a_secret_expiring_mid_burst_holds_writes_until_renewed(api, emula
     await control(emulator.url, "POST", f"{APP}/secrets/all/expire")
     status = (await api.data(TEST, id=api.tenant_id))["testTenantConnection"]
     assert status["status"] == "SECRET_EXPIRED"
-    booked += await book_burst(api, rooms, count=40, in_flight=8, first=30)
+    booked += await book_burst(api, rooms, count=30, in_flight=8, first=30)
 
     # then the admin saves a new secret and every write goes through
     secret = await control(emulator.url, "POST", f"{APP}/secrets", days=300)
@@ -105,11 +105,11 @@ async def test_a_server_killed_mid_burst_resumes_and_books_exactly_once(
     with transom_serve(env, tmp_path / "data", port=port) as server:
         api = Api(server.url, token, tenant_id)
         rooms = await linked_rooms(api)
-        booked = await book_burst(api, rooms, count=40, in_flight=8)
+        booked = await book_burst(api, rooms, count=30, in_flight=8)
         # when it is killed while the writes are under way
         server.kill()
     # then a new process on the same database takes the writes over
     with transom_serve(env, tmp_path / "data", port=port) as server:
         api = Api(server.url, token, tenant_id)
-        booked += await book_burst(api, rooms, count=40, in_flight=8, first=40)
+        booked += await book_burst(api, rooms, count=30, in_flight=8, first=30)
         await burst_then_cancel(api, emulator.url, booked)
