@@ -29,6 +29,7 @@ READY_SECONDS = 30.0
 class TransomProcess:
     url: str
     process: subprocess.Popen[bytes]
+    log: Path
 
     @classmethod
     def start(
@@ -42,13 +43,18 @@ class TransomProcess:
             **env,
             "TRANSOM_DATA_DIR": str(data_dir),
         }
-        process = subprocess.Popen(
-            [sys.executable, "-m", "transom", "serve", "--port", str(port)],
-            env=full_env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        return cls(f"http://127.0.0.1:{port}", process)
+        # Logs go to a file: a pipe nobody reads fills up and then blocks the
+        # server's event loop on its next log line.
+        data_dir.mkdir(parents=True, exist_ok=True)
+        log = data_dir / f"stderr-{port}.log"
+        with log.open("ab") as sink:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "transom", "serve", "--port", str(port)],
+                env=full_env,
+                stdout=subprocess.DEVNULL,
+                stderr=sink,
+            )
+        return cls(f"http://127.0.0.1:{port}", process, log)
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + READY_SECONDS
@@ -64,8 +70,8 @@ class TransomProcess:
         raise TimeoutError(f"transom serve at {self.url} was not ready within 30 s")
 
     def stderr(self) -> str:
-        """What the process wrote to stderr (once it has exited)."""
-        return self.process.stderr.read().decode() if self.process.stderr else ""
+        """What the process wrote to stderr."""
+        return self.log.read_text(errors="replace")
 
     def kill(self) -> None:
         """kill -9: no shutdown, no cleanup, as a crash or a lost machine."""
@@ -80,8 +86,6 @@ class TransomProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
-        if self.process.stderr:
-            self.process.stderr.close()
 
 
 @contextmanager
