@@ -50,7 +50,11 @@ def mailbox(n: int) -> str:
 
 @contextmanager
 def cluster(
-    database_url: str, tmp_path: Path, processes: int = 3, rooms: int = ROOMS
+    database_url: str,
+    tmp_path: Path,
+    processes: int = 3,
+    rooms: int = ROOMS,
+    reconcile_seconds: float = 3600.0,
 ) -> Iterator[dict[str, Any]]:
     """The emulator, ``processes`` Transoms and the proxy in front of them."""
     emulator = create_emulator(seed="empty", attendant_delay=0.05)
@@ -72,6 +76,7 @@ def cluster(
             tmp_path,
             emulator_url=emulator_url,
             public_url=f"http://127.0.0.1:{proxy_port}",
+            reconcile_seconds=reconcile_seconds,
         )
         env["TRANSOM_PUBSUB_URL"] = pubsub_url("redis")
         servers = [
