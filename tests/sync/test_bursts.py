@@ -23,7 +23,7 @@ from tests.sync.bursts import (
 from tests.sync.harness import Api, control, eventually
 from transom.emulator import CLIENT_SECRET
 
-pytestmark = [pytest.mark.anyio, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(420)]
 
 APP = APP_PATH.removeprefix("/_emulator")
 TEST = "mutation ($id: ID!) { testTenantConnection(tenantId: $id) { status } }"
@@ -72,7 +72,7 @@ async def test_a_burst_under_a_429_and_503_storm_is_exactly_once(api, emulator):
     )
 
     booked = await book_burst(api, rooms, count=60, in_flight=8)
-    await eventually(lambda: settled(api, booked), 120, "burst settled in the storm")
+    await eventually(lambda: settled(api, booked), 200, "burst settled in the storm")
     await control(emulator.url, "DELETE", "/faults")
 
     await burst_then_cancel(api, emulator.url, booked)
