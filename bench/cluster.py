@@ -84,7 +84,13 @@ async def run(args: argparse.Namespace, processes: int, admin_url: str) -> None:
     try:
         with (
             tempfile.TemporaryDirectory() as tmp,
-            cluster(url, Path(tmp), processes, rooms=args.rooms) as world,
+            cluster(
+                url,
+                Path(tmp),
+                processes,
+                rooms=args.rooms,
+                reconcile_seconds=args.reconcile,
+            ) as world,
         ):
             tenant_id, token = await seed(url)
             api = Api(world["proxy"], token, tenant_id)
