@@ -32,7 +32,7 @@ TEST = "mutation ($id: ID!) { testTenantConnection(tenantId: $id) { status } }"
 async def burst_then_cancel(
     api: Api, emulator_url: str, booked, secret: str = CLIENT_SECRET
 ) -> None:
-    rows = await eventually(lambda: settled(api, booked), 90, "burst settled")
+    rows = await eventually(lambda: settled(api, booked), 180, "burst settled")
     assert rows
     await assert_exactly_once(api, emulator_url, booked, secret=secret)
     cancelled = booked[::5]
