@@ -174,9 +174,10 @@ async def assert_exactly_once(
     state = {r["id"]: r["state"] for r in rows}
     kept = [b for b in booked if b.id not in cancelled]
     assert {b.id: state.get(b.id) for b in kept} == {b.id: "CONFIRMED" for b in kept}
+    twice = [r for r in rows if by_subject[r["subject"]] > 1]
     assert {b.subject: by_subject[b.subject] for b in kept} == {
         b.subject: 1 for b in kept
-    }
+    }, f"rows of subjects Transom holds more than once: {twice}"
     assert [r for r in rows if r["source"] == "OUTLOOK"] == []
     mailboxes = sorted({b.mailbox for b in booked})
     in_exchange = await exchange_slots(emulator_url, mailboxes, secret)

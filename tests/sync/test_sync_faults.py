@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from tests.emulator.graph_clients import graph_client
 from tests.sync.harness import TEST, address, control, eventually
-from tests.sync.outlook import book
+from tests.sync.outlook import book, move
 from tests.sync.test_outlook_notifications import ADELE, AURORA, linked_room, tomorrow
 from transom.emulator import CLIENT_ID, TENANT_ID
 from transom.emulator.seeds import SECRET_ID
@@ -151,3 +151,58 @@ async def test_a_429_storm_delays_but_loses_nothing(api, emulator):
     await eventually(all_three, 60, "every meeting despite throttling")
     await control(emulator.url, "DELETE", "/faults")
     assert len(await api.bookings(room_id)) == 3
+
+
+async def test_a_failed_subject_lookup_keeps_the_subject_transom_knows(api, emulator):
+    # given: a meeting Adele booked in Outlook, shown with its real subject
+    # although the room's copy carries her name instead
+    room_id = await linked_room(api)
+    start = tomorrow(9)
+    async with graph_client(emulator.url) as outlook:
+        event = await book(
+            outlook,
+            ADELE,
+            "Budget review",
+            start,
+            start + timedelta(hours=1),
+            (AURORA,),
+        )
+
+        async def real_subject_shown():
+            found = await shown_at(api, room_id, start)
+            return found if found and found[0]["subject"] == "Budget review" else None
+
+        await eventually(real_subject_shown, 30, "the real subject shown")
+
+        # when: every read of Adele's mailbox fails (so her subject cannot be
+        # looked up) while she moves the meeting
+        await control(
+            emulator.url,
+            "POST",
+            "/faults",
+            unavailableShare=1.0,
+            mailbox=ADELE,
+            httpMethod="GET",
+        )
+        later = start + timedelta(minutes=30)
+        assert event.id is not None
+        await move(outlook, ADELE, event.id, later, later + timedelta(hours=1))
+
+        # then: the move shows, and the subject stays the one Transom knew
+        try:
+            moved = await eventually(
+                lambda: shown_at(api, room_id, later), 60, "the move synced"
+            )
+        finally:
+            await control(emulator.url, "DELETE", "/faults")
+    assert [b["subject"] for b in moved] == ["Budget review"]
+
+
+async def shown_at(api, room_id: str, begins: datetime):
+    """The room's live bookings that start at ``begins``; None when there are none."""
+    found = [
+        b
+        for b in await api.bookings(room_id)
+        if datetime.fromisoformat(b["start"]) == begins and b["state"] != "CANCELLED"
+    ]
+    return found or None

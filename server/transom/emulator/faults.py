@@ -2,8 +2,9 @@
 
 The control API (``POST /_emulator/faults``) replaces the plan; ``DELETE`` clears it.
 For every HTTP request whose path starts with ``path_prefix`` (default ``/v1.0/``;
-``/_emulator/`` is never affected) and, if ``mailbox`` is set, addresses that
-mailbox, the middleware:
+``/_emulator/`` is never affected), if ``mailbox`` is set, addresses that
+mailbox, and if ``http_method`` is set, uses that HTTP method (``GET``: reads fail
+while writes pass), the middleware:
 
 1. sleeps ``latency_ms``;
 2. if ``fail_next`` > 0, answers ``fail_status`` and decrements it (deterministic);
@@ -55,6 +56,7 @@ class FaultPlan:
     fail_status: int = 429
     path_prefix: str = "/v1.0/"
     mailbox: str | None = None
+    http_method: str | None = None
     seed: int | None = None
     drop_notifications_share: float = 0.0
 
@@ -106,9 +108,11 @@ class Faults:
     def clear(self) -> None:
         self.set(FaultPlan())
 
-    def applies_to(self, path: str) -> bool:
+    def applies_to(self, path: str, method: str = "GET") -> bool:
         plan = self.plan
         if path.startswith("/_emulator") or not path.startswith(plan.path_prefix):
+            return False
+        if plan.http_method and plan.http_method.upper() != method.upper():
             return False
         return plan.mailbox is None or mailbox_of(path) == plan.mailbox.lower()
 
@@ -138,7 +142,9 @@ class FaultMiddleware:
         self.faults = faults
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.faults.applies_to(scope["path"]):
+        if scope["type"] != "http" or not self.faults.applies_to(
+            scope["path"], scope["method"]
+        ):
             await self.app(scope, receive, send)
             return
         plan = self.faults.plan

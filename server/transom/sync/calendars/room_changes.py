@@ -12,6 +12,8 @@ Invariants:
   CANCELLED while the room's calendar still shows it;
 - applying the same page twice gives the same rows (replays are harmless);
 - a removed or cancelled room copy keeps its row with state CANCELLED;
+- a subject lookup that failed (``subjects`` maps the iCalUId to None) never
+  overwrites the subject a row already has;
 - every row an applied event touches gets ``updated_at = now``, which is how a
   full resync tells which rows Exchange no longer has (``cancel_unseen``).
 
@@ -95,7 +97,7 @@ async def apply_events(
     room: RoomRef,
     events: Iterable[CalendarEvent],
     organizers: Organizers,
-    subjects: Mapping[str, str],
+    subjects: Mapping[str, str | None],
     now: datetime,
 ) -> int:
     """Upsert bookings for ``events``; the number of rows written."""
@@ -129,6 +131,8 @@ async def apply_events(
             organizers=organizers,
             real_subject=subjects.get(event.ical_uid or ""),
         )
+        if row is not None and subjects.get(event.ical_uid or "", "") is None:
+            fields.pop("subject")  # the real subject could not be read: keep it
         if row is None:
             row = models.Booking(
                 tenant_id=room.tenant_id,

@@ -103,7 +103,7 @@ class MailboxLoop(CalendarLoop):
         graph: GraphTenantClient,
         page: CalendarChangePage,
         state: models.MailboxSyncState,
-    ) -> tuple[Organizers, dict[str, str]]:
+    ) -> tuple[Organizers, dict[str, str | None]]:
         if self._organizers is None:
             async with self.env.sessions() as session:
                 self._organizers = await load_organizers(

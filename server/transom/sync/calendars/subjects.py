@@ -6,8 +6,10 @@ tenant allows subjects (tenant setting ``showSubject``, default true) and
 the organizer is in the tenant, the subject is taken from the organizer's own
 copy, found by iCalUId in one calendarView of the organizer per page.
 
-Invariants: private items are never looked up; a failed lookup keeps the room's
-subject (logged, never fatal); one lookup (a calendarView, all pages) per organizer per page, at most
+Invariants: private items are never looked up; a failed lookup (logged, never
+fatal) maps the iCalUId to None: the booking keeps the subject it has, and only
+a new row takes the room's rewritten one, so a 429 never overwrites a known
+subject with the organizer's name; one lookup (a calendarView, all pages) per organizer per page, at most
 ``CONCURRENT_LOOKUPS`` at once.
 
 Subjects found are cached by iCalUId with the time they were read (``SubjectCache``):
@@ -89,8 +91,9 @@ async def fetch_real_subjects(
     organizers: Organizers,
     cache: SubjectCache | None = None,
     window: tuple[datetime, datetime] | None = None,
-) -> dict[str, str]:
-    """iCalUId -> the organizer's subject, for the events that need it.
+) -> dict[str, str | None]:
+    """iCalUId -> the organizer's subject (None: the lookup failed), for the
+    events that need it.
 
     A page with many lookups (an initial import) reads each organizer's whole
     ``window`` once, filling the cache for the other rooms; a page with a few
@@ -98,7 +101,7 @@ async def fetch_real_subjects(
     """
     cache = cache or SubjectCache()
     wanted: dict[str, list[CalendarEvent]] = defaultdict(list)
-    found: dict[str, str] = {}
+    found: dict[str, str | None] = {}
     for event in events:
         if not needs_lookup(event, room_mailbox, organizers):
             continue
@@ -128,7 +131,7 @@ async def _lookup(
     items: list[CalendarEvent],
     span: tuple[datetime, datetime],
     cache: SubjectCache,
-    found: dict[str, str],
+    found: dict[str, str | None],
     gate: anyio.Semaphore,
 ) -> None:
     async with cache.lock(organizer):
@@ -149,6 +152,7 @@ async def _lookup(
                     copies = await graph.fetch_calendar_view(organizer, *span)
         except (GraphError, TimeoutError) as exc:
             log.info("no subject lookup in %s: %s", organizer, exc)
+            found.update(dict.fromkeys(str(uid) for uid in uids))
             return
     for copy in copies:
         uid = copy.ical_uid
