@@ -52,7 +52,7 @@ from transom.graph import (
     MailboxNotFoundError,
 )
 from transom.graph.convert_mailbox import from_graph_automatic_replies
-from transom.pubsub import OUTBOX_CHANNEL, Bus, tenant_channel
+from transom.pubsub import Bus, tenant_channel
 from transom.sync.commands.absences import policy_of
 from transom.sync.outbox import settle
 from transom.sync.outbox.absence_plans import (
@@ -69,6 +69,7 @@ from transom.sync.outbox.held import mark_tenant_auth_failure, writes_are_held
 from transom.sync.outbox.jobs import Outcome
 from transom.sync.outbox.leases import Leases
 from transom.sync.outbox.policy import backoff, gives_up, throttled
+from transom.sync.outbox.wakeup import Wakeup
 from transom.telemetry.logs import work_id
 
 log = logging.getLogger(__name__)
@@ -120,19 +121,25 @@ class AbsenceWriter:
         self._bus = bus
         self._clock = clock
         self._client_for = client_for
-        self._idle_seconds = idle_seconds
+        self._wakeup = Wakeup(
+            sessions=sessions,
+            bus=bus,
+            clock=clock,
+            idle_seconds=idle_seconds,
+            kinds=BULK_KINDS,
+            floor=0.05,
+        )
         self._claim_limit = claim_limit
         self._concurrency = concurrency
         self._random = rng
-        self._wake = anyio.Event()
         self._leases = Leases(sessions=sessions, clock=clock)
 
     def wake(self) -> None:
-        self._wake.set()
+        self._wakeup.set()
 
     async def run(self) -> None:
         async with anyio.create_task_group() as task_group:
-            task_group.start_soon(self._listen)
+            task_group.start_soon(self._wakeup.listen)
             task_group.start_soon(self._leases.run)
             while True:
                 try:
@@ -141,7 +148,7 @@ class AbsenceWriter:
                     log.exception("absence writer: a run failed")
                     ran = 0
                 if ran == 0:
-                    await self._idle()
+                    await self._wakeup.idle()
 
     async def run_due(self) -> int:
         """Claim due rows and write them; how many rows ran."""
@@ -161,22 +168,6 @@ class AbsenceWriter:
                 with work_id("absences", tenant_id):
                     await self._run_tenant(tenant_id, tenant_items)
         return len(items)
-
-    async def _listen(self) -> None:
-        async with self._bus.subscribe(OUTBOX_CHANNEL) as events:
-            while True:
-                await events.get()
-                self.wake()
-
-    async def _idle(self) -> None:
-        async with self._sessions() as session:
-            due = await outbox_repo.next_due_at(session, kinds=BULK_KINDS)
-        wait = self._idle_seconds
-        if due is not None:
-            wait = min(wait, max(0.05, (due - self._clock()).total_seconds()))
-        with anyio.move_on_after(wait):
-            await self._wake.wait()
-        self._wake = anyio.Event()
 
     async def _run_tenant(self, tenant_id: str, items: list[models.OutboxItem]) -> None:
         rows_of: dict[str, list[models.OutboxItem]] = defaultdict(list)

@@ -56,7 +56,7 @@ from transom.graph import (
     GraphThrottledError,
     GraphTransientError,
 )
-from transom.pubsub import OUTBOX_CHANNEL, Bus, room_channel, tenant_channel
+from transom.pubsub import Bus, room_channel, tenant_channel
 from transom.security import SecretBox
 from transom.settings import Settings
 from transom.sync.credentials import MissingCredentialsError
@@ -68,6 +68,7 @@ from transom.sync.outbox.jobs import BookingUpdate, BookingView, WriteJob
 from transom.sync.outbox.leases import HEARTBEAT, LEASE, Leases
 from transom.sync.outbox.policy import backoff, gives_up, throttled
 from transom.sync.outbox.release import RELEASE_SECONDS, NoShowReleaser
+from transom.sync.outbox.wakeup import Wakeup
 from transom.telemetry.logs import bind_work_id
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,6 @@ class OutboxWorker:
         self._sessions = sessions
         self._bus = bus
         self._clock = clock
-        self._idle_seconds = idle_seconds
         self._batch_size = batch_size
         self._leases = Leases(
             sessions=sessions, clock=clock, lease=lease, heartbeat=heartbeat
@@ -125,7 +125,9 @@ class OutboxWorker:
         self._clients = clients or TenantClients(
             settings, SecretBox(str(settings.secret_key))
         )
-        self._wake = anyio.Event()
+        self._wakeup = Wakeup(
+            sessions=sessions, bus=bus, clock=clock, idle_seconds=idle_seconds
+        )
         self.releaser = NoShowReleaser(
             sessions=sessions,
             bus=bus,
@@ -137,7 +139,7 @@ class OutboxWorker:
 
     def wake(self) -> None:
         """Look for due rows now instead of after the idle wait."""
-        self._wake.set()
+        self._wakeup.set()
 
     async def run(self) -> None:
         """Claim and run due rows until cancelled; closes its Graph clients."""
@@ -145,12 +147,12 @@ class OutboxWorker:
             if self._own_clients:
                 stack.push_async_callback(self._clients.aclose)
             task_group = await stack.enter_async_context(anyio.create_task_group())
-            task_group.start_soon(self._listen)
+            task_group.start_soon(self._wakeup.listen)
             task_group.start_soon(self._leases.run)
             task_group.start_soon(self.releaser.run)
             while True:
                 if await self.run_due() == 0:
-                    await self._idle()
+                    await self._wakeup.idle()
 
     async def run_due(self) -> int:
         """Claim one batch of due rows and run them concurrently; how many ran."""
@@ -166,22 +168,6 @@ class OutboxWorker:
                 for item in items:
                     task_group.start_soon(self._run_one, item.id)
         return len(items)
-
-    async def _listen(self) -> None:
-        async with self._bus.subscribe(OUTBOX_CHANNEL) as events:
-            while True:
-                await events.get()
-                self.wake()
-
-    async def _idle(self) -> None:
-        async with self._sessions() as session:
-            due = await outbox_repo.next_due_at(session)
-        wait = self._idle_seconds
-        if due is not None:
-            wait = min(wait, max(0.0, (due - self._clock()).total_seconds()))
-        with anyio.move_on_after(wait):
-            await self._wake.wait()
-        self._wake = anyio.Event()
 
     async def _run_one(self, item_id: str) -> None:
         bind_work_id("outbox", item_id)  # this task's log lines
