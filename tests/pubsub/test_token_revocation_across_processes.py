@@ -3,6 +3,7 @@ reach the open websockets of two `transom serve` processes over the shared bus."
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import anyio
 import pytest
+from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.displays.live_client import Subscription, subscribe
@@ -20,6 +22,7 @@ from tests.factories import make_room, make_tenant, make_token
 from tests.graphql_client import GraphQLClient
 from tests.processes import transom_serve
 from tests.pubsub.backends import pubsub_url
+from tests.web.admins import make_admin, signed_in_client
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(180)]
 
@@ -124,3 +127,58 @@ async def test_a_token_downgraded_to_reader_loses_its_admin_rights_on_open_socke
             watched = await feed.next(seconds=10)
     assert viewer["data"]["viewer"]["role"] == "READER"
     assert watched["data"]["roomBookings"]["roomId"] == room.id
+
+
+async def admin_socket(base_url: str, cookie: str) -> ClientConnection:
+    """A signed-in admin page's websocket, acknowledged and used once."""
+    ws = await connect(
+        base_url.replace("http", "ws") + "/graphql",
+        subprotocols=["graphql-transport-ws"],
+        additional_headers={"Cookie": f"transom_session={cookie}"},
+        origin=base_url,  # type: ignore[arg-type]  # websockets takes a str
+    )
+    await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+    assert json.loads(await ws.recv())["type"] == "connection_ack"
+    payload = {"query": VIEWER}
+    await ws.send(json.dumps({"type": "subscribe", "id": "1", "payload": payload}))
+    assert json.loads(await ws.recv())["type"] == "next"
+    return ws
+
+
+@pytest.mark.parametrize("backend", ["redis"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["admin", "set-password", "--email", "admin@contoso.example"],
+        [
+            "admin",
+            "set-role",
+            "--email",
+            "admin@contoso.example",
+            "--role",
+            "superadmin",
+        ],
+    ],
+    ids=["set-password", "set-role"],
+)
+async def test_an_admins_password_or_role_changed_from_the_cli_closes_its_sockets(
+    backend, command, database_url, session, tmp_path
+) -> None:
+    # given a signed-in admin with its page's websocket open
+    env = cluster_env(backend, database_url)
+    tenant = await make_tenant(session)
+    await make_admin(session, tenant)
+    with transom_serve(env, tmp_path / "a") as server:
+        client, _ = signed_in_client(server.url, "admin@contoso.example")
+        ws = await admin_socket(server.url, client.cookies["transom_session"])
+        # when an operator changes the admin's password or role
+        transom_cli(env, tmp_path / "cli", *command)
+        # then the socket is closed within a second
+        with anyio.fail_after(1.0):
+            try:
+                while True:
+                    await ws.recv()
+            except ConnectionClosed:
+                pass
+        client.close()
+    assert ws.close_code == 4403
