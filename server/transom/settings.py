@@ -84,6 +84,8 @@ class Settings:
     pubsub_url: str = "memory://"
     poll_interval_seconds: float = 60.0
     reconcile_interval_seconds: float = 3600.0
+    live_recheck_seconds: float = 60.0
+    access_recheck_seconds: float = 30.0
     sync_window_past_days: int = 1
     sync_window_future_days: int = 56
     run_sync: bool = True
@@ -130,6 +132,12 @@ class Settings:
             poll_interval_seconds=_positive_float(env, "TRANSOM_POLL_INTERVAL", 60.0),
             reconcile_interval_seconds=_positive_float(
                 env, "TRANSOM_RECONCILE_INTERVAL", 3600.0
+            ),
+            live_recheck_seconds=_positive_float(
+                env, "TRANSOM_LIVE_RECHECK_INTERVAL", 60.0
+            ),
+            access_recheck_seconds=_positive_float(
+                env, "TRANSOM_ACCESS_RECHECK_INTERVAL", 30.0
             ),
             sync_window_past_days=_int(env, "TRANSOM_SYNC_PAST_DAYS", 1, 0, 365),
             sync_window_future_days=_int(env, "TRANSOM_SYNC_FUTURE_DAYS", 56, 1, 730),

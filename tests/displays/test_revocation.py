@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import anyio
 import pytest
@@ -11,7 +12,7 @@ from websockets.exceptions import ConnectionClosed
 
 from tests.displays.live_client import subscribe
 from tests.displays.signage import operation, pair_display
-from tests.factories import make_room, make_tenant, make_token
+from tests.factories import make_booking, make_room, make_tenant, make_token
 
 pytestmark = pytest.mark.anyio
 
@@ -69,7 +70,7 @@ async def test_a_revoked_displays_legacy_socket_is_closed(server, api, session) 
 
 
 async def test_an_admins_socket_stays_open_when_another_display_is_revoked(
-    server, api, session
+    server, api, session, clock
 ) -> None:
     tenant = await make_tenant(session)
     room = await make_room(session, tenant)
@@ -84,6 +85,7 @@ async def test_an_admins_socket_stays_open_when_another_display_is_revoked(
         api.data(
             'mutation { createRoom(input: {name: "Borealis"}) { id } }', token=admin
         )
+        await make_booking(session, room, clock.now + timedelta(hours=1))
         api.data(
             "mutation ($id: ID!) { updateRoom(id: $id, input: {capacity: 9}) { id } }",
             {"id": room.id},

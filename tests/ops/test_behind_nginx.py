@@ -39,8 +39,9 @@ PAIR = """mutation Pair($code: String!, $roomId: ID!) {
 TENANT = 'mutation { createTenant(input: {name: "Contoso"}) { id } }'
 ROOM = """mutation Room($tenant: ID!) {
   createRoom(input: {name: "Aurora", tenantId: $tenant}) { id } }"""
-RENAME = """mutation Rename($id: ID!) {
-  updateRoom(id: $id, input: {name: "Aurora East"}) { id } }"""
+# Moving the room to another zone moves its day: a change the display shows.
+MOVE = """mutation Move($id: ID!) {
+  updateRoom(id: $id, input: {timeZone: "Pacific/Auckland"}) { id } }"""
 VALIDATION = "Validation: Testing client application at 2026-12-03"
 # The emulator's demo directory and app (README, "The Graph emulator").
 DIRECTORY = "8d3a5f2e-4c1b-4e7a-9f60-2b7c1d9e0a51"
@@ -150,10 +151,14 @@ async def display_pairs_and_follows_its_room_live(
             json.dumps({"type": "subscribe", "id": "1", "payload": subscribe})
         )
         first = await next_payload(ws)
-        await graphql(http, RENAME, SUPERADMIN, id=room)
+        await graphql(http, MOVE, SUPERADMIN, id=room)
         pushed = await next_payload(ws)
     assert first["data"]["roomBookings"]["roomId"] == room
     assert pushed["data"]["roomBookings"]["roomId"] == room
+    assert (
+        pushed["data"]["roomBookings"]["start"]
+        != first["data"]["roomBookings"]["start"]
+    )
 
 
 async def tenant_connects_with_webhooks_through_the_proxy(

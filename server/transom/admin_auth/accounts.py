@@ -1,12 +1,16 @@
-"""Creating admin accounts and resetting their passwords (the CLI and the demo).
+"""Creating admin accounts, resetting their passwords and changing their role
+(the CLI and the demo).
 
 An admin with a tenant administers that tenant; one without is a superadmin.
+Changes that end or alter an admin's sessions return those sessions'
+credentials (``Viewer.token_id``), for the caller to publish on their access
+channels once committed.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +19,7 @@ from transom.admin_auth.passwords import (
     hash_password_async,
     new_password,
 )
+from transom.admin_auth.sessions import session_credential
 from transom.db import admins as admin_repo
 from transom.db import models
 from transom.db import tenants as tenant_repo
@@ -31,6 +36,16 @@ class NewAccount:
     admin: models.AdminUser
     password: str
     generated: bool
+    ended_sessions: tuple[str, ...] = field(default=())
+    """Credentials of the sessions the change ended."""
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    admin: models.AdminUser
+    changed: bool
+    sessions: tuple[str, ...]
+    """Credentials of the admin's sessions, whose rights changed."""
 
 
 async def create_admin_account(
@@ -73,8 +88,32 @@ async def set_admin_password(
     admin.password_hash = await _hash(chosen)
     admin.failed_attempts = 0
     admin.locked_until = None
-    await admin_repo.delete_sessions_of(session, admin_user_id=admin.id)
-    return NewAccount(admin=admin, password=chosen, generated=password is None)
+    ended = await admin_repo.delete_sessions_of(session, admin_user_id=admin.id)
+    return NewAccount(
+        admin=admin,
+        password=chosen,
+        generated=password is None,
+        ended_sessions=tuple(session_credential(s) for s in ended),
+    )
+
+
+async def set_admin_role(
+    session: AsyncSession, *, email: str, tenant_id: str | None
+) -> RoleChange:
+    """Make the admin a superadmin (``tenant_id`` None) or the admin of one
+    tenant. Sessions stay signed in with the new rights. The caller commits."""
+    admin = await admin_repo.find_admin_by_email(session, email=email)
+    if admin is None:
+        raise AccountError(f"there is no admin {email!r}")
+    if (
+        tenant_id is not None
+        and await tenant_repo.get_tenant(session, tenant_id=tenant_id) is None
+    ):
+        raise AccountError(f"there is no tenant {tenant_id!r}")
+    changed = admin.tenant_id != tenant_id
+    admin.tenant_id = tenant_id
+    ids = await admin_repo.session_ids_of(session, admin_user_id=admin.id)
+    return RoleChange(admin, changed, tuple(session_credential(i) for i in ids))
 
 
 async def _hash(password: str) -> str:

@@ -120,7 +120,7 @@ async def find_signed_in(
         return None
     role = Role.SUPERADMIN if admin.tenant_id is None else Role.ADMIN
     viewer = Viewer(
-        token_id=f"admin-session:{row.id}", role=role, tenant_id=admin.tenant_id
+        token_id=session_credential(row.id), role=role, tenant_id=admin.tenant_id
     )
     return SignedIn(
         viewer=viewer,
@@ -128,6 +128,11 @@ async def find_signed_in(
         csrf_token=row.csrf_token,
         expires_at=row.expires_at,
     )
+
+
+def session_credential(session_id: str) -> str:
+    """The ``Viewer.token_id`` of a browser session (its access channel's key)."""
+    return f"admin-session:{session_id}"
 
 
 async def sign_out(session: AsyncSession, *, token: str) -> None:

@@ -7,7 +7,8 @@ Availability follows the person's calendar (busy slots kept by
 is off; then only approved absences count. Whatever changes a person's inputs
 (their calendar loop, an absence, the toggle) publishes on the person's channel
 (``pubsub.person_channel``); the subscription re-evaluates then, and at the
-next meeting boundary (at least every minute).
+next meeting boundary (at least every minute: ``Settings.live_recheck_seconds``),
+and pushes only when the availability changed.
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ class Availability(Enum):
 
 
 LOOKAROUND = timedelta(days=2)
-RECHECK = 60.0
 MAX_SLOT_DAYS = 62
 
 
@@ -314,7 +314,7 @@ class AvailabilitySubscriptions:
                         availability=Availability(found.value),
                         at=now,
                     )
-                wait = RECHECK
+                wait = info.context.services.settings.live_recheck_seconds
                 if change is not None:
                     wait = min(wait, max((change - now).total_seconds(), 0.05))
                 with anyio.move_on_after(wait):

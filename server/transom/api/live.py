@@ -9,8 +9,11 @@ are) and executed once per operation (:mod:`transom.api.shared_events`), so a
 change reaching a thousand displays of one room costs one query, one GraphQL
 execution and a thousand websocket writes. A subscription also wakes when the
 clock passes the next start or end (or "starting soon"), and at least every
-minute, so a missed event never leaves a screen stale for long. A door
-display's subscription ends when the display is revoked.
+minute (``Settings.live_recheck_seconds``), so a missed event never leaves a
+screen stale for long. Each push goes out only when its result differs from the
+last one this subscriber received (:mod:`transom.api.changes_only`): a re-check
+or an event that changes nothing it shows sends nothing. A door display's
+subscription ends when the display is revoked.
 """
 
 from __future__ import annotations
@@ -44,8 +47,6 @@ from transom.domain.errors import NotFoundError, UnauthenticatedError
 from transom.domain.sync_health import SyncHealth
 from transom.pubsub import room_channel, tenant_channel
 
-# Re-check at least this often, so a missed wake-up never leaves a screen stale.
-MAX_WAIT_SECONDS = 60.0
 Event = dict[str, Any]
 
 
@@ -280,6 +281,8 @@ async def _room_feed(
     viewer = await info.context.viewer()
     await visible_room(info, room_id)
     services = info.context.services
+    # Re-check at least this often, so a missed wake-up never leaves a screen stale.
+    recheck = services.settings.live_recheck_seconds
     since = time.monotonic()
     async with services.bus.subscribe(room_channel(room_id)) as events:
         while True:
@@ -292,10 +295,10 @@ async def _room_feed(
             yield view.event
             # The periodic re-check is spread out, so a thousand displays
             # pushed at once do not all come back to the database at once.
-            periodic = MAX_WAIT_SECONDS * random.uniform(0.75, 1.0)  # not crypto
-            seconds = min(periodic, _seconds_until(info, view.changes))
+            periodic = recheck * random.uniform(0.75, 1.0)  # not crypto
+            seconds = min(periodic, _seconds_until(info, view.changes, recheck))
             event = await _next_event(events, seconds)
-            since, about_display = _drain(event, events, viewer)
+            since, about_display = _drain(event, events, viewer, recheck)
             if viewer.role is Role.DISPLAY and (
                 about_display or (event is None and seconds == periodic)
             ):
@@ -322,13 +325,13 @@ async def _next_event(events: asyncio.Queue[Event], seconds: float) -> Event | N
 
 
 def _drain(
-    event: Event | None, events: asyncio.Queue[Event], viewer: Viewer
+    event: Event | None, events: asyncio.Queue[Event], viewer: Viewer, recheck: float
 ) -> tuple[float, bool]:
     """Reload no older than the newest event taken (bursts coalesce into one);
     and whether one may concern this display (its own change, or a resync
     after events may have been missed): only then need it re-check itself."""
-    if event is None:  # a timer: any reload from the last half minute will do
-        return time.monotonic() - MAX_WAIT_SECONDS / 2, False
+    if event is None:  # a timer: any reload from the last half interval will do
+        return time.monotonic() - recheck / 2, False
     since = float(event.get("received", time.monotonic()))
     about_display = _about_display(event, viewer)
     while not events.empty():
@@ -361,8 +364,8 @@ async def _check_display(info: Info, viewer: Viewer) -> None:
             await display_repo.touch(session, display_id=row.id, now=now)
 
 
-def _seconds_until(info: Info, moment: datetime | None) -> float:
+def _seconds_until(info: Info, moment: datetime | None, recheck: float) -> float:
     if moment is None:
-        return MAX_WAIT_SECONDS
+        return recheck
     seconds = (moment - info.context.now).total_seconds()
-    return min(MAX_WAIT_SECONDS, max(0.05, seconds if math.isfinite(seconds) else 0))
+    return min(recheck, max(0.05, seconds if math.isfinite(seconds) else 0))

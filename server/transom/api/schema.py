@@ -21,6 +21,7 @@ from transom.api.availability import (
 )
 from transom.api.booking_mutations import BookingMutations
 from transom.api.build import BuildQueries
+from transom.api.changes_only import ChangesOnlySchema
 from transom.api.display_actions import DisplayActionMutations
 from transom.api.display_pairing import DisplayPairingMutations, DisplayPairingQueries
 from transom.api.displays import DisplayMutations, DisplayQueries
@@ -106,7 +107,8 @@ class Subscription(RoomSubscriptions, AvailabilitySubscriptions):
 
 
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    # Subscriptions push a result only when it differs from the last sent.
+    return ChangesOnlySchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

@@ -1,4 +1,8 @@
-"""Admin accounts from the command line (`transom admin ...`) and for the demo."""
+"""Admin accounts from the command line (`transom admin ...`) and for the demo.
+
+Ending or changing an admin's sessions is published on the event bus after the
+commit, so their open websockets are re-checked at once.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.admin_auth.accounts import (
     NewAccount,
+    RoleChange,
     create_admin_account,
     set_admin_password,
+    set_admin_role,
 )
+from transom.cli.access_events import publish_access_changed
 from transom.db import admins as admin_repo
 from transom.db.engine import create_engine, create_sessions
 from transom.db.migrate import upgrade_to_head
@@ -32,16 +39,39 @@ async def create_admin_for_cli(
             session, email=email, tenant_id=tenant_id, password=password
         )
 
-    return await _in_session(settings, create)
+    return await in_session(settings, create)
 
 
 async def set_password_for_cli(
     settings: Settings, email: str, password: str | None
-) -> NewAccount:
+) -> tuple[NewAccount, bool]:
+    """Set the password and end the admin's sessions; whether running servers
+    were told over the bus."""
+
     async def reset(session: AsyncSession) -> NewAccount:
         return await set_admin_password(session, email=email, password=password)
 
-    return await _in_session(settings, reset)
+    account = await in_session(settings, reset)
+    told = await publish_access_changed(settings, account.ended_sessions, "signed-out")
+    return account, told
+
+
+async def set_role_for_cli(
+    settings: Settings, email: str, role_name: str, tenant_id: str | None
+) -> tuple[RoleChange, bool]:
+    """``role_name`` superadmin (no tenant) or admin (of ``tenant_id``);
+    ValueError on bad arguments."""
+    if role_name == "superadmin" and tenant_id:
+        raise ValueError("a superadmin belongs to no tenant: drop --tenant")
+    if role_name == "admin" and not tenant_id:
+        raise ValueError("an admin needs --tenant <id>")
+
+    async def change(session: AsyncSession) -> RoleChange:
+        return await set_admin_role(session, email=email, tenant_id=tenant_id)
+
+    result = await in_session(settings, change)
+    sessions = result.sessions if result.changed else ()
+    return result, await publish_access_changed(settings, sessions, "role-changed")
 
 
 async def ensure_demo_admin(settings: Settings) -> str:
@@ -55,10 +85,10 @@ async def ensure_demo_admin(settings: Settings) -> str:
             session, email=DEMO_ADMIN_EMAIL, tenant_id=None
         )
 
-    return (await _in_session(settings, ensure)).password
+    return (await in_session(settings, ensure)).password
 
 
-async def _in_session(
+async def in_session(
     settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]
 ) -> T:
     engine = create_engine(settings.database_url)

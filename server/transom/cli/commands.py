@@ -9,7 +9,7 @@ import gc
 import sys
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from transom.settings import Settings, SettingsError
 from transom.telemetry.logs import configure_logging
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from transom.admin_auth.accounts import NewAccount
 
 DEFAULT_SCHEMA = Path("schema/schema.graphql")
+T = TypeVar("T")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -53,17 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=8000)
     demo.set_defaults(run=_demo)
 
-    token = commands.add_parser("token", help="API tokens").add_subparsers(
-        required=True, metavar="action"
-    )
-    create = token.add_parser("create", help="create a token and print it once")
-    create.add_argument("--tenant", help="tenant id (omit with --role superadmin)")
-    create.add_argument(
-        "--role", choices=["superadmin", "admin", "reader"], default="admin"
-    )
-    create.add_argument("--name")
-    create.set_defaults(run=_token_create)
-
+    _add_token_commands(commands)
     _add_admin_commands(commands)
 
     schema = commands.add_parser("schema", help="GraphQL schema").add_subparsers(
@@ -80,6 +71,33 @@ def _parser() -> argparse.ArgumentParser:
     emulator.add_argument("--state", type=Path, help="keep state in this JSON file")
     emulator.set_defaults(run=_emulator)
     return parser
+
+
+def _add_token_commands(commands: argparse._SubParsersAction[Any]) -> None:
+    token = commands.add_parser("token", help="API tokens").add_subparsers(
+        required=True, metavar="action"
+    )
+    create = token.add_parser("create", help="create a token and print it once")
+    create.add_argument("--tenant", help="tenant id (omit with --role superadmin)")
+    create.add_argument(
+        "--role", choices=["superadmin", "admin", "reader"], default="admin"
+    )
+    create.add_argument("--name")
+    create.set_defaults(run=_token_create)
+    listing = token.add_parser("list", help="list tokens (ids, roles, names)")
+    listing.add_argument("--tenant", help="only this tenant's tokens")
+    listing.set_defaults(run=_token_list)
+    revoke = token.add_parser(
+        "revoke", help="revoke a token; its open websockets close at once"
+    )
+    revoke.add_argument("id", help="the token's id (see `transom token list`)")
+    revoke.set_defaults(run=_token_revoke)
+    role = token.add_parser(
+        "set-role", help="give a tenant's token another role; its websockets close"
+    )
+    role.add_argument("id", help="the token's id (see `transom token list`)")
+    role.add_argument("--role", choices=["admin", "reader"], required=True)
+    role.set_defaults(run=_token_set_role)
 
 
 def _add_admin_commands(commands: argparse._SubParsersAction[Any]) -> None:
@@ -101,6 +119,14 @@ def _add_admin_commands(commands: argparse._SubParsersAction[Any]) -> None:
     reset.add_argument("--email", required=True)
     reset.add_argument("--password-stdin", action="store_true")
     reset.set_defaults(run=_admin_set_password)
+    role = admin.add_parser(
+        "set-role",
+        help="make the admin a superadmin or a tenant's admin; its websockets close",
+    )
+    role.add_argument("--email", required=True)
+    role.add_argument("--role", choices=["superadmin", "admin"], required=True)
+    role.add_argument("--tenant", help="the tenant of an admin (not a superadmin)")
+    role.set_defaults(run=_admin_set_role)
 
 
 def _admin_create(args: argparse.Namespace) -> None:
@@ -119,13 +145,34 @@ def _admin_create(args: argparse.Namespace) -> None:
 def _admin_set_password(args: argparse.Namespace) -> None:
     from transom.cli.admins import set_password_for_cli
 
+    settings = Settings.from_env()
     password = _stdin_password() if args.password_stdin else None
-    account = _account_or_exit(
-        set_password_for_cli(Settings.from_env(), args.email, password)
-    )
+    account, told = _or_exit(set_password_for_cli(settings, args.email, password))
     print(f"new password set for {account.admin.email}")
     if account.generated:
         print(f"password: {account.password}")
+    _note_unreached(settings, told)
+
+
+def _admin_set_role(args: argparse.Namespace) -> None:
+    from transom.cli.admins import set_role_for_cli
+
+    settings = Settings.from_env()
+    change, told = _or_exit(
+        set_role_for_cli(settings, args.email, args.role, args.tenant)
+    )
+    where = f" of tenant {change.admin.tenant_id}" if change.admin.tenant_id else ""
+    verb = "is now" if change.changed else "already was"
+    print(f"{change.admin.email} {verb} {args.role}{where}")
+    _note_unreached(settings, told)
+
+
+def _note_unreached(settings: Settings, told: bool) -> None:
+    """Say so when running servers could not be told at once."""
+    if not told:
+        from transom.cli.access_events import unreached_note
+
+        print(unreached_note(settings), file=sys.stderr)
 
 
 def _stdin_password() -> str:
@@ -133,6 +180,11 @@ def _stdin_password() -> str:
 
 
 def _account_or_exit(work: Coroutine[Any, Any, NewAccount]) -> NewAccount:
+    return _or_exit(work)
+
+
+def _or_exit(work: Coroutine[Any, Any, T]) -> T:
+    """Run a command's work; a ValueError is its one-line refusal (exit 2)."""
     try:
         return asyncio.run(work)
     except ValueError as exc:
@@ -224,14 +276,37 @@ def _token_create(args: argparse.Namespace) -> None:
     from transom.cli.tokens import create_token_for_cli
 
     settings = Settings.from_env()
-    try:
-        token = asyncio.run(
-            create_token_for_cli(settings, args.tenant, args.role, args.name)
-        )
-    except ValueError as exc:
-        print(f"transom: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
-    print(token)
+    print(_or_exit(create_token_for_cli(settings, args.tenant, args.role, args.name)))
+
+
+def _token_list(args: argparse.Namespace) -> None:
+    from transom.cli.tokens import list_tokens_for_cli
+
+    lines = _or_exit(list_tokens_for_cli(Settings.from_env(), args.tenant))
+    for line in lines:
+        print(line)
+    if not lines:
+        print("no tokens", file=sys.stderr)
+
+
+def _token_revoke(args: argparse.Namespace) -> None:
+    from transom.cli.tokens import revoke_token_for_cli
+
+    settings = Settings.from_env()
+    change = _or_exit(revoke_token_for_cli(settings, args.id))
+    verb = "revoked" if change.changed else "already revoked:"
+    print(f"{verb} token {change.token_id} ({change.role.lower()}, {change.name!r})")
+    _note_unreached(settings, change.told)
+
+
+def _token_set_role(args: argparse.Namespace) -> None:
+    from transom.cli.tokens import set_token_role_for_cli
+
+    settings = Settings.from_env()
+    change = _or_exit(set_token_role_for_cli(settings, args.id, args.role))
+    verb = "is now" if change.changed else "already was"
+    print(f"token {change.token_id} ({change.name!r}) {verb} {args.role}")
+    _note_unreached(settings, change.told)
 
 
 def _schema_export(args: argparse.Namespace) -> None:

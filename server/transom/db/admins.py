@@ -84,9 +84,21 @@ async def delete_expired_sessions(session: AsyncSession, *, now: datetime) -> No
     )
 
 
-async def delete_sessions_of(session: AsyncSession, *, admin_user_id: str) -> None:
+async def session_ids_of(session: AsyncSession, *, admin_user_id: str) -> list[str]:
+    found = await session.scalars(
+        select(models.AdminSession.id).where(
+            models.AdminSession.admin_user_id == admin_user_id
+        )
+    )
+    return list(found)
+
+
+async def delete_sessions_of(session: AsyncSession, *, admin_user_id: str) -> list[str]:
+    """End every session of the admin; returns the ended sessions' ids."""
+    ended = await session_ids_of(session, admin_user_id=admin_user_id)
     await session.execute(
         delete(models.AdminSession).where(
             models.AdminSession.admin_user_id == admin_user_id
         )
     )
+    return ended

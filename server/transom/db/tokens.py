@@ -1,6 +1,10 @@
-"""API tokens: created once, stored as a hash, looked up by hash."""
+"""API tokens: created once, stored as a hash, looked up by hash; listed,
+revoked and given another role by id."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,3 +54,29 @@ async def ensure_bootstrap_token(session: AsyncSession, *, token: str) -> None:
                 name="bootstrap",
             )
         )
+
+
+async def list_tokens(
+    session: AsyncSession, *, tenant_id: str | None = None
+) -> Sequence[models.ApiToken]:
+    """Every token (of one tenant, when given), oldest first, revoked ones too."""
+    query = select(models.ApiToken).order_by(
+        models.ApiToken.created_at, models.ApiToken.id
+    )
+    if tenant_id is not None:
+        query = query.where(models.ApiToken.tenant_id == tenant_id)
+    return (await session.scalars(query)).all()
+
+
+async def get_token(session: AsyncSession, *, token_id: str) -> models.ApiToken | None:
+    return await session.get(models.ApiToken, token_id)
+
+
+async def revoke_token(
+    session: AsyncSession, *, token_id: str, now: datetime
+) -> models.ApiToken | None:
+    """Mark the token revoked (kept for the record); None when unknown."""
+    row = await get_token(session, token_id=token_id)
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = now
+    return row
