@@ -9,7 +9,6 @@ that start syncing get one, and changed subjects or privacy update the events.
 from __future__ import annotations
 
 import re
-from enum import Enum
 from functools import partial
 from typing import Any
 
@@ -17,6 +16,7 @@ import strawberry
 from sqlalchemy import select
 
 from transom.api.context import Info
+from transom.api.enums import SyncTarget
 from transom.api.tenants import changing_setting, visible_tenant
 from transom.db import models
 from transom.domain.absences import (
@@ -33,17 +33,10 @@ MAX_REPLY = 4000
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 
-@strawberry.enum(description="Where absences of a kind go in Outlook.")
-class AbsenceTarget(Enum):
-    OUT_OF_OFFICE = "OUT_OF_OFFICE"
-    WORKING_ELSEWHERE = "WORKING_ELSEWHERE"
-    NEVER = "NEVER"
-
-
 @strawberry.type(description="One kind and where it goes.")
 class AbsenceKindTarget:
     kind: str
-    target: AbsenceTarget
+    target: SyncTarget
 
 
 @strawberry.type(description="Automatic-reply texts for one language.")
@@ -87,7 +80,7 @@ class AbsencePolicyView:
         return cls(
             tenant_id=strawberry.ID(tenant_id),
             kinds=[
-                AbsenceKindTarget(kind=k, target=AbsenceTarget(policy.target(k).value))
+                AbsenceKindTarget(kind=k, target=SyncTarget(policy.target(k).value))
                 for k in kinds
             ],
             subjects=[
@@ -109,7 +102,7 @@ class AbsencePolicyView:
 @strawberry.input
 class AbsenceKindTargetInput:
     kind: str
-    target: AbsenceTarget
+    target: SyncTarget
 
 
 @strawberry.input

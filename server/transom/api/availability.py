@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import datetime, timedelta
-from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,13 +21,13 @@ import anyio
 import strawberry
 
 from transom.api.context import Info
+from transom.api.enums import Availability, ShowAs
 from transom.api.tenants import changing_setting, visible_tenant
 from transom.db import absences as absence_repo
 from transom.db import busy_slots as slot_repo
 from transom.db import models
 from transom.domain import availability as rules
 from transom.domain.absences import POLICY_SETTING, AbsencePolicy, SyncTarget
-from transom.domain.calendar import ShowAs
 from transom.domain.errors import InvalidInputError, NotFoundError
 from transom.pubsub import person_channel, tenant_channel
 
@@ -36,28 +35,9 @@ if TYPE_CHECKING:
     from transom.api.people import Person
 
 
-@strawberry.enum(description="Whether someone can be reached.")
-class Availability(Enum):
-    AVAILABLE = "AVAILABLE"
-    TENTATIVE = "TENTATIVE"
-    WORKING_ELSEWHERE = "WORKING_ELSEWHERE"
-    BUSY = "BUSY"
-    OUT_OF_OFFICE = "OUT_OF_OFFICE"
-
-
 LOOKAROUND = timedelta(days=2)
 RECHECK = 60.0
 MAX_SLOT_DAYS = 62
-
-
-@strawberry.enum(description="How an Outlook event shows its time (showAs).")
-class ShowAsValue(Enum):
-    FREE = "FREE"
-    TENTATIVE = "TENTATIVE"
-    BUSY = "BUSY"
-    OOF = "OOF"
-    WORKING_ELSEWHERE = "WORKING_ELSEWHERE"
-    UNKNOWN = "UNKNOWN"
 
 
 def rules_of(tenant: models.Tenant) -> rules.AvailabilityRules:
@@ -121,7 +101,7 @@ async def person_availability(
 class BusySlot:
     start: datetime
     end: datetime
-    show_as: ShowAsValue
+    show_as: ShowAs
     availability: Availability = strawberry.field(
         description="What the event means through the tenant's mapping."
     )
@@ -150,7 +130,7 @@ async def person_busy_slots(
         BusySlot(
             start=s.start,
             end=s.end,
-            show_as=ShowAsValue(s.show_as.value),
+            show_as=ShowAs(s.show_as.value),
             availability=Availability(found.of_show_as(s.show_as).value),
             is_private=s.is_private,
             is_all_day=s.is_all_day,
@@ -171,13 +151,13 @@ class PersonAvailability:
 
 @strawberry.type(description="How one showAs value counts for availability.")
 class ShowAsMapping:
-    show_as: ShowAsValue
+    show_as: ShowAs
     availability: Availability
 
 
 @strawberry.input(description="Map one showAs value to an availability.")
 class ShowAsMappingInput:
-    show_as: ShowAsValue
+    show_as: ShowAs
     availability: Availability
 
 
@@ -201,7 +181,7 @@ class AvailabilitySettings:
             tenant_id=strawberry.ID(tenant_id),
             mapping=[
                 ShowAsMapping(
-                    show_as=ShowAsValue(s.value),
+                    show_as=ShowAs(s.value),
                     availability=Availability(found.of_show_as(s).value),
                 )
                 for s in ShowAs

@@ -3,41 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import Enum
 
 import strawberry
 
+from transom.api.enums import BookingSource, BookingState, ExtensionState
 from transom.db import models
 from transom.domain.errors import InvalidInputError
 
 MAX_RANGE = timedelta(days=93)
-
-
-@strawberry.enum(description="Where a booking was made.")
-class BookingSource(Enum):
-    OUTLOOK = "OUTLOOK"
-    TRANSOM = "TRANSOM"
-    DISPLAY = "DISPLAY"
-
-
-@strawberry.enum(description="Exchange's answer to a booking.")
-class BookingState(Enum):
-    PENDING = strawberry.enum_value("PENDING", description="Waiting for the room.")
-    CONFIRMED = "CONFIRMED"
-    DECLINED = "DECLINED"
-    CANCELLED = "CANCELLED"
-
-
-@strawberry.enum(description="Exchange's answer to a longer end asked for.")
-class ExtensionState(Enum):
-    PENDING = strawberry.enum_value("PENDING", description="Waiting for Exchange.")
-    CONFIRMED = "CONFIRMED"
-    DECLINED = strawberry.enum_value(
-        "DECLINED", description="The room is taken then; the previous end stands."
-    )
-    FAILED = strawberry.enum_value(
-        "FAILED", description="The change did not reach Exchange; the end stands."
-    )
 
 
 @strawberry.type(description="The last extension asked for (extendBooking).")

@@ -14,9 +14,8 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.api.context import Info
-from transom.api.displays import PairingState
+from transom.api.enums import DisplayLanguage, PairingState
 from transom.api.rooms import Room, visible_room
-from transom.api.tenant_settings import DisplayLanguage
 from transom.db import displays as display_repo
 from transom.domain import displays as rules
 from transom.domain.access import Role

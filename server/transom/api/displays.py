@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Annotated
 
 import strawberry
 
 from transom.api.context import Info
+from transom.api.enums import DisplayLanguage, PairingState
 from transom.api.rooms import Room, visible_room
 from transom.api.scope import tenant_scope
-from transom.api.tenant_settings import DisplayLanguage
 from transom.db import displays as display_repo
 from transom.db import models
 from transom.domain import displays as rules
@@ -22,20 +21,6 @@ from transom.pubsub import (
     room_channel,
     tenant_channel,
 )
-
-
-@strawberry.enum(description="Where a display is in its life.")
-class PairingState(Enum):
-    WAITING = strawberry.enum_value(
-        "WAITING", description="Showing a pairing code, waiting for an admin."
-    )
-    EXPIRED = strawberry.enum_value(
-        "EXPIRED", description="The code expired; the display asks for a new one."
-    )
-    PAIRED = strawberry.enum_value("PAIRED", description="Showing its room.")
-    REVOKED = strawberry.enum_value(
-        "REVOKED", description="Its token no longer works; pair it again."
-    )
 
 
 @strawberry.type(description="A door display paired to one room.")

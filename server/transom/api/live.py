@@ -30,8 +30,9 @@ import strawberry
 from transom.api.bookings import Booking
 from transom.api.context import Info
 from transom.api.display_view import for_viewer
+from transom.api.enums import RoomState
 from transom.api.room_snapshots import RoomSnapshot
-from transom.api.rooms import RoomState, RoomStatus, status_of, visible_room
+from transom.api.rooms import RoomStatus, status_of, visible_room
 from transom.api.shared_events import SharedEvent
 from transom.api.sync_health import health_at
 from transom.api.tenants import Tenant, visible_tenant

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.api.context import Info
+from transom.api.enums import OutboxKind, OutboxStatus
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
 from transom.api.scope import tenant_scope
 from transom.db import models
@@ -19,29 +19,11 @@ from transom.pubsub import OUTBOX_CHANNEL, room_channel, tenant_channel
 from transom.sync.commands.outbox import drop_item, retry_item
 
 
-@strawberry.enum(description="Where a write to Microsoft 365 stands.")
-class OutboxStatus(Enum):
-    PENDING = strawberry.enum_value("PENDING", description="Waiting for its turn.")
-    RUNNING = strawberry.enum_value("RUNNING", description="Being written now.")
-    DONE = strawberry.enum_value("DONE", description="Exchange has it.")
-    HELD = strawberry.enum_value(
-        "HELD",
-        description="Waiting for the tenant's credentials to work again; resumes "
-        "by itself once they are saved.",
-    )
-    FAILED = strawberry.enum_value(
-        "FAILED", description="Exchange refused it; retry or drop it."
-    )
-    DROPPED = strawberry.enum_value("DROPPED", description="Given up by an admin.")
-
-
 @strawberry.type(description="One write to Microsoft 365 (e.g. a booking's event).")
 class OutboxItem:
     id: strawberry.ID
     tenant_id: strawberry.ID
-    kind: str = strawberry.field(
-        description="booking.create, booking.await_response or booking.cancel."
-    )
+    kind: OutboxKind = strawberry.field(description="What the write does.")
     status: OutboxStatus
     attempts: int = strawberry.field(description="Attempts since the last retry.")
     next_attempt_at: datetime = strawberry.field(
@@ -62,7 +44,7 @@ class OutboxItem:
         return cls(
             id=strawberry.ID(row.id),
             tenant_id=strawberry.ID(row.tenant_id),
-            kind=row.kind,
+            kind=OutboxKind(row.kind),
             status=OutboxStatus(row.status),
             attempts=row.attempts,
             next_attempt_at=row.next_attempt_at,
@@ -96,7 +78,7 @@ class OutboxQueries:
         after: str | None = None,
     ) -> Connection[OutboxItem] | None:
         scope = tenant_scope(await _admin(info), tenant_id)
-        wanted = outbox_repo.OutboxStatus(status.name) if status else None
+        wanted = status
         async with info.context.db() as session:
             page = await outbox_repo.page_items(
                 session, tenant_id=scope, status=wanted, first=first, after=after

@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 
 from transom.api.availability import (
-    Availability,
     BusySlot,
     person_availability,
     person_busy_slots,
 )
 from transom.api.context import Info
+from transom.api.enums import Approval, Availability, CalendarStatus, SyncState
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
 from transom.api.scope import tenant_scope
 from transom.db import models
 from transom.db import people as people_repo
-from transom.domain.directory import CalendarStatus
 from transom.domain.errors import InvalidInputError
-
-# The domain's enum, exposed as is (one definition for both layers).
-strawberry.enum(
-    CalendarStatus,
-    name="CalendarStatus",
-    description="Where following a person's calendar stands.",
-)
 
 
 @strawberry.type(description="Someone in a tenant's directory.")
@@ -76,26 +67,6 @@ class Person:
         )
 
 
-@strawberry.enum(description="HR's decision on an absence.")
-class Approval(Enum):
-    PENDING = "PENDING"
-    APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
-
-
-@strawberry.enum(description="Whether an absence is in Outlook.")
-class AbsenceSyncState(Enum):
-    NOT_SYNCED = strawberry.enum_value(
-        "NOT_SYNCED", description="The tenant's policy keeps this kind out of Outlook."
-    )
-    PENDING = "PENDING"
-    SYNCED = "SYNCED"
-    HELD = strawberry.enum_value(
-        "HELD", description="Waiting for renewed credentials; syncs by itself then."
-    )
-    FAILED = "FAILED"
-
-
 @strawberry.type(description="A registered absence (vacation, sickness, ...).")
 class Absence:
     id: strawberry.ID
@@ -105,7 +76,7 @@ class Absence:
     end: datetime
     all_day: bool
     approval: Approval
-    sync_state: AbsenceSyncState
+    sync_state: SyncState
     last_error: str | None = strawberry.field(
         description="Why the last Outlook write failed or is held."
     )
@@ -127,7 +98,7 @@ class Absence:
             end=row.end,
             all_day=row.all_day,
             approval=Approval(row.approval),
-            sync_state=AbsenceSyncState(row.sync_state),
+            sync_state=SyncState(row.sync_state),
             last_error=row.last_error,
             sync_hint=row.sync_hint,
             sync_code=row.sync_code,

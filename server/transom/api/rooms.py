@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from transom.api.bookings import Booking, check_range
 from transom.api.context import Info
+from transom.api.enums import LinkState, RoomState
 from transom.api.scope import tenant_scope
 from transom.db import bookings as booking_repo
 from transom.db import models
@@ -22,23 +22,6 @@ if TYPE_CHECKING:
     from transom.api.tenants import Tenant
 
 STATUS_WINDOW = timedelta(days=2)
-
-
-@strawberry.enum(description="Whether a room's calendar is linked to its mailbox.")
-class LinkState(Enum):
-    UNLINKED = "UNLINKED"
-    VERIFYING = "VERIFYING"
-    VERIFIED = "VERIFIED"
-    FAILED = "FAILED"
-
-
-@strawberry.enum(description="What a room is doing now.")
-class RoomState(Enum):
-    FREE = "FREE"
-    STARTING_SOON = strawberry.enum_value(
-        "STARTING_SOON", description="A meeting starts within 10 minutes."
-    )
-    BUSY = "BUSY"
 
 
 @strawberry.type(description="A room's state now and until when it holds.")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Annotated
 
 import strawberry
 
 from transom.api.bookings import check_range
 from transom.api.context import Info
+from transom.api.enums import LogLevel, SyncHealth, SyncMode
 from transom.api.rooms import Room, visible_room
 from transom.api.scope import tenant_scope
 from transom.api.sync_health import health_at, stale_limit
@@ -19,70 +19,14 @@ from transom.db import bookings as booking_repo
 from transom.db import models
 from transom.db import rooms as room_repo
 from transom.db import sync_status as status_repo
-from transom.domain.connection import LogLevel
 from transom.domain.sync_health import Verdict
 
 MAX_LOG = 200
 
-# The domain's enum, exposed as is (one definition for both layers).
-strawberry.enum(
-    LogLevel, name="LogLevel", description="How much a sync log entry needs an admin."
-)
-
-
-@strawberry.enum(
-    description="How a room's calendar sync stands. Only IN_SYNC means the data "
-    "can be trusted to be current: a delta round completed recently and change "
-    "notifications are known to arrive."
-)
-class RoomSyncStatus(Enum):
-    IDLE = "IDLE"
-    SYNCING = "SYNCING"
-    IN_SYNC = "IN_SYNC"
-    POLLING = strawberry.enum_value(
-        "POLLING",
-        description="Current within TRANSOM_POLL_INTERVAL: changes are polled "
-        "because Microsoft 365 cannot send notifications.",
-    )
-    DEGRADED = strawberry.enum_value(
-        "DEGRADED",
-        description="Notifications are not known to arrive (the subscription was "
-        "lost and recreated, or changes came without one): changes may show up to "
-        "TRANSOM_RECONCILE_INTERVAL late until notifications are seen again.",
-    )
-    STALE = strawberry.enum_value(
-        "STALE",
-        description="No delta round has completed for two reconciliation "
-        "intervals: the data may be out of date.",
-    )
-    THROTTLED = strawberry.enum_value(
-        "THROTTLED", description="Graph asked us to wait; retried after its delay."
-    )
-    ERROR = "ERROR"
-    ACCESS_DENIED = strawberry.enum_value(
-        "ACCESS_DENIED",
-        description="Graph refuses this mailbox (access policy, no mailbox).",
-    )
-    STOPPED = strawberry.enum_value(
-        "STOPPED", description="Paused until the tenant's credentials work again."
-    )
-
-
-@strawberry.enum(description="How Transom learns about changes in Exchange.")
-class SyncMode(Enum):
-    NOTIFICATIONS = strawberry.enum_value(
-        "NOTIFICATIONS", description="Graph change notifications (within seconds)."
-    )
-    POLLING = strawberry.enum_value(
-        "POLLING",
-        description="Delta polling every TRANSOM_POLL_INTERVAL seconds, because "
-        "Graph cannot reach TRANSOM_PUBLIC_URL (or none is set).",
-    )
-
 
 @strawberry.type(description="A room's calendar sync with its Exchange mailbox.")
 class RoomSync:
-    status: RoomSyncStatus
+    status: SyncHealth
     since: datetime | None = strawberry.field(
         description="Since when the status holds (STALE: the last completed round)."
     )
@@ -101,7 +45,7 @@ class RoomSync:
     @classmethod
     def from_model(cls, row: models.MailboxSyncState, verdict: Verdict) -> RoomSync:
         return cls(
-            status=RoomSyncStatus(verdict.health.value),
+            status=SyncHealth(verdict.health.value),
             since=verdict.since,
             problem=verdict.reason,
             mode=SyncMode(row.mode),
@@ -139,7 +83,7 @@ class TenantSyncStatus:
 
 @strawberry.type(description="How many rooms have a sync status.")
 class RoomSyncCount:
-    status: RoomSyncStatus
+    status: SyncHealth
     count: int
 
 
@@ -218,7 +162,7 @@ class SyncQueries:
         return TenantSyncStatus(
             mode=SyncMode.POLLING if polling else SyncMode.NOTIFICATIONS,
             rooms_by_status=[
-                RoomSyncCount(status=RoomSyncStatus(s), count=c)
+                RoomSyncCount(status=SyncHealth(s), count=c)
                 for s, c in sorted(counts.items())
             ],
             log=[

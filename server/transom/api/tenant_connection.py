@@ -7,8 +7,9 @@ from datetime import datetime
 import strawberry
 
 from transom.api.context import Info, SyncCommands
+from transom.api.enums import ConnectionStatus
 from transom.api.rooms import Room
-from transom.api.tenants import ConnectionStatus, Tenant, visible_tenant
+from transom.api.tenants import Tenant, visible_tenant
 from transom.db import rooms as room_repo
 from transom.domain.connection import ConnectionReport
 from transom.domain.errors import ConflictError

@@ -9,28 +9,11 @@ from typing import Any
 import strawberry
 
 from transom.api.context import Info
+from transom.api.enums import DisplayLanguage, PrivateMeetingHandling
 from transom.db import tenants as tenant_repo
 from transom.domain import tenant_settings as rules
 from transom.domain.errors import NotFoundError
 from transom.pubsub import tenant_channel
-
-
-@strawberry.enum(description="How door displays show meetings marked private.")
-class PrivateMeetingHandling(Enum):
-    SHOW_AS_PRIVATE = strawberry.enum_value(
-        "SHOW_AS_PRIVATE",
-        description="'Private meeting', with times but no subject or organizer.",
-    )
-    SHOW_AS_BUSY = strawberry.enum_value(
-        "SHOW_AS_BUSY", description="Only 'Busy' and the times."
-    )
-
-
-@strawberry.enum(description="The language of the door displays.")
-class DisplayLanguage(Enum):
-    EN = strawberry.enum_value("en", description="English")
-    DA = strawberry.enum_value("da", description="Danish")
-    DE = strawberry.enum_value("de", description="German")
 
 
 @strawberry.type(description="A tenant's settings for displays and bookings.")

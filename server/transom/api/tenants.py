@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,6 +13,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.api.context import Info
+from transom.api.enums import ConnectionStatus
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
 from transom.api.rooms import Room
 from transom.api.tenant_settings import TenantSettings, settings_of
@@ -21,21 +21,6 @@ from transom.db import models
 from transom.db import rooms as room_repo
 from transom.db import tenants as tenant_repo
 from transom.domain.errors import InvalidInputError, NotFoundError
-
-
-@strawberry.enum(description="How Transom's link to the tenant's Microsoft 365 stands.")
-class ConnectionStatus(Enum):
-    CONNECTED = "CONNECTED"
-    SECRET_EXPIRING = strawberry.enum_value(
-        "SECRET_EXPIRING", description="The client secret expires within 30 days."
-    )
-    SECRET_EXPIRED = "SECRET_EXPIRED"
-    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
-    CONSENT_MISSING = "CONSENT_MISSING"
-    ERROR = "ERROR"
-    DISABLED = strawberry.enum_value(
-        "DISABLED", description="Not connected to Microsoft 365 (yet)."
-    )
 
 
 @strawberry.type(description="The Microsoft 365 connection, explained.")

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 
 from transom.api.context import Info
+from transom.api.enums import Role
 from transom.api.tenants import Tenant, visible_tenant
-
-
-@strawberry.enum(description="What a token may do.")
-class Role(Enum):
-    SUPERADMIN = strawberry.enum_value("SUPERADMIN", description="Every tenant.")
-    ADMIN = strawberry.enum_value("ADMIN", description="Read and change one tenant.")
-    READER = strawberry.enum_value("READER", description="Read one tenant.")
-    DISPLAY = strawberry.enum_value("DISPLAY", description="A door display: one room.")
 
 
 @strawberry.type(description="The authenticated caller.")
