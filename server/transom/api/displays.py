@@ -25,17 +25,23 @@ from transom.pubsub import (
 
 @strawberry.type(description="A door display paired to one room.")
 class Display:
-    id: strawberry.ID
-    name: str
+    id: strawberry.ID = strawberry.field(description="The display's id.")
+    name: str = strawberry.field(description="A name for admins (default: the room's).")
     room_id: strawberry.ID | None = strawberry.field(
         description="Null when the room was deleted."
     )
     language: DisplayLanguage | None = strawberry.field(
         description="Overrides the tenant's display language; null: the tenant's."
     )
-    state: PairingState
-    paired_at: datetime | None
-    revoked_at: datetime | None
+    state: PairingState = strawberry.field(
+        description="Where the display is in its life."
+    )
+    paired_at: datetime | None = strawberry.field(
+        description="When it was paired (UTC); null while not paired."
+    )
+    revoked_at: datetime | None = strawberry.field(
+        description="When it was revoked (UTC); null unless REVOKED."
+    )
     last_seen_at: datetime | None = strawberry.field(
         description="When the display last reached Transom (30 s resolution)."
     )
@@ -96,7 +102,14 @@ async def publish_display_changed(info: Info, row: models.Display) -> None:
 class DisplayQueries:
     @strawberry.field(description="The tenant's paired displays, by name (≤ 1000).")
     async def displays(
-        self, info: Info, tenant_id: strawberry.ID | None = None
+        self,
+        info: Info,
+        tenant_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this tenant: superadmins may pick any; others may give only their own. Omitted: your tenant (every tenant for a superadmin)."
+            ),
+        ] = None,
     ) -> list[Display] | None:
         viewer = await info.context.viewer()
         if viewer.room_id is not None:
@@ -110,7 +123,13 @@ class DisplayQueries:
         return [Display.from_model(row, now) for row in rows]
 
     @strawberry.field(description="One display by id.")
-    async def display(self, info: Info, id: strawberry.ID) -> Display | None:
+    async def display(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The display's id.")
+        ],
+    ) -> Display | None:
         return Display.from_model(await visible_display(info, id), info.context.now)
 
 

@@ -11,8 +11,10 @@ from transom.api.tenants import Tenant, visible_tenant
 
 @strawberry.type(description="The authenticated caller.")
 class Viewer:
-    role: Role
-    tenant_id: strawberry.ID | None
+    role: Role = strawberry.field(description="What your token may do.")
+    tenant_id: strawberry.ID | None = strawberry.field(
+        description="Your tenant; null for superadmins."
+    )
 
     @strawberry.field(description="The caller's tenant; null for superadmins.")
     async def tenant(self, info: Info) -> Tenant | None:
