@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -22,12 +23,14 @@ from transom.domain.errors import InvalidInputError
 
 @strawberry.type(description="Someone in a tenant's directory.")
 class Person:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The person's id in Transom.")
     email: str = strawberry.field(description="Primary SMTP address.")
     aliases: list[str] = strawberry.field(
         description="Other addresses (proxyAddresses)."
     )
-    display_name: str
+    display_name: str = strawberry.field(
+        description="The name in the tenant's directory."
+    )
     availability_follows_calendar: bool = strawberry.field(
         description="On: availability comes from the person's calendar. Off: from "
         "their approved absences only."
@@ -38,8 +41,12 @@ class Person:
         "ACCESS_DENIED (outside the app's access policy) or ERROR (see "
         "calendarError and calendarHint)."
     )
-    calendar_error: str | None
-    calendar_hint: str | None
+    calendar_error: str | None = strawberry.field(
+        description="Why the calendar cannot be read (calendarStatus ERROR or ACCESS_DENIED); null otherwise."
+    )
+    calendar_hint: str | None = strawberry.field(
+        description="How to fix calendarError; null when there is nothing to fix."
+    )
     availability: Availability = strawberry.field(
         resolver=person_availability,
         description="AVAILABLE, BUSY, TENTATIVE, OUT_OF_OFFICE or WORKING_ELSEWHERE "
@@ -69,14 +76,24 @@ class Person:
 
 @strawberry.type(description="A registered absence (vacation, sickness, ...).")
 class Absence:
-    id: strawberry.ID
-    person_id: strawberry.ID
-    kind: str
-    start: datetime
-    end: datetime
-    all_day: bool
-    approval: Approval
-    sync_state: SyncState
+    id: strawberry.ID = strawberry.field(description="The absence's id.")
+    person_id: strawberry.ID = strawberry.field(description="The person who is away.")
+    kind: str = strawberry.field(
+        description="VACATION, SICK, ... or a custom kind of the tenant (see RegisterAbsenceInput.kind)."
+    )
+    start: datetime = strawberry.field(description="When it begins (UTC).")
+    end: datetime = strawberry.field(
+        description="When it ends, exclusive (UTC); for all-day absences midnight after the last day."
+    )
+    all_day: bool = strawberry.field(
+        description="Covers whole dates: end is the day after the last day, as in Outlook."
+    )
+    approval: Approval = strawberry.field(
+        description="HR's decision; only approved absences go to Outlook."
+    )
+    sync_state: SyncState = strawberry.field(
+        description="Whether and how it is in the person's Outlook calendar."
+    )
     last_error: str | None = strawberry.field(
         description="Why the last Outlook write failed or is held."
     )
@@ -86,7 +103,9 @@ class Absence:
     )
     sync_code: str | None = strawberry.field(description="Graph's error code.")
     external_id: str | None = strawberry.field(description="The HR system's id.")
-    note: str | None
+    note: str | None = strawberry.field(
+        description="Kept in Transom only; null when none."
+    )
 
     @classmethod
     def from_model(cls, row: models.Absence) -> Absence:
@@ -115,10 +134,27 @@ class PeopleQueries:
     async def people(
         self,
         info: Info,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
-        search: str | None = None,
-        tenant_id: strawberry.ID | None = None,
+        first: Annotated[
+            int, strawberry.argument(description="Page size, 1 to 200.")
+        ] = DEFAULT_PAGE,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The endCursor of the page before; omit for the first page."
+            ),
+        ] = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Part of a name or email address, any case (% and _ are plain characters)."
+            ),
+        ] = None,
+        tenant_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this tenant: superadmins may pick any; others may give only their own. Omitted: your tenant (every tenant for a superadmin)."
+            ),
+        ] = None,
     ) -> Connection[Person] | None:
         viewer = await info.context.viewer()
         scope = tenant_scope(viewer, tenant_id)
@@ -133,7 +169,17 @@ class PeopleQueries:
         "any alias (proxyAddresses), in any case; null if nobody."
     )
     async def person_by_address(
-        self, info: Info, address: str, tenant_id: strawberry.ID | None = None
+        self,
+        info: Info,
+        address: Annotated[
+            str, strawberry.argument(description="An email address, any case.")
+        ],
+        tenant_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this tenant: superadmins may pick any; others may give only their own. Omitted: your tenant (every tenant for a superadmin)."
+            ),
+        ] = None,
     ) -> Person | None:
         viewer = await info.context.viewer()
         wanted = tenant_id or viewer.tenant_id
@@ -152,10 +198,25 @@ class PeopleQueries:
     async def absences(
         self,
         info: Info,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
-        person_id: strawberry.ID | None = None,
-        tenant_id: strawberry.ID | None = None,
+        first: Annotated[
+            int, strawberry.argument(description="Page size, 1 to 200.")
+        ] = DEFAULT_PAGE,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The endCursor of the page before; omit for the first page."
+            ),
+        ] = None,
+        person_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this person's absences."),
+        ] = None,
+        tenant_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this tenant: superadmins may pick any; others may give only their own. Omitted: your tenant (every tenant for a superadmin)."
+            ),
+        ] = None,
     ) -> Connection[Absence] | None:
         viewer = await info.context.viewer()
         scope = tenant_scope(viewer, tenant_id)
