@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,10 +22,10 @@ from transom.sync.commands.outbox import drop_item, retry_item
 
 @strawberry.type(description="One write to Microsoft 365 (e.g. a booking's event).")
 class OutboxItem:
-    id: strawberry.ID
-    tenant_id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The write's id.")
+    tenant_id: strawberry.ID = strawberry.field(description="The tenant it writes for.")
     kind: OutboxKind = strawberry.field(description="What the write does.")
-    status: OutboxStatus
+    status: OutboxStatus = strawberry.field(description="Where the write stands.")
     attempts: int = strawberry.field(description="Attempts since the last retry.")
     next_attempt_at: datetime = strawberry.field(
         description="When it runs next (PENDING) or its lease ends (RUNNING)."
@@ -34,9 +35,11 @@ class OutboxItem:
         description="The Graph or AADSTS error code."
     )
     hint: str | None = strawberry.field(description="How to fix it.")
-    booking_id: strawberry.ID | None
-    created_at: datetime
-    updated_at: datetime
+    booking_id: strawberry.ID | None = strawberry.field(
+        description="The booking it writes; null for other writes (absences)."
+    )
+    created_at: datetime = strawberry.field(description="When it was queued (UTC).")
+    updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
 
     @classmethod
     def from_model(cls, row: models.OutboxItem) -> OutboxItem:
@@ -72,10 +75,27 @@ class OutboxQueries:
     async def outbox_items(
         self,
         info: Info,
-        tenant_id: strawberry.ID | None = None,
-        status: OutboxStatus | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        tenant_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this tenant: superadmins may pick any; others may give only their own. Omitted: your tenant (every tenant for a superadmin)."
+            ),
+        ] = None,
+        status: Annotated[
+            OutboxStatus | None,
+            strawberry.argument(
+                description="Only writes with this status; omitted: every status."
+            ),
+        ] = None,
+        first: Annotated[
+            int, strawberry.argument(description="Page size, 1 to 200.")
+        ] = DEFAULT_PAGE,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The endCursor of the page before; omit for the first page."
+            ),
+        ] = None,
     ) -> Connection[OutboxItem] | None:
         scope = tenant_scope(await _admin(info), tenant_id)
         wanted = status

@@ -26,21 +26,27 @@ MAX_LOG = 200
 
 @strawberry.type(description="A room's calendar sync with its Exchange mailbox.")
 class RoomSync:
-    status: SyncHealth
+    status: SyncHealth = strawberry.field(
+        description="How the sync stands; only IN_SYNC is known current."
+    )
     since: datetime | None = strawberry.field(
         description="Since when the status holds (STALE: the last completed round)."
     )
     problem: str | None = strawberry.field(
         description="What is wrong when the status is POLLING, DEGRADED or STALE."
     )
-    mode: SyncMode
+    mode: SyncMode = strawberry.field(description="Notifications or polling.")
     last_synced_at: datetime | None = strawberry.field(
         description="When the last delta round completed."
     )
-    last_error: str | None
+    last_error: str | None = strawberry.field(
+        description="What went wrong last; null when the last round succeeded."
+    )
     error_code: str | None = strawberry.field(description="Graph's error code.")
     hint: str | None = strawberry.field(description="How to fix the error.")
-    subscription_expires_at: datetime | None
+    subscription_expires_at: datetime | None = strawberry.field(
+        description="When the Graph change subscription expires (UTC; renewed before); null while polling."
+    )
 
     @classmethod
     def from_model(cls, row: models.MailboxSyncState, verdict: Verdict) -> RoomSync:
@@ -59,13 +65,21 @@ class RoomSync:
 
 @strawberry.type(description="Something the sync engine wants an admin to see.")
 class SyncLogEntry:
-    level: LogLevel
-    message: str
-    code: str | None
-    hint: str | None
-    room_id: strawberry.ID | None
-    mailbox: str | None
-    created_at: datetime
+    level: LogLevel = strawberry.field(description="How much it needs an admin.")
+    message: str = strawberry.field(description="What happened, in plain words.")
+    code: str | None = strawberry.field(
+        description="Graph's or Transom's error code; null when none."
+    )
+    hint: str | None = strawberry.field(
+        description="How to fix it; null when nothing to do."
+    )
+    room_id: strawberry.ID | None = strawberry.field(
+        description="The room concerned; null for the whole tenant."
+    )
+    mailbox: str | None = strawberry.field(
+        description="The mailbox concerned; null for the whole tenant."
+    )
+    created_at: datetime = strawberry.field(description="When it was logged (UTC).")
     resolved_at: datetime | None = strawberry.field(
         description="When its cause was gone (a subscription made after "
         "polling, notifications seen again); null while it holds."
@@ -77,14 +91,16 @@ class TenantSyncStatus:
     mode: SyncMode = strawberry.field(
         description="POLLING when any linked room is polled instead of notified."
     )
-    rooms_by_status: list[RoomSyncCount]
+    rooms_by_status: list[RoomSyncCount] = strawberry.field(
+        description="How many linked rooms have each status (only statuses with rooms)."
+    )
     log: list[SyncLogEntry] = strawberry.field(description="Newest first.")
 
 
 @strawberry.type(description="How many rooms have a sync status.")
 class RoomSyncCount:
-    status: SyncHealth
-    count: int
+    status: SyncHealth = strawberry.field(description="A sync status.")
+    count: int = strawberry.field(description="Linked rooms with that status.")
 
 
 def health_of(info: Info, row: models.MailboxSyncState) -> Verdict:
@@ -107,11 +123,33 @@ class SyncQueries:
     async def find_free_rooms(
         self,
         info: Info,
-        start: datetime,
-        end: datetime,
-        min_capacity: int | None = None,
-        building: str | None = None,
-        tenant_id: strawberry.ID | None = None,
+        start: Annotated[
+            datetime, strawberry.argument(description="From (with a UTC offset).")
+        ],
+        end: Annotated[
+            datetime,
+            strawberry.argument(
+                description="Until, exclusive; at most 93 days after start."
+            ),
+        ],
+        min_capacity: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Only rooms with at least this many seats."
+            ),
+        ] = None,
+        building: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only rooms in this building (exact name)."
+            ),
+        ] = None,
+        tenant_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this tenant: superadmins may pick any; others may give only their own. Omitted: your tenant (every tenant for a superadmin)."
+            ),
+        ] = None,
     ) -> list[Room] | None:
         check_range(start, end)
         viewer = await info.context.viewer()
@@ -134,8 +172,18 @@ class SyncQueries:
     async def tenant_sync_status(
         self,
         info: Info,
-        tenant_id: strawberry.ID,
-        log_limit: int = 50,
+        tenant_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The tenant (yours, unless you are a superadmin)."
+            ),
+        ],
+        log_limit: Annotated[
+            int,
+            strawberry.argument(
+                description="How many log entries, 1 to 200 (outside: clamped)."
+            ),
+        ] = 50,
         include_resolved: Annotated[
             bool,
             strawberry.argument(
