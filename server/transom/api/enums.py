@@ -160,8 +160,8 @@ graphql_enum(
         "CONFIRMED": "The room accepted it; it holds the slot.",
         "DECLINED": "The room refused it (slot taken, or not allowed), or the "
         "write was dropped; see declineReason. It holds nothing.",
-        "CANCELLED": "Withdrawn (by its organizer, an admin, or ended at the "
-        "door). It holds nothing.",
+        "CANCELLED": "Withdrawn: cancelled in Outlook or through Transom, or "
+        "released as a no-show. It holds nothing.",
     },
 )
 
@@ -268,7 +268,7 @@ graphql_enum(
     "Availability",
     "Whether someone can be reached.",
     {
-        "AVAILABLE": "Free: no event and no absence.",
+        "AVAILABLE": "Reachable: nothing in the calendar or absences says otherwise.",
         "TENTATIVE": "In an event shown as tentative.",
         "WORKING_ELSEWHERE": "Working, but not at the office (e.g. from home).",
         "BUSY": "In a meeting or otherwise busy.",
