@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from graphql import build_schema
+
 from transom.api.schema import export_sdl
 
 SCHEMA = Path(__file__).parents[2] / "schema" / "schema.graphql"
@@ -19,7 +21,12 @@ def test_schema_has_the_fields_other_clients_rely_on() -> None:
         "rooms(",
         "linkState: LinkState!",
         "status: RoomStatus!",
-        "bookings(start: DateTime!, end: DateTime!): [Booking!]!",
         "organizer: Organizer!",
     ]:
         assert fragment in sdl
+    bookings = build_schema(sdl).type_map["Room"].fields["bookings"]
+    assert str(bookings.type) == "[Booking!]!"
+    assert {n: str(a.type) for n, a in bookings.args.items()} == {
+        "start": "DateTime!",
+        "end": "DateTime!",
+    }

@@ -61,7 +61,10 @@ class RegisterAbsenceInput:
         description="After start, at most 366 days later. For all-day absences the "
         "day after the last day (an end on the start's date means that one day)."
     )
-    all_day: bool = False
+    all_day: bool = strawberry.field(
+        default=False,
+        description="Whole dates: start and end are taken as dates (end exclusive).",
+    )
     approved: bool = strawberry.field(
         default=False, description="Only approved absences go to Outlook."
     )
@@ -76,33 +79,51 @@ class RegisterAbsenceInput:
 
 @strawberry.input(description="Changes to an absence; omitted fields stay.")
 class UpdateAbsenceInput:
-    person_email: str | None = None
-    kind: str | None = None
-    start: datetime | None = None
-    end: datetime | None = None
-    all_day: bool | None = None
-    note: str | None = None
+    person_email: str | None = strawberry.field(
+        default=None,
+        description="Move the absence to the person with this address or alias.",
+    )
+    kind: str | None = strawberry.field(
+        default=None,
+        description="A known kind or a custom one (see RegisterAbsenceInput.kind).",
+    )
+    start: datetime | None = strawberry.field(
+        default=None, description="New start, with a UTC offset."
+    )
+    end: datetime | None = strawberry.field(
+        default=None, description="New end: after start, at most 366 days later."
+    )
+    all_day: bool | None = strawberry.field(
+        default=None, description="Whole dates or not."
+    )
+    note: str | None = strawberry.field(
+        default=None, description="Kept in Transom only; at most 2,000 characters."
+    )
 
 
 @strawberry.type(description="One absence of an import that was refused.")
 class AbsenceImportError:
     index: int = strawberry.field(description="Position in the input list (0-based).")
-    external_id: str | None
+    external_id: str | None = strawberry.field(
+        description="The refused absence's externalId, if it had one."
+    )
     field: str | None = strawberry.field(description="The input field to fix.")
-    message: str
+    message: str = strawberry.field(description="What is wrong, in plain words.")
 
 
 @strawberry.type(description="What an import did.")
 class AbsenceImportResult:
-    created: int
-    updated: int
-    unchanged: int
-    errors: list[AbsenceImportError]
+    created: int = strawberry.field(description="Absences created.")
+    updated: int = strawberry.field(description="Absences changed.")
+    unchanged: int = strawberry.field(description="Absences already as given.")
+    errors: list[AbsenceImportError] = strawberry.field(
+        description="The refused absences; the others were saved."
+    )
 
 
 @strawberry.type(description="A deleted absence.")
 class DeletedAbsence:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The deleted absence's id.")
 
 
 @strawberry.type

@@ -9,14 +9,14 @@ that start syncing get one, and changed subjects or privacy update the events.
 from __future__ import annotations
 
 import re
-from enum import Enum
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import select
 
 from transom.api.context import Info
+from transom.api.enums import SyncTarget
 from transom.api.tenants import changing_setting, visible_tenant
 from transom.db import models
 from transom.domain.absences import (
@@ -33,24 +33,25 @@ MAX_REPLY = 4000
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 
-@strawberry.enum(description="Where absences of a kind go in Outlook.")
-class AbsenceTarget(Enum):
-    OUT_OF_OFFICE = "OUT_OF_OFFICE"
-    WORKING_ELSEWHERE = "WORKING_ELSEWHERE"
-    NEVER = "NEVER"
-
-
 @strawberry.type(description="One kind and where it goes.")
 class AbsenceKindTarget:
-    kind: str
-    target: AbsenceTarget
+    kind: str = strawberry.field(
+        description="An absence kind (known or the tenant's own)."
+    )
+    target: SyncTarget = strawberry.field(
+        description="Where absences of this kind go in Outlook."
+    )
 
 
 @strawberry.type(description="Automatic-reply texts for one language.")
 class AbsenceReplyTemplate:
-    language: str
-    internal: str
-    external: str
+    language: str = strawberry.field(description="Language code, e.g. en, da, de.")
+    internal: str = strawberry.field(
+        description="The automatic reply to senders in the organisation."
+    )
+    external: str = strawberry.field(
+        description="The automatic reply to senders outside it."
+    )
 
 
 @strawberry.type(description="A subject template, for a target or one kind.")
@@ -68,15 +69,23 @@ class AbsenceSubjectTemplate:
     name="AbsencePolicy", description="A tenant's rules for absences in Outlook."
 )
 class AbsencePolicyView:
-    tenant_id: strawberry.ID
+    tenant_id: strawberry.ID = strawberry.field(
+        description="The tenant the policy belongs to."
+    )
     kinds: list[AbsenceKindTarget] = strawberry.field(
         description="The known kinds and any custom ones the tenant set, with "
         "their target (custom kinds not listed go out of office)."
     )
-    subjects: list[AbsenceSubjectTemplate]
+    subjects: list[AbsenceSubjectTemplate] = strawberry.field(
+        description="Subject templates for Outlook events, per target or kind."
+    )
     private: bool = strawberry.field(description="Events are marked private.")
-    automatic_replies: bool
-    reply_language: str
+    automatic_replies: bool = strawberry.field(
+        description="Out-of-office absences also switch on the person's automatic replies."
+    )
+    reply_language: str = strawberry.field(
+        description="The language of automatic replies (default en)."
+    )
     replies: list[AbsenceReplyTemplate] = strawberry.field(
         description="The tenant's own reply texts (defaults exist for en, da, de)."
     )
@@ -87,7 +96,7 @@ class AbsencePolicyView:
         return cls(
             tenant_id=strawberry.ID(tenant_id),
             kinds=[
-                AbsenceKindTarget(kind=k, target=AbsenceTarget(policy.target(k).value))
+                AbsenceKindTarget(kind=k, target=SyncTarget(policy.target(k).value))
                 for k in kinds
             ],
             subjects=[
@@ -106,23 +115,33 @@ class AbsencePolicyView:
         )
 
 
-@strawberry.input
+@strawberry.input(description="Where absences of one kind go.")
 class AbsenceKindTargetInput:
-    kind: str
-    target: AbsenceTarget
+    kind: str = strawberry.field(
+        description="An absence kind: a known one or a custom one (letters, digits, underscores; at most 64 characters)."
+    )
+    target: SyncTarget = strawberry.field(description="Where it should go in Outlook.")
 
 
-@strawberry.input
+@strawberry.input(description="A subject template, for a target or one kind.")
 class AbsenceSubjectTemplateInput:
-    key: str
-    template: str
+    key: str = strawberry.field(
+        description="OUT_OF_OFFICE, WORKING_ELSEWHERE or a kind."
+    )
+    template: str = strawberry.field(
+        description="The event subject; {name} and {kind} are filled in."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Automatic-reply texts for one language.")
 class AbsenceReplyTemplateInput:
-    language: str
-    internal: str
-    external: str
+    language: str = strawberry.field(description="Language code, e.g. en, da, de.")
+    internal: str = strawberry.field(
+        description="The automatic reply to senders in the organisation."
+    )
+    external: str = strawberry.field(
+        description="The automatic reply to senders outside it."
+    )
 
 
 @strawberry.input(description="Policy parts to change; omitted ones stay.")
@@ -133,9 +152,16 @@ class AbsencePolicyInput:
     subjects: list[AbsenceSubjectTemplateInput] | None = strawberry.field(
         default=None, description="Replaces the tenant's subject templates."
     )
-    private: bool | None = None
-    automatic_replies: bool | None = None
-    reply_language: str | None = None
+    private: bool | None = strawberry.field(
+        default=None, description="Mark absence events private."
+    )
+    automatic_replies: bool | None = strawberry.field(
+        default=None,
+        description="Switch automatic replies on for out-of-office absences.",
+    )
+    reply_language: str | None = strawberry.field(
+        default=None, description="The language of automatic replies, e.g. en."
+    )
     replies: list[AbsenceReplyTemplateInput] | None = strawberry.field(
         default=None, description="Replaces the tenant's reply texts."
     )
@@ -197,7 +223,14 @@ async def _tenant(info: Info, tenant_id: str) -> models.Tenant:
 class AbsencePolicyQueries:
     @strawberry.field(description="The tenant's absence policy (defaults filled in).")
     async def absence_policy(
-        self, info: Info, tenant_id: strawberry.ID
+        self,
+        info: Info,
+        tenant_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The tenant (yours, unless you are a superadmin)."
+            ),
+        ],
     ) -> AbsencePolicyView | None:
         tenant = await _tenant(info, tenant_id)
         stored = (tenant.settings or {}).get(POLICY_SETTING)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import datetime, timedelta
-from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,13 +22,13 @@ import anyio
 import strawberry
 
 from transom.api.context import Info
+from transom.api.enums import Availability, ShowAs
 from transom.api.tenants import changing_setting, visible_tenant
 from transom.db import absences as absence_repo
 from transom.db import busy_slots as slot_repo
 from transom.db import models
 from transom.domain import availability as rules
 from transom.domain.absences import POLICY_SETTING, AbsencePolicy, SyncTarget
-from transom.domain.calendar import ShowAs
 from transom.domain.errors import InvalidInputError, NotFoundError
 from transom.pubsub import person_channel, tenant_channel
 
@@ -37,27 +36,8 @@ if TYPE_CHECKING:
     from transom.api.people import Person
 
 
-@strawberry.enum(description="Whether someone can be reached.")
-class Availability(Enum):
-    AVAILABLE = "AVAILABLE"
-    TENTATIVE = "TENTATIVE"
-    WORKING_ELSEWHERE = "WORKING_ELSEWHERE"
-    BUSY = "BUSY"
-    OUT_OF_OFFICE = "OUT_OF_OFFICE"
-
-
 LOOKAROUND = timedelta(days=2)
 MAX_SLOT_DAYS = 62
-
-
-@strawberry.enum(description="How an Outlook event shows its time (showAs).")
-class ShowAsValue(Enum):
-    FREE = "FREE"
-    TENTATIVE = "TENTATIVE"
-    BUSY = "BUSY"
-    OOF = "OOF"
-    WORKING_ELSEWHERE = "WORKING_ELSEWHERE"
-    UNKNOWN = "UNKNOWN"
 
 
 def rules_of(tenant: models.Tenant) -> rules.AvailabilityRules:
@@ -107,7 +87,14 @@ async def _load(info: Info, person_id: str) -> tuple[models.Person, models.Tenan
 
 
 async def person_availability(
-    root: Any, info: Info, at: datetime | None = None
+    root: Any,
+    info: Info,
+    at: Annotated[
+        datetime | None,
+        strawberry.argument(
+            description="The moment asked about, with a UTC offset; default: now."
+        ),
+    ] = None,
 ) -> Availability:
     person, tenant = await _load(info, str(root.id))
     found, _ = await availability_of(info, person, tenant, at or info.context.now)
@@ -119,20 +106,38 @@ async def person_availability(
     "and location are null for private events and in free/busy-only mode."
 )
 class BusySlot:
-    start: datetime
-    end: datetime
-    show_as: ShowAsValue
+    start: datetime = strawberry.field(description="When the event starts (UTC).")
+    end: datetime = strawberry.field(description="When the event ends (UTC).")
+    show_as: ShowAs = strawberry.field(
+        description="How Outlook shows the event's time."
+    )
     availability: Availability = strawberry.field(
         description="What the event means through the tenant's mapping."
     )
-    is_private: bool
-    is_all_day: bool
-    subject: str | None
-    location: str | None
+    is_private: bool = strawberry.field(
+        description="Marked private in Outlook: subject and location are null."
+    )
+    is_all_day: bool = strawberry.field(description="An all-day event.")
+    subject: str | None = strawberry.field(
+        description="The event's subject; null when private or in free/busy-only mode."
+    )
+    location: str | None = strawberry.field(
+        description="Where it is; null when private, unset or in free/busy-only mode."
+    )
 
 
 async def person_busy_slots(
-    root: Any, info: Info, start: datetime, end: datetime
+    root: Any,
+    info: Info,
+    start: Annotated[
+        datetime, strawberry.argument(description="From (with a UTC offset).")
+    ],
+    end: Annotated[
+        datetime,
+        strawberry.argument(
+            description="Until, exclusive; at most 62 days after start."
+        ),
+    ],
 ) -> list[BusySlot]:
     if end <= start or end - start > timedelta(days=MAX_SLOT_DAYS):
         raise InvalidInputError(
@@ -150,7 +155,7 @@ async def person_busy_slots(
         BusySlot(
             start=s.start,
             end=s.end,
-            show_as=ShowAsValue(s.show_as.value),
+            show_as=ShowAs(s.show_as.value),
             availability=Availability(found.of_show_as(s.show_as).value),
             is_private=s.is_private,
             is_all_day=s.is_all_day,
@@ -164,26 +169,34 @@ async def person_busy_slots(
 
 @strawberry.type(description="A person's availability at one moment.")
 class PersonAvailability:
-    person_id: strawberry.ID
-    availability: Availability
-    at: datetime
+    person_id: strawberry.ID = strawberry.field(description="The person.")
+    availability: Availability = strawberry.field(
+        description="Their availability at `at`."
+    )
+    at: datetime = strawberry.field(description="When this was worked out (UTC).")
 
 
 @strawberry.type(description="How one showAs value counts for availability.")
 class ShowAsMapping:
-    show_as: ShowAsValue
-    availability: Availability
+    show_as: ShowAs = strawberry.field(description="The Outlook showAs value.")
+    availability: Availability = strawberry.field(
+        description="The availability it means for this tenant."
+    )
 
 
 @strawberry.input(description="Map one showAs value to an availability.")
 class ShowAsMappingInput:
-    show_as: ShowAsValue
-    availability: Availability
+    show_as: ShowAs = strawberry.field(description="The Outlook showAs value to map.")
+    availability: Availability = strawberry.field(
+        description="The availability it should mean."
+    )
 
 
 @strawberry.type(description="A tenant's rules for availability from calendars.")
 class AvailabilitySettings:
-    tenant_id: strawberry.ID
+    tenant_id: strawberry.ID = strawberry.field(
+        description="The tenant these settings belong to."
+    )
     mapping: list[ShowAsMapping] = strawberry.field(
         description="Every showAs value with the availability it means."
     )
@@ -201,7 +214,7 @@ class AvailabilitySettings:
             tenant_id=strawberry.ID(tenant_id),
             mapping=[
                 ShowAsMapping(
-                    show_as=ShowAsValue(s.value),
+                    show_as=ShowAs(s.value),
                     availability=Availability(found.of_show_as(s).value),
                 )
                 for s in ShowAs
@@ -216,8 +229,14 @@ class AvailabilitySettingsInput:
     mapping: list[ShowAsMappingInput] | None = strawberry.field(
         default=None, description="Replaces the tenant's mapping (others: default)."
     )
-    include_free: bool | None = None
-    free_busy_only: bool | None = None
+    include_free: bool | None = strawberry.field(
+        default=None,
+        description="Count events shown as free (and list them in busySlots); omitted: unchanged.",
+    )
+    free_busy_only: bool | None = strawberry.field(
+        default=None,
+        description="Keep only times and showAs; switching it on clears stored subjects and locations. Omitted: unchanged.",
+    )
 
 
 def _changed(input: AvailabilitySettingsInput, old: dict[str, Any]) -> dict[str, Any]:
@@ -237,7 +256,14 @@ def _changed(input: AvailabilitySettingsInput, old: dict[str, Any]) -> dict[str,
 class AvailabilityQueries:
     @strawberry.field(description="The tenant's availability settings.")
     async def availability_settings(
-        self, info: Info, tenant_id: strawberry.ID
+        self,
+        info: Info,
+        tenant_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The tenant (yours unless you are a superadmin)."
+            ),
+        ],
     ) -> AvailabilitySettings | None:
         tenant = await visible_tenant(info, tenant_id)
         return AvailabilitySettings.of(tenant.id, rules_of(tenant))
@@ -297,7 +323,12 @@ class AvailabilitySubscriptions:
         "changes: their calendar or absences changed, or a meeting began or ended."
     )
     async def person_availability(
-        self, info: Info, person_id: strawberry.ID
+        self,
+        info: Info,
+        person_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The person to follow (in your tenant)."),
+        ],
     ) -> AsyncGenerator[PersonAvailability, None]:
         await _load(info, person_id)
         bus = info.context.services.bus

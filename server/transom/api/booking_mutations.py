@@ -36,7 +36,9 @@ from transom.sync.commands.bookings import (
 
 @strawberry.input(description="A room to book from Transom.")
 class BookRoomInput:
-    room_id: strawberry.ID
+    room_id: strawberry.ID = strawberry.field(
+        description="The room; it needs a verified mailbox (linkState VERIFIED)."
+    )
     start: datetime = strawberry.field(description="With a UTC offset.")
     end: datetime = strawberry.field(description="After start; at most 24 hours later.")
     subject: str = strawberry.field(description="1 to 255 characters.")
@@ -50,7 +52,7 @@ class BookRoomInput:
 
 @strawberry.type(description="The slot is already taken in the room's calendar.")
 class BookingConflict:
-    message: str
+    message: str = strawberry.field(description="What is in the way, in plain words.")
     conflicting_booking: Booking = strawberry.field(
         description="The booking that holds the slot."
     )
@@ -58,9 +60,9 @@ class BookingConflict:
 
 @strawberry.type(description="The room has no verified Exchange mailbox to book.")
 class RoomNotLinked:
-    message: str
-    room_id: strawberry.ID
-    hint: str
+    message: str = strawberry.field(description="Why the room cannot be booked.")
+    room_id: strawberry.ID = strawberry.field(description="The room.")
+    hint: str = strawberry.field(description="How to fix it (link the room's mailbox).")
 
 
 BookRoomResult = Annotated[

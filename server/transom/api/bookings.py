@@ -3,46 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import Enum
 
 import strawberry
 
+from transom.api.enums import BookingSource, BookingState, ExtensionState
 from transom.db import models
 from transom.domain.errors import InvalidInputError
 
 MAX_RANGE = timedelta(days=93)
 
 
-@strawberry.enum(description="Where a booking was made.")
-class BookingSource(Enum):
-    OUTLOOK = "OUTLOOK"
-    TRANSOM = "TRANSOM"
-    DISPLAY = "DISPLAY"
-
-
-@strawberry.enum(description="Exchange's answer to a booking.")
-class BookingState(Enum):
-    PENDING = strawberry.enum_value("PENDING", description="Waiting for the room.")
-    CONFIRMED = "CONFIRMED"
-    DECLINED = "DECLINED"
-    CANCELLED = "CANCELLED"
-
-
-@strawberry.enum(description="Exchange's answer to a longer end asked for.")
-class ExtensionState(Enum):
-    PENDING = strawberry.enum_value("PENDING", description="Waiting for Exchange.")
-    CONFIRMED = "CONFIRMED"
-    DECLINED = strawberry.enum_value(
-        "DECLINED", description="The room is taken then; the previous end stands."
-    )
-    FAILED = strawberry.enum_value(
-        "FAILED", description="The change did not reach Exchange; the end stands."
-    )
-
-
 @strawberry.type(description="The last extension asked for (extendBooking).")
 class BookingExtension:
-    state: ExtensionState
+    state: ExtensionState = strawberry.field(
+        description="Exchange's answer to the new end."
+    )
     requested_end: datetime = strawberry.field(description="The end asked for.")
     previous_end: datetime = strawberry.field(description="The end before.")
     reason: str | None = strawberry.field(description="Why declined or failed.")
@@ -65,8 +40,12 @@ class BookingExtension:
 
 @strawberry.type(description="Who booked. Both fields are null when anonymous.")
 class Organizer:
-    name: str | None
-    email: str | None
+    name: str | None = strawberry.field(
+        description="The organizer's display name; null when anonymous."
+    )
+    email: str | None = strawberry.field(
+        description="The organizer's address; null when anonymous."
+    )
     anonymous: bool = strawberry.field(
         description="True when the organizer is not in this tenant's directory."
     )
@@ -74,22 +53,32 @@ class Organizer:
 
 @strawberry.type(description="A room booked for a span of time.")
 class Booking:
-    id: strawberry.ID
-    room_id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The booking's id.")
+    room_id: strawberry.ID = strawberry.field(description="The room booked.")
     subject: str | None = strawberry.field(
         description="Null for private meetings and where privacy settings hide it."
     )
-    start: datetime
-    end: datetime
-    source: BookingSource
-    state: BookingState
-    organizer: Organizer
-    is_private: bool
+    start: datetime = strawberry.field(description="When it starts (UTC).")
+    end: datetime = strawberry.field(description="When it ends, exclusive (UTC).")
+    source: BookingSource = strawberry.field(description="Where it was made.")
+    state: BookingState = strawberry.field(
+        description="Exchange's answer; only PENDING and CONFIRMED hold the room."
+    )
+    organizer: Organizer = strawberry.field(
+        description="Who booked (hidden when anonymous)."
+    )
+    is_private: bool = strawberry.field(
+        description="Marked private in Outlook: subject is null."
+    )
     series_id: str | None = strawberry.field(
         description="Shared by a recurring series."
     )
-    checked_in_at: datetime | None
-    decline_reason: str | None
+    checked_in_at: datetime | None = strawberry.field(
+        description="When someone checked in at the door (UTC); null if nobody did."
+    )
+    decline_reason: str | None = strawberry.field(
+        description="Why Exchange declined it (state DECLINED); null otherwise."
+    )
     extension: BookingExtension | None = strawberry.field(
         description="The last extension asked for at the door, if any."
     )

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.api.context import Info
-from transom.api.displays import PairingState
+from transom.api.enums import DisplayLanguage, PairingState
 from transom.api.rooms import Room, visible_room
-from transom.api.tenant_settings import DisplayLanguage
 from transom.db import displays as display_repo
 from transom.domain import displays as rules
 from transom.domain.access import Role
@@ -39,29 +39,35 @@ class DisplayPairing:
         description="Keep this on the device; it becomes the display's token "
         "(`Authorization: Bearer <secret>`) once paired."
     )
-    expires_at: datetime
+    expires_at: datetime = strawberry.field(
+        description="When the code stops working (UTC), 15 minutes after it was asked for."
+    )
 
 
 @strawberry.type(description="Where a pairing stands, as the display sees it.")
 class DisplayPairingStatus:
-    state: PairingState
+    state: PairingState = strawberry.field(
+        description="WAITING, EXPIRED, PAIRED or REVOKED."
+    )
     code: str | None = strawberry.field(description="While WAITING.")
     expires_at: datetime | None = strawberry.field(description="While WAITING.")
 
 
 @strawberry.type(description="The display asking, with what it needs to show.")
 class ThisDisplay:
-    id: strawberry.ID
-    name: str
+    id: strawberry.ID = strawberry.field(description="The display's id.")
+    name: str = strawberry.field(description="The display's name.")
     language: DisplayLanguage = strawberry.field(
         description="The display's own language, else the tenant's."
     )
-    check_in_required: bool
+    check_in_required: bool = strawberry.field(
+        description="Meetings must be checked in at this display (the tenant's setting)."
+    )
     no_show_release_minutes: int = strawberry.field(
         description="With check-in required: minutes after the start before an "
         "unchecked meeting is released."
     )
-    room: Room
+    room: Room = strawberry.field(description="The room it shows.")
 
 
 def _pairing_limit(info: Info) -> rules.RateLimit:
@@ -125,7 +131,14 @@ class DisplayPairingQueries:
         "(no token needed; the display polls this until PAIRED)."
     )
     async def display_pairing(
-        self, info: Info, secret: str
+        self,
+        info: Info,
+        secret: Annotated[
+            str,
+            strawberry.argument(
+                description="The secret requestDisplayPairing gave this display."
+            ),
+        ],
     ) -> DisplayPairingStatus | None:
         now = info.context.now
         async with info.context.db() as session:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Annotated
 
 import strawberry
 
 from transom.api.context import Info
+from transom.api.enums import DisplayLanguage, PairingState
 from transom.api.rooms import Room, visible_room
 from transom.api.scope import tenant_scope
-from transom.api.tenant_settings import DisplayLanguage
 from transom.db import displays as display_repo
 from transom.db import models
 from transom.domain import displays as rules
@@ -24,33 +23,25 @@ from transom.pubsub import (
 )
 
 
-@strawberry.enum(description="Where a display is in its life.")
-class PairingState(Enum):
-    WAITING = strawberry.enum_value(
-        "WAITING", description="Showing a pairing code, waiting for an admin."
-    )
-    EXPIRED = strawberry.enum_value(
-        "EXPIRED", description="The code expired; the display asks for a new one."
-    )
-    PAIRED = strawberry.enum_value("PAIRED", description="Showing its room.")
-    REVOKED = strawberry.enum_value(
-        "REVOKED", description="Its token no longer works; pair it again."
-    )
-
-
 @strawberry.type(description="A door display paired to one room.")
 class Display:
-    id: strawberry.ID
-    name: str
+    id: strawberry.ID = strawberry.field(description="The display's id.")
+    name: str = strawberry.field(description="A name for admins (default: the room's).")
     room_id: strawberry.ID | None = strawberry.field(
         description="Null when the room was deleted."
     )
     language: DisplayLanguage | None = strawberry.field(
         description="Overrides the tenant's display language; null: the tenant's."
     )
-    state: PairingState
-    paired_at: datetime | None
-    revoked_at: datetime | None
+    state: PairingState = strawberry.field(
+        description="Where the display is in its life."
+    )
+    paired_at: datetime | None = strawberry.field(
+        description="When it was paired (UTC); null while not paired."
+    )
+    revoked_at: datetime | None = strawberry.field(
+        description="When it was revoked (UTC); null unless REVOKED."
+    )
     last_seen_at: datetime | None = strawberry.field(
         description="When the display last reached Transom (30 s resolution)."
     )
@@ -111,7 +102,14 @@ async def publish_display_changed(info: Info, row: models.Display) -> None:
 class DisplayQueries:
     @strawberry.field(description="The tenant's paired displays, by name (≤ 1000).")
     async def displays(
-        self, info: Info, tenant_id: strawberry.ID | None = None
+        self,
+        info: Info,
+        tenant_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this tenant: superadmins may pick any; others may give only their own. Omitted: your tenant (every tenant for a superadmin)."
+            ),
+        ] = None,
     ) -> list[Display] | None:
         viewer = await info.context.viewer()
         if viewer.room_id is not None:
@@ -125,7 +123,13 @@ class DisplayQueries:
         return [Display.from_model(row, now) for row in rows]
 
     @strawberry.field(description="One display by id.")
-    async def display(self, info: Info, id: strawberry.ID) -> Display | None:
+    async def display(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The display's id.")
+        ],
+    ) -> Display | None:
         return Display.from_model(await visible_display(info, id), info.context.now)
 
 

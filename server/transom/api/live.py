@@ -25,7 +25,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Annotated, Any, cast
 from zoneinfo import ZoneInfo
 
 import strawberry
@@ -33,8 +33,9 @@ import strawberry
 from transom.api.bookings import Booking
 from transom.api.context import Info
 from transom.api.display_view import for_viewer
+from transom.api.enums import RoomState
 from transom.api.room_snapshots import RoomSnapshot
-from transom.api.rooms import RoomState, RoomStatus, status_of, visible_room
+from transom.api.rooms import RoomStatus, status_of, visible_room
 from transom.api.shared_events import SharedEvent
 from transom.api.sync_health import health_at
 from transom.api.tenants import Tenant, visible_tenant
@@ -52,12 +53,12 @@ Event = dict[str, Any]
 
 @strawberry.type(description="A room's day: its status and its bookings today.")
 class RoomDay:
-    room_id: strawberry.ID
+    room_id: strawberry.ID = strawberry.field(description="The room.")
     start: datetime = strawberry.field(
         description="Midnight today in the room's time zone (else the tenant's)."
     )
     end: datetime = strawberry.field(description="Midnight tonight.")
-    status: RoomStatus
+    status: RoomStatus = strawberry.field(description="The room's state now.")
     bookings: list[Booking] = strawberry.field(
         description="Bookings overlapping the day in start order, every state "
         "(PENDING, CONFIRMED, DECLINED, CANCELLED), so a display can show a "
@@ -75,14 +76,14 @@ class RoomDay:
 
 @strawberry.type(description="Something changed in a tenant: reload what you show.")
 class TenantSync:
-    tenant: Tenant
+    tenant: Tenant = strawberry.field(description="The tenant as it is now.")
     kind: str = strawberry.field(
         description="What changed: room, booking, sync, display, tenantSettings…"
     )
     room_id: strawberry.ID | None = strawberry.field(
         description="The room concerned, if one."
     )
-    at: datetime
+    at: datetime = strawberry.field(description="When it changed (UTC).")
 
 
 @strawberry.type
@@ -91,7 +92,16 @@ class RoomDayQueries:
         description="The room's day now: what `roomBookings` pushes, fetched once "
         "(a display refetches this on reconnect, before resubscribing)."
     )
-    async def room_day(self, info: Info, room_id: strawberry.ID) -> RoomDay | None:
+    async def room_day(
+        self,
+        info: Info,
+        room_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The room (a display may ask only for its own)."
+            ),
+        ],
+    ) -> RoomDay | None:
         viewer = await info.context.viewer()
         await visible_room(info, room_id)
         services = info.context.services
@@ -110,7 +120,14 @@ class RoomSubscriptions:
         "booking changes or the clock passes a meeting's start or end."
     )
     async def room_status(
-        self, info: Info, room_id: strawberry.ID
+        self,
+        info: Info,
+        room_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The room to follow (a display: only its own)."
+            ),
+        ],
     ) -> AsyncGenerator[RoomStatus, None]:
         async for event in _room_feed(info, room_id, _status_view):
             yield cast(RoomStatus, event)  # SharingExecutor unwraps it
@@ -120,7 +137,14 @@ class RoomSubscriptions:
         "whenever a booking changes, a meeting starts or ends, or the day turns."
     )
     async def room_bookings(
-        self, info: Info, room_id: strawberry.ID
+        self,
+        info: Info,
+        room_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The room to follow (a display: only its own)."
+            ),
+        ],
     ) -> AsyncGenerator[RoomDay, None]:
         async for event in _room_feed(info, room_id, _day_view):
             yield cast(RoomDay, event)  # SharingExecutor unwraps it
@@ -130,7 +154,14 @@ class RoomSubscriptions:
         "(sync state, rooms, bookings, displays, settings). For admin screens."
     )
     async def tenant_sync(
-        self, info: Info, tenant_id: strawberry.ID
+        self,
+        info: Info,
+        tenant_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The tenant to follow (yours, unless you are a superadmin)."
+            ),
+        ],
     ) -> AsyncGenerator[TenantSync, None]:
         viewer = await info.context.viewer()
         if viewer.room_id is not None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.api.context import Info
+from transom.api.enums import OutboxKind, OutboxStatus
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
 from transom.api.scope import tenant_scope
 from transom.db import models
@@ -19,30 +20,12 @@ from transom.pubsub import OUTBOX_CHANNEL, room_channel, tenant_channel
 from transom.sync.commands.outbox import drop_item, retry_item
 
 
-@strawberry.enum(description="Where a write to Microsoft 365 stands.")
-class OutboxStatus(Enum):
-    PENDING = strawberry.enum_value("PENDING", description="Waiting for its turn.")
-    RUNNING = strawberry.enum_value("RUNNING", description="Being written now.")
-    DONE = strawberry.enum_value("DONE", description="Exchange has it.")
-    HELD = strawberry.enum_value(
-        "HELD",
-        description="Waiting for the tenant's credentials to work again; resumes "
-        "by itself once they are saved.",
-    )
-    FAILED = strawberry.enum_value(
-        "FAILED", description="Exchange refused it; retry or drop it."
-    )
-    DROPPED = strawberry.enum_value("DROPPED", description="Given up by an admin.")
-
-
 @strawberry.type(description="One write to Microsoft 365 (e.g. a booking's event).")
 class OutboxItem:
-    id: strawberry.ID
-    tenant_id: strawberry.ID
-    kind: str = strawberry.field(
-        description="booking.create, booking.await_response or booking.cancel."
-    )
-    status: OutboxStatus
+    id: strawberry.ID = strawberry.field(description="The write's id.")
+    tenant_id: strawberry.ID = strawberry.field(description="The tenant it writes for.")
+    kind: OutboxKind = strawberry.field(description="What the write does.")
+    status: OutboxStatus = strawberry.field(description="Where the write stands.")
     attempts: int = strawberry.field(description="Attempts since the last retry.")
     next_attempt_at: datetime = strawberry.field(
         description="When it runs next (PENDING) or its lease ends (RUNNING)."
@@ -52,9 +35,11 @@ class OutboxItem:
         description="The Graph or AADSTS error code."
     )
     hint: str | None = strawberry.field(description="How to fix it.")
-    booking_id: strawberry.ID | None
-    created_at: datetime
-    updated_at: datetime
+    booking_id: strawberry.ID | None = strawberry.field(
+        description="The booking it writes; null for other writes (absences)."
+    )
+    created_at: datetime = strawberry.field(description="When it was queued (UTC).")
+    updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
 
     @classmethod
     def from_model(cls, row: models.OutboxItem) -> OutboxItem:
@@ -62,7 +47,7 @@ class OutboxItem:
         return cls(
             id=strawberry.ID(row.id),
             tenant_id=strawberry.ID(row.tenant_id),
-            kind=row.kind,
+            kind=OutboxKind(row.kind),
             status=OutboxStatus(row.status),
             attempts=row.attempts,
             next_attempt_at=row.next_attempt_at,
@@ -90,13 +75,30 @@ class OutboxQueries:
     async def outbox_items(
         self,
         info: Info,
-        tenant_id: strawberry.ID | None = None,
-        status: OutboxStatus | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        tenant_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this tenant: superadmins may pick any; others may give only their own. Omitted: your tenant (every tenant for a superadmin)."
+            ),
+        ] = None,
+        status: Annotated[
+            OutboxStatus | None,
+            strawberry.argument(
+                description="Only writes with this status; omitted: every status."
+            ),
+        ] = None,
+        first: Annotated[
+            int, strawberry.argument(description="Page size, 1 to 200.")
+        ] = DEFAULT_PAGE,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The endCursor of the page before; omit for the first page."
+            ),
+        ] = None,
     ) -> Connection[OutboxItem] | None:
         scope = tenant_scope(await _admin(info), tenant_id)
-        wanted = outbox_repo.OutboxStatus(status.name) if status else None
+        wanted = status
         async with info.context.db() as session:
             page = await outbox_repo.page_items(
                 session, tenant_id=scope, status=wanted, first=first, after=after

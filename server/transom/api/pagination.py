@@ -30,14 +30,20 @@ class PageInfo:
 
 @strawberry.type(description="One item of a connection and the cursor after it.")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(
+        description="Pass as `after` to get the items after this one."
+    )
+    node: T = strawberry.field(description="The item.")
 
 
 @strawberry.type(description="A page of items; pass pageInfo.endCursor as `after`.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(
+        description="The items of this page with their cursors."
+    )
+    page_info: PageInfo = strawberry.field(
+        description="Whether more pages follow, and the cursors."
+    )
 
     @strawberry.field(description="The nodes of this page, without cursors.")
     def nodes(self) -> list[T]:

@@ -3,40 +3,34 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from typing import Annotated
 
 import strawberry
 
 from transom.api.availability import (
-    Availability,
     BusySlot,
     person_availability,
     person_busy_slots,
 )
 from transom.api.context import Info
+from transom.api.enums import Approval, Availability, CalendarStatus, SyncState
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
 from transom.api.scope import tenant_scope
 from transom.db import models
 from transom.db import people as people_repo
-from transom.domain.directory import CalendarStatus
 from transom.domain.errors import InvalidInputError
-
-# The domain's enum, exposed as is (one definition for both layers).
-strawberry.enum(
-    CalendarStatus,
-    name="CalendarStatus",
-    description="Where following a person's calendar stands.",
-)
 
 
 @strawberry.type(description="Someone in a tenant's directory.")
 class Person:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The person's id in Transom.")
     email: str = strawberry.field(description="Primary SMTP address.")
     aliases: list[str] = strawberry.field(
         description="Other addresses (proxyAddresses)."
     )
-    display_name: str
+    display_name: str = strawberry.field(
+        description="The name in the tenant's directory."
+    )
     availability_follows_calendar: bool = strawberry.field(
         description="On: availability comes from the person's calendar. Off: from "
         "their approved absences only."
@@ -47,8 +41,12 @@ class Person:
         "ACCESS_DENIED (outside the app's access policy) or ERROR (see "
         "calendarError and calendarHint)."
     )
-    calendar_error: str | None
-    calendar_hint: str | None
+    calendar_error: str | None = strawberry.field(
+        description="Why the calendar cannot be read (calendarStatus ERROR or ACCESS_DENIED); null otherwise."
+    )
+    calendar_hint: str | None = strawberry.field(
+        description="How to fix calendarError; null when there is nothing to fix."
+    )
     availability: Availability = strawberry.field(
         resolver=person_availability,
         description="AVAILABLE, BUSY, TENTATIVE, OUT_OF_OFFICE or WORKING_ELSEWHERE "
@@ -76,36 +74,26 @@ class Person:
         )
 
 
-@strawberry.enum(description="HR's decision on an absence.")
-class Approval(Enum):
-    PENDING = "PENDING"
-    APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
-
-
-@strawberry.enum(description="Whether an absence is in Outlook.")
-class AbsenceSyncState(Enum):
-    NOT_SYNCED = strawberry.enum_value(
-        "NOT_SYNCED", description="The tenant's policy keeps this kind out of Outlook."
-    )
-    PENDING = "PENDING"
-    SYNCED = "SYNCED"
-    HELD = strawberry.enum_value(
-        "HELD", description="Waiting for renewed credentials; syncs by itself then."
-    )
-    FAILED = "FAILED"
-
-
 @strawberry.type(description="A registered absence (vacation, sickness, ...).")
 class Absence:
-    id: strawberry.ID
-    person_id: strawberry.ID
-    kind: str
-    start: datetime
-    end: datetime
-    all_day: bool
-    approval: Approval
-    sync_state: AbsenceSyncState
+    id: strawberry.ID = strawberry.field(description="The absence's id.")
+    person_id: strawberry.ID = strawberry.field(description="The person who is away.")
+    kind: str = strawberry.field(
+        description="VACATION, SICK, ... or a custom kind of the tenant (see RegisterAbsenceInput.kind)."
+    )
+    start: datetime = strawberry.field(description="When it begins (UTC).")
+    end: datetime = strawberry.field(
+        description="When it ends, exclusive (UTC); for all-day absences midnight after the last day."
+    )
+    all_day: bool = strawberry.field(
+        description="Covers whole dates: end is the day after the last day, as in Outlook."
+    )
+    approval: Approval = strawberry.field(
+        description="HR's decision; only approved absences go to Outlook."
+    )
+    sync_state: SyncState = strawberry.field(
+        description="Whether and how it is in the person's Outlook calendar."
+    )
     last_error: str | None = strawberry.field(
         description="Why the last Outlook write failed or is held."
     )
@@ -115,7 +103,9 @@ class Absence:
     )
     sync_code: str | None = strawberry.field(description="Graph's error code.")
     external_id: str | None = strawberry.field(description="The HR system's id.")
-    note: str | None
+    note: str | None = strawberry.field(
+        description="Kept in Transom only; null when none."
+    )
 
     @classmethod
     def from_model(cls, row: models.Absence) -> Absence:
@@ -127,7 +117,7 @@ class Absence:
             end=row.end,
             all_day=row.all_day,
             approval=Approval(row.approval),
-            sync_state=AbsenceSyncState(row.sync_state),
+            sync_state=SyncState(row.sync_state),
             last_error=row.last_error,
             sync_hint=row.sync_hint,
             sync_code=row.sync_code,
@@ -144,10 +134,27 @@ class PeopleQueries:
     async def people(
         self,
         info: Info,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
-        search: str | None = None,
-        tenant_id: strawberry.ID | None = None,
+        first: Annotated[
+            int, strawberry.argument(description="Page size, 1 to 200.")
+        ] = DEFAULT_PAGE,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The endCursor of the page before; omit for the first page."
+            ),
+        ] = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Part of a name or email address, any case (% and _ are plain characters)."
+            ),
+        ] = None,
+        tenant_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this tenant: superadmins may pick any; others may give only their own. Omitted: your tenant (every tenant for a superadmin)."
+            ),
+        ] = None,
     ) -> Connection[Person] | None:
         viewer = await info.context.viewer()
         scope = tenant_scope(viewer, tenant_id)
@@ -162,7 +169,17 @@ class PeopleQueries:
         "any alias (proxyAddresses), in any case; null if nobody."
     )
     async def person_by_address(
-        self, info: Info, address: str, tenant_id: strawberry.ID | None = None
+        self,
+        info: Info,
+        address: Annotated[
+            str, strawberry.argument(description="An email address, any case.")
+        ],
+        tenant_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this tenant: superadmins may pick any; others may give only their own. Omitted: your tenant (every tenant for a superadmin)."
+            ),
+        ] = None,
     ) -> Person | None:
         viewer = await info.context.viewer()
         wanted = tenant_id or viewer.tenant_id
@@ -181,10 +198,25 @@ class PeopleQueries:
     async def absences(
         self,
         info: Info,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
-        person_id: strawberry.ID | None = None,
-        tenant_id: strawberry.ID | None = None,
+        first: Annotated[
+            int, strawberry.argument(description="Page size, 1 to 200.")
+        ] = DEFAULT_PAGE,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The endCursor of the page before; omit for the first page."
+            ),
+        ] = None,
+        person_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this person's absences."),
+        ] = None,
+        tenant_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this tenant: superadmins may pick any; others may give only their own. Omitted: your tenant (every tenant for a superadmin)."
+            ),
+        ] = None,
     ) -> Connection[Absence] | None:
         viewer = await info.context.viewer()
         scope = tenant_scope(viewer, tenant_id)

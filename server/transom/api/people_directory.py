@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from transom.api.context import Info, SyncCommands
@@ -12,23 +14,29 @@ from transom.sync.people_sync import CalendarConnection, calendar_progress
 
 @strawberry.type(description="What a directory import did.")
 class PeopleImportResult:
-    created: int
-    updated: int
+    created: int = strawberry.field(description="People added.")
+    updated: int = strawberry.field(description="People whose directory data changed.")
     missing: int = strawberry.field(
         description="People no longer in the directory (kept, marked NO_MAILBOX)."
     )
-    total: int
+    total: int = strawberry.field(
+        description="People found in the directory by this import."
+    )
 
 
 @strawberry.type(description="How many people's calendars stand where.")
 class PeopleCalendarProgress:
-    total: int
-    not_connected: int
-    syncing: int
-    synced: int
-    no_mailbox: int
-    access_denied: int
-    error: int
+    total: int = strawberry.field(description="People in the directory.")
+    not_connected: int = strawberry.field(description="Not connected yet.")
+    syncing: int = strawberry.field(description="Connected; first read running.")
+    synced: int = strawberry.field(description="Calendar followed.")
+    no_mailbox: int = strawberry.field(description="Without an Exchange mailbox.")
+    access_denied: int = strawberry.field(
+        description="Outside the app's access policy."
+    )
+    error: int = strawberry.field(
+        description="Failed to read (see each person's calendarError)."
+    )
 
     @classmethod
     def of(cls, found: CalendarConnection) -> PeopleCalendarProgress:
@@ -46,8 +54,12 @@ class PeopleCalendarProgress:
 
 @strawberry.type(description="A directory import and calendar check together.")
 class ConnectPeopleResult:
-    imported: PeopleImportResult
-    progress: PeopleCalendarProgress
+    imported: PeopleImportResult = strawberry.field(
+        description="What the directory import did."
+    )
+    progress: PeopleCalendarProgress = strawberry.field(
+        description="Where the calendars stand after the check."
+    )
 
 
 async def _tenant(info: Info, tenant_id: str) -> models.Tenant:
@@ -107,7 +119,14 @@ class PeopleDirectoryMutations:
 class PeopleDirectoryQueries:
     @strawberry.field(description="How far connecting the tenant's calendars got.")
     async def people_calendar_progress(
-        self, info: Info, tenant_id: strawberry.ID
+        self,
+        info: Info,
+        tenant_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The tenant (yours, unless you are a superadmin)."
+            ),
+        ],
     ) -> PeopleCalendarProgress | None:
         viewer = await info.context.viewer()
         viewer.check_tenant(tenant_id, "Tenant", tenant_id)

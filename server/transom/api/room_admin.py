@@ -19,13 +19,19 @@ MAX_CAPACITY = 10_000
 
 @strawberry.input(description="A new room.")
 class CreateRoomInput:
-    name: str
+    name: str = strawberry.field(description="1 to 200 characters.")
     tenant_id: strawberry.ID | None = strawberry.field(
         default=None, description="Needed only with a superadmin token."
     )
-    capacity: int | None = None
-    building: str | None = None
-    floor: str | None = None
+    capacity: int | None = strawberry.field(
+        default=None, description="Seats, 1 to 10,000; null: unknown."
+    )
+    building: str | None = strawberry.field(
+        default=None, description="At most 200 characters."
+    )
+    floor: str | None = strawberry.field(
+        default=None, description="At most 50 characters."
+    )
     time_zone: str | None = strawberry.field(
         default=None, description="IANA zone; the tenant's zone when null."
     )
@@ -33,11 +39,21 @@ class CreateRoomInput:
 
 @strawberry.input(description="Changes to a room; omitted fields stay as they are.")
 class UpdateRoomInput:
-    name: str | None = strawberry.UNSET
-    capacity: int | None = strawberry.UNSET
-    building: str | None = strawberry.UNSET
-    floor: str | None = strawberry.UNSET
-    time_zone: str | None = strawberry.UNSET
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="1 to 200 characters."
+    )
+    capacity: int | None = strawberry.field(
+        default=strawberry.UNSET, description="Seats, 1 to 10,000; null clears it."
+    )
+    building: str | None = strawberry.field(
+        default=strawberry.UNSET, description="At most 200 characters; null clears it."
+    )
+    floor: str | None = strawberry.field(
+        default=strawberry.UNSET, description="At most 50 characters; null clears it."
+    )
+    time_zone: str | None = strawberry.field(
+        default=strawberry.UNSET, description="IANA time zone; null: the tenant's."
+    )
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from transom.api.tenant_connection import sync_commands
 
 @strawberry.type(description="What unlinking removed.")
 class UnlinkResult:
-    room: Room
+    room: Room = strawberry.field(description="The room, now UNLINKED.")
     removed_bookings: int = strawberry.field(
         description="Bookings that came from Exchange and were removed."
     )

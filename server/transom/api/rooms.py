@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from transom.api.bookings import Booking, check_range
 from transom.api.context import Info
+from transom.api.enums import LinkState, RoomState
 from transom.api.scope import tenant_scope
 from transom.db import bookings as booking_repo
 from transom.db import models
@@ -24,26 +24,9 @@ if TYPE_CHECKING:
 STATUS_WINDOW = timedelta(days=2)
 
 
-@strawberry.enum(description="Whether a room's calendar is linked to its mailbox.")
-class LinkState(Enum):
-    UNLINKED = "UNLINKED"
-    VERIFYING = "VERIFYING"
-    VERIFIED = "VERIFIED"
-    FAILED = "FAILED"
-
-
-@strawberry.enum(description="What a room is doing now.")
-class RoomState(Enum):
-    FREE = "FREE"
-    STARTING_SOON = strawberry.enum_value(
-        "STARTING_SOON", description="A meeting starts within 10 minutes."
-    )
-    BUSY = "BUSY"
-
-
 @strawberry.type(description="A room's state now and until when it holds.")
 class RoomStatus:
-    state: RoomState
+    state: RoomState = strawberry.field(description="Free, busy or starting soon.")
     until: datetime | None = strawberry.field(
         description="When the state changes; null if free for the foreseeable future."
     )
@@ -51,18 +34,30 @@ class RoomStatus:
 
 @strawberry.type(description="A bookable meeting room.")
 class Room:
-    id: strawberry.ID
-    name: str
-    capacity: int | None
-    building: str | None
-    floor: str | None
-    time_zone: str | None
+    id: strawberry.ID = strawberry.field(description="The room's id.")
+    name: str = strawberry.field(description="The room's name (1 to 200 characters).")
+    capacity: int | None = strawberry.field(
+        description="Seats (1 to 10,000); null when unknown."
+    )
+    building: str | None = strawberry.field(
+        description="The building (at most 200 characters); null when not set."
+    )
+    floor: str | None = strawberry.field(
+        description="The floor (at most 50 characters); null when not set."
+    )
+    time_zone: str | None = strawberry.field(
+        description="IANA time zone; null: the tenant's."
+    )
     mailbox: str | None = strawberry.field(
         description="The Exchange resource mailbox this room is linked to."
     )
-    link_state: LinkState
+    link_state: LinkState = strawberry.field(
+        description="Whether the room's calendar is linked to its Exchange mailbox."
+    )
     link_error: str | None = strawberry.field(description="Why linking failed.")
-    tenant_id: strawberry.ID
+    tenant_id: strawberry.ID = strawberry.field(
+        description="The tenant that owns the room."
+    )
     link_error_code: str | None = strawberry.field(
         default=None,
         description="NO_SUCH_MAILBOX, NO_EXCHANGE_MAILBOX, NOT_A_RESOURCE, "
@@ -102,7 +97,17 @@ class Room:
 
     @strawberry.field(description="Bookings overlapping [start, end), at most 93 days.")
     async def bookings(
-        self, info: Info, start: datetime, end: datetime
+        self,
+        info: Info,
+        start: Annotated[
+            datetime, strawberry.argument(description="From (with a UTC offset).")
+        ],
+        end: Annotated[
+            datetime,
+            strawberry.argument(
+                description="Until, exclusive; at most 93 days after start."
+            ),
+        ],
     ) -> list[Booking]:
         check_range(start, end)
         rows = await info.context.loaders.bookings.load((self.id, start, end, False))
@@ -165,10 +170,30 @@ class RoomQueries:
     async def rooms(
         self,
         info: Info,
-        tenant_id: strawberry.ID | None = None,
-        building: str | None = None,
-        min_capacity: int | None = None,
-        search: str | None = None,
+        tenant_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this tenant: superadmins may pick any; others may give only their own. Omitted: your tenant (every tenant for a superadmin)."
+            ),
+        ] = None,
+        building: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only rooms in this building (exact name)."
+            ),
+        ] = None,
+        min_capacity: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Only rooms with at least this many seats."
+            ),
+        ] = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Part of the room's name, any case (% and _ are plain characters)."
+            ),
+        ] = None,
     ) -> list[Room] | None:
         viewer = await info.context.viewer()
         scope = tenant_scope(viewer, tenant_id)
@@ -182,12 +207,27 @@ class RoomQueries:
         return [Room.from_model(row) for row in rows]
 
     @strawberry.field(description="One room by id.")
-    async def room(self, info: Info, id: strawberry.ID) -> Room | None:
+    async def room(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The room's id.")],
+    ) -> Room | None:
         return Room.from_model(await visible_room(info, id))
 
     @strawberry.field(description="A room's bookings overlapping [start, end).")
     async def bookings(
-        self, info: Info, room_id: strawberry.ID, start: datetime, end: datetime
+        self,
+        info: Info,
+        room_id: Annotated[strawberry.ID, strawberry.argument(description="The room.")],
+        start: Annotated[
+            datetime, strawberry.argument(description="From (with a UTC offset).")
+        ],
+        end: Annotated[
+            datetime,
+            strawberry.argument(
+                description="Until, exclusive; at most 93 days after start."
+            ),
+        ],
     ) -> list[Booking] | None:
         await visible_room(info, room_id)
         check_range(start, end)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Annotated
 
 import strawberry
 
 from transom.api.bookings import check_range
 from transom.api.context import Info
+from transom.api.enums import LogLevel, SyncHealth, SyncMode
 from transom.api.rooms import Room, visible_room
 from transom.api.scope import tenant_scope
 from transom.api.sync_health import health_at, stale_limit
@@ -19,89 +19,39 @@ from transom.db import bookings as booking_repo
 from transom.db import models
 from transom.db import rooms as room_repo
 from transom.db import sync_status as status_repo
-from transom.domain.connection import LogLevel
 from transom.domain.sync_health import Verdict
 
 MAX_LOG = 200
 
-# The domain's enum, exposed as is (one definition for both layers).
-strawberry.enum(
-    LogLevel, name="LogLevel", description="How much a sync log entry needs an admin."
-)
-
-
-@strawberry.enum(
-    description="How a room's calendar sync stands. Only IN_SYNC means the data "
-    "can be trusted to be current: a delta round completed recently and change "
-    "notifications are known to arrive."
-)
-class RoomSyncStatus(Enum):
-    IDLE = "IDLE"
-    SYNCING = "SYNCING"
-    IN_SYNC = "IN_SYNC"
-    POLLING = strawberry.enum_value(
-        "POLLING",
-        description="Current within TRANSOM_POLL_INTERVAL: changes are polled "
-        "because Microsoft 365 cannot send notifications.",
-    )
-    DEGRADED = strawberry.enum_value(
-        "DEGRADED",
-        description="Notifications are not known to arrive (the subscription was "
-        "lost and recreated, or changes came without one): changes may show up to "
-        "TRANSOM_RECONCILE_INTERVAL late until notifications are seen again.",
-    )
-    STALE = strawberry.enum_value(
-        "STALE",
-        description="No delta round has completed for two reconciliation "
-        "intervals: the data may be out of date.",
-    )
-    THROTTLED = strawberry.enum_value(
-        "THROTTLED", description="Graph asked us to wait; retried after its delay."
-    )
-    ERROR = "ERROR"
-    ACCESS_DENIED = strawberry.enum_value(
-        "ACCESS_DENIED",
-        description="Graph refuses this mailbox (access policy, no mailbox).",
-    )
-    STOPPED = strawberry.enum_value(
-        "STOPPED", description="Paused until the tenant's credentials work again."
-    )
-
-
-@strawberry.enum(description="How Transom learns about changes in Exchange.")
-class SyncMode(Enum):
-    NOTIFICATIONS = strawberry.enum_value(
-        "NOTIFICATIONS", description="Graph change notifications (within seconds)."
-    )
-    POLLING = strawberry.enum_value(
-        "POLLING",
-        description="Delta polling every TRANSOM_POLL_INTERVAL seconds, because "
-        "Graph cannot reach TRANSOM_PUBLIC_URL (or none is set).",
-    )
-
 
 @strawberry.type(description="A room's calendar sync with its Exchange mailbox.")
 class RoomSync:
-    status: RoomSyncStatus
+    status: SyncHealth = strawberry.field(
+        description="How the sync stands; only IN_SYNC is known current."
+    )
     since: datetime | None = strawberry.field(
         description="Since when the status holds (STALE: the last completed round)."
     )
     problem: str | None = strawberry.field(
         description="What is wrong when the status is POLLING, DEGRADED or STALE."
     )
-    mode: SyncMode
+    mode: SyncMode = strawberry.field(description="Notifications or polling.")
     last_synced_at: datetime | None = strawberry.field(
         description="When the last delta round completed."
     )
-    last_error: str | None
+    last_error: str | None = strawberry.field(
+        description="What went wrong last; null when the last round succeeded."
+    )
     error_code: str | None = strawberry.field(description="Graph's error code.")
     hint: str | None = strawberry.field(description="How to fix the error.")
-    subscription_expires_at: datetime | None
+    subscription_expires_at: datetime | None = strawberry.field(
+        description="When the Graph change subscription expires (UTC; renewed before); null while polling."
+    )
 
     @classmethod
     def from_model(cls, row: models.MailboxSyncState, verdict: Verdict) -> RoomSync:
         return cls(
-            status=RoomSyncStatus(verdict.health.value),
+            status=SyncHealth(verdict.health.value),
             since=verdict.since,
             problem=verdict.reason,
             mode=SyncMode(row.mode),
@@ -115,13 +65,21 @@ class RoomSync:
 
 @strawberry.type(description="Something the sync engine wants an admin to see.")
 class SyncLogEntry:
-    level: LogLevel
-    message: str
-    code: str | None
-    hint: str | None
-    room_id: strawberry.ID | None
-    mailbox: str | None
-    created_at: datetime
+    level: LogLevel = strawberry.field(description="How much it needs an admin.")
+    message: str = strawberry.field(description="What happened, in plain words.")
+    code: str | None = strawberry.field(
+        description="Graph's or Transom's error code; null when none."
+    )
+    hint: str | None = strawberry.field(
+        description="How to fix it; null when nothing to do."
+    )
+    room_id: strawberry.ID | None = strawberry.field(
+        description="The room concerned; null for the whole tenant."
+    )
+    mailbox: str | None = strawberry.field(
+        description="The mailbox concerned; null for the whole tenant."
+    )
+    created_at: datetime = strawberry.field(description="When it was logged (UTC).")
     resolved_at: datetime | None = strawberry.field(
         description="When its cause was gone (a subscription made after "
         "polling, notifications seen again); null while it holds."
@@ -133,14 +91,16 @@ class TenantSyncStatus:
     mode: SyncMode = strawberry.field(
         description="POLLING when any linked room is polled instead of notified."
     )
-    rooms_by_status: list[RoomSyncCount]
+    rooms_by_status: list[RoomSyncCount] = strawberry.field(
+        description="How many linked rooms have each status (only statuses with rooms)."
+    )
     log: list[SyncLogEntry] = strawberry.field(description="Newest first.")
 
 
 @strawberry.type(description="How many rooms have a sync status.")
 class RoomSyncCount:
-    status: RoomSyncStatus
-    count: int
+    status: SyncHealth = strawberry.field(description="A sync status.")
+    count: int = strawberry.field(description="Linked rooms with that status.")
 
 
 def health_of(info: Info, row: models.MailboxSyncState) -> Verdict:
@@ -163,11 +123,33 @@ class SyncQueries:
     async def find_free_rooms(
         self,
         info: Info,
-        start: datetime,
-        end: datetime,
-        min_capacity: int | None = None,
-        building: str | None = None,
-        tenant_id: strawberry.ID | None = None,
+        start: Annotated[
+            datetime, strawberry.argument(description="From (with a UTC offset).")
+        ],
+        end: Annotated[
+            datetime,
+            strawberry.argument(
+                description="Until, exclusive; at most 93 days after start."
+            ),
+        ],
+        min_capacity: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Only rooms with at least this many seats."
+            ),
+        ] = None,
+        building: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only rooms in this building (exact name)."
+            ),
+        ] = None,
+        tenant_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this tenant: superadmins may pick any; others may give only their own. Omitted: your tenant (every tenant for a superadmin)."
+            ),
+        ] = None,
     ) -> list[Room] | None:
         check_range(start, end)
         viewer = await info.context.viewer()
@@ -190,8 +172,18 @@ class SyncQueries:
     async def tenant_sync_status(
         self,
         info: Info,
-        tenant_id: strawberry.ID,
-        log_limit: int = 50,
+        tenant_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The tenant (yours, unless you are a superadmin)."
+            ),
+        ],
+        log_limit: Annotated[
+            int,
+            strawberry.argument(
+                description="How many log entries, 1 to 200 (outside: clamped)."
+            ),
+        ] = 50,
         include_resolved: Annotated[
             bool,
             strawberry.argument(
@@ -218,7 +210,7 @@ class SyncQueries:
         return TenantSyncStatus(
             mode=SyncMode.POLLING if polling else SyncMode.NOTIFICATIONS,
             rooms_by_status=[
-                RoomSyncCount(status=RoomSyncStatus(s), count=c)
+                RoomSyncCount(status=SyncHealth(s), count=c)
                 for s, c in sorted(counts.items())
             ],
             log=[

@@ -7,8 +7,9 @@ from datetime import datetime
 import strawberry
 
 from transom.api.context import Info, SyncCommands
+from transom.api.enums import ConnectionStatus
 from transom.api.rooms import Room
-from transom.api.tenants import ConnectionStatus, Tenant, visible_tenant
+from transom.api.tenants import Tenant, visible_tenant
 from transom.db import rooms as room_repo
 from transom.domain.connection import ConnectionReport
 from transom.domain.errors import ConflictError
@@ -30,7 +31,7 @@ async def admin_tenant(info: Info, tenant_id: str) -> None:
 
 @strawberry.input(description="A tenant's Entra ID app registration.")
 class ConnectTenantInput:
-    tenant_id: strawberry.ID
+    tenant_id: strawberry.ID = strawberry.field(description="The tenant to connect.")
     directory_id: str = strawberry.field(description="Directory (tenant) id.")
     client_id: str = strawberry.field(description="Application (client) id.")
     client_secret: str | None = strawberry.field(
@@ -49,22 +50,30 @@ class ConnectTenantInput:
 
 @strawberry.type(description="What a connection test found.")
 class ConnectionTest:
-    status: ConnectionStatus
-    message: str
+    status: ConnectionStatus = strawberry.field(
+        description="Where the connection stands now."
+    )
+    message: str = strawberry.field(description="What the test found, in plain words.")
     code: str | None = strawberry.field(description="Graph or AADSTS error code.")
     hint: str | None = strawberry.field(description="How to fix it.")
-    organization_name: str | None
+    organization_name: str | None = strawberry.field(
+        description="The organisation's name in Entra ID; null when it could not be read."
+    )
     room_count: int | None = strawberry.field(
         description="Rooms in the tenant's directory (places)."
     )
-    tenant: Tenant
+    tenant: Tenant = strawberry.field(
+        description="The tenant, with its connection updated."
+    )
 
 
 @strawberry.type(description="What importRooms did.")
 class RoomImportResult:
-    created: int
-    updated: int
-    rooms: list[Room]
+    created: int = strawberry.field(description="Rooms created.")
+    updated: int = strawberry.field(description="Rooms that existed and were updated.")
+    rooms: list[Room] = strawberry.field(
+        description="Every room the import created or updated, by name."
+    )
 
 
 async def _result(

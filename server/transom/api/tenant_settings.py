@@ -9,38 +9,25 @@ from typing import Any
 import strawberry
 
 from transom.api.context import Info
+from transom.api.enums import DisplayLanguage, PrivateMeetingHandling
 from transom.db import tenants as tenant_repo
 from transom.domain import tenant_settings as rules
 from transom.domain.errors import NotFoundError
 from transom.pubsub import tenant_channel
 
 
-@strawberry.enum(description="How door displays show meetings marked private.")
-class PrivateMeetingHandling(Enum):
-    SHOW_AS_PRIVATE = strawberry.enum_value(
-        "SHOW_AS_PRIVATE",
-        description="'Private meeting', with times but no subject or organizer.",
-    )
-    SHOW_AS_BUSY = strawberry.enum_value(
-        "SHOW_AS_BUSY", description="Only 'Busy' and the times."
-    )
-
-
-@strawberry.enum(description="The language of the door displays.")
-class DisplayLanguage(Enum):
-    EN = strawberry.enum_value("en", description="English")
-    DA = strawberry.enum_value("da", description="Danish")
-    DE = strawberry.enum_value("de", description="German")
-
-
 @strawberry.type(description="A tenant's settings for displays and bookings.")
 class TenantSettings:
-    tenant_id: strawberry.ID
+    tenant_id: strawberry.ID = strawberry.field(
+        description="The tenant these settings belong to."
+    )
     show_subject: bool = strawberry.field(description="Displays show meeting subjects.")
     show_organizer: bool = strawberry.field(
         description="Displays show who organised a meeting."
     )
-    private_meeting_handling: PrivateMeetingHandling
+    private_meeting_handling: PrivateMeetingHandling = strawberry.field(
+        description="How displays show meetings marked private."
+    )
     allow_resource_booking_declination: bool = strawberry.field(
         description="Let admins cancel bookings made in Outlook: the room "
         "declines its copy in Exchange and the organizer is told. Off by default."
@@ -52,7 +39,9 @@ class TenantSettings:
         description="With check-in required, minutes after the start (5..60) "
         "before an unchecked meeting's room is released."
     )
-    display_language: DisplayLanguage
+    display_language: DisplayLanguage = strawberry.field(
+        description="The displays' language (a display may override it)."
+    )
     check_in_required_since: datetime | None = strawberry.field(
         description="When check-in last became required: meetings that began "
         "before then are never released as no-shows."
@@ -77,13 +66,31 @@ class TenantSettings:
 
 @strawberry.input(description="Settings to change; omitted ones stay as they are.")
 class TenantSettingsInput:
-    show_subject: bool | None = strawberry.UNSET
-    show_organizer: bool | None = strawberry.UNSET
-    private_meeting_handling: PrivateMeetingHandling | None = strawberry.UNSET
-    allow_resource_booking_declination: bool | None = strawberry.UNSET
-    check_in_required: bool | None = strawberry.UNSET
-    no_show_release_minutes: int | None = strawberry.UNSET
-    display_language: DisplayLanguage | None = strawberry.UNSET
+    show_subject: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Displays show meeting subjects."
+    )
+    show_organizer: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Displays show who organised a meeting."
+    )
+    private_meeting_handling: PrivateMeetingHandling | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="How displays show meetings marked private.",
+    )
+    allow_resource_booking_declination: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Let admins cancel bookings made in Outlook.",
+    )
+    check_in_required: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Meetings must be checked in at the door display; switching it on spares meetings already begun.",
+    )
+    no_show_release_minutes: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Minutes after the start, 5 to 60, before an unchecked meeting's room is released.",
+    )
+    display_language: DisplayLanguage | None = strawberry.field(
+        default=strawberry.UNSET, description="The displays' language."
+    )
 
 
 async def settings_of(info: Info, tenant_id: str) -> TenantSettings:

@@ -6,14 +6,14 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.api.context import Info
+from transom.api.enums import ConnectionStatus
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
 from transom.api.rooms import Room
 from transom.api.tenant_settings import TenantSettings, settings_of
@@ -23,39 +23,34 @@ from transom.db import tenants as tenant_repo
 from transom.domain.errors import InvalidInputError, NotFoundError
 
 
-@strawberry.enum(description="How Transom's link to the tenant's Microsoft 365 stands.")
-class ConnectionStatus(Enum):
-    CONNECTED = "CONNECTED"
-    SECRET_EXPIRING = strawberry.enum_value(
-        "SECRET_EXPIRING", description="The client secret expires within 30 days."
-    )
-    SECRET_EXPIRED = "SECRET_EXPIRED"
-    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
-    CONSENT_MISSING = "CONSENT_MISSING"
-    ERROR = "ERROR"
-    DISABLED = strawberry.enum_value(
-        "DISABLED", description="Not connected to Microsoft 365 (yet)."
-    )
-
-
 @strawberry.type(description="The Microsoft 365 connection, explained.")
 class MicrosoftConnection:
-    status: ConnectionStatus
+    status: ConnectionStatus = strawberry.field(
+        description="Where the connection stands."
+    )
     message: str | None = strawberry.field(description="What is wrong, in plain words.")
     code: str | None = strawberry.field(description="The Graph or AADSTS error code.")
     hint: str | None = strawberry.field(description="How to fix it.")
-    checked_at: datetime | None
+    checked_at: datetime | None = strawberry.field(
+        description="When it was last checked (UTC); null if never."
+    )
 
 
 @strawberry.type(description="An organisation with its own Entra ID app.")
 class Tenant:
-    id: strawberry.ID
-    name: str
-    time_zone: str
+    id: strawberry.ID = strawberry.field(description="The tenant's id.")
+    name: str = strawberry.field(description="The organisation's name.")
+    time_zone: str = strawberry.field(
+        description="IANA time zone, e.g. Europe/Copenhagen; rooms without their own use it."
+    )
     directory_id: str | None = strawberry.field(description="Entra ID tenant id.")
     client_id: str | None = strawberry.field(description="Application (client) id.")
-    secret_expires_at: datetime | None
-    connection: MicrosoftConnection
+    secret_expires_at: datetime | None = strawberry.field(
+        description="When the client secret expires (UTC), as entered; null when unknown or a certificate is used."
+    )
+    connection: MicrosoftConnection = strawberry.field(
+        description="The Microsoft 365 connection and what is wrong with it."
+    )
 
     @classmethod
     def from_model(cls, row: models.Tenant) -> Tenant:
@@ -143,7 +138,17 @@ def check_time_zone(name: str) -> str:
 class TenantQueries:
     @strawberry.field(description="Tenants you can see, by name.")
     async def tenants(
-        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self,
+        info: Info,
+        first: Annotated[
+            int, strawberry.argument(description="Page size, 1 to 200.")
+        ] = DEFAULT_PAGE,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The endCursor of the page before; omit for the first page."
+            ),
+        ] = None,
     ) -> Connection[Tenant] | None:
         viewer = await info.context.viewer()
         scope = None if viewer.is_superadmin else viewer.tenant_id
@@ -154,13 +159,21 @@ class TenantQueries:
         return to_connection(page, [Tenant.from_model(row) for row in page.items])
 
     @strawberry.field(description="One tenant by id.")
-    async def tenant(self, info: Info, id: strawberry.ID) -> Tenant | None:
+    async def tenant(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The tenant's id.")
+        ],
+    ) -> Tenant | None:
         return Tenant.from_model(await visible_tenant(info, id))
 
 
 @strawberry.input(description="A new tenant.")
 class CreateTenantInput:
-    name: str
+    name: str = strawberry.field(
+        description="The organisation's name, 1 to 200 characters."
+    )
     time_zone: str = strawberry.field(
         default="UTC", description="IANA time zone, e.g. Europe/Copenhagen."
     )

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 
 from transom.api.context import Info
+from transom.api.enums import Role
 from transom.api.tenants import Tenant, visible_tenant
-
-
-@strawberry.enum(description="What a token may do.")
-class Role(Enum):
-    SUPERADMIN = strawberry.enum_value("SUPERADMIN", description="Every tenant.")
-    ADMIN = strawberry.enum_value("ADMIN", description="Read and change one tenant.")
-    READER = strawberry.enum_value("READER", description="Read one tenant.")
-    DISPLAY = strawberry.enum_value("DISPLAY", description="A door display: one room.")
 
 
 @strawberry.type(description="The authenticated caller.")
 class Viewer:
-    role: Role
-    tenant_id: strawberry.ID | None
+    role: Role = strawberry.field(description="What your token may do.")
+    tenant_id: strawberry.ID | None = strawberry.field(
+        description="Your tenant; null for superadmins."
+    )
 
     @strawberry.field(description="The caller's tenant; null for superadmins.")
     async def tenant(self, info: Info) -> Tenant | None:

@@ -13,7 +13,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
-from transom.db.outbox import LIVE, OutboxStatus
+from transom.db.outbox import LIVE
+from transom.domain.outbox import OutboxStatus
 
 
 async def get_absence(

@@ -19,7 +19,6 @@ reached Exchange.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, exists, false, func, or_, select, update
@@ -28,26 +27,7 @@ from sqlalchemy.orm import aliased
 
 from transom.db import models
 from transom.db.pages import Page, fetch_page
-
-
-class OutboxStatus(StrEnum):
-    PENDING = "PENDING"
-    RUNNING = "RUNNING"
-    DONE = "DONE"
-    HELD = "HELD"
-    FAILED = "FAILED"
-    DROPPED = "DROPPED"
-
-
-class OutboxKind(StrEnum):
-    CREATE_BOOKING = "booking.create"
-    AWAIT_ROOM_RESPONSE = "booking.await_response"
-    CANCEL_BOOKING = "booking.cancel"
-    EXTEND_BOOKING = "booking.extend"
-    AWAIT_EXTENSION = "booking.await_extension"
-    RELEASE_BOOKING = "booking.release"
-    SYNC_ABSENCE = "absence.sync"
-
+from transom.domain.outbox import OutboxKind, OutboxStatus
 
 BULK_KINDS = (OutboxKind.SYNC_ABSENCE.value,)
 """Kinds run in bulk (``$batch``) by their own writer (``sync.absence_writes``),

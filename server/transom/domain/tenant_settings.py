@@ -11,12 +11,27 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from transom.domain.errors import InvalidInputError
 
-PRIVATE_MEETING_HANDLING = ("SHOW_AS_PRIVATE", "SHOW_AS_BUSY")
-DISPLAY_LANGUAGES = ("en", "da", "de")
+
+class PrivateMeetingHandling(StrEnum):
+    SHOW_AS_PRIVATE = "SHOW_AS_PRIVATE"
+    SHOW_AS_BUSY = "SHOW_AS_BUSY"
+
+
+class DisplayLanguage(StrEnum):
+    """Stored and sent to displays as the lower-case code."""
+
+    EN = "en"
+    DA = "da"
+    DE = "de"
+
+
+PRIVATE_MEETING_HANDLING = tuple(m.value for m in PrivateMeetingHandling)
+DISPLAY_LANGUAGES = tuple(m.value for m in DisplayLanguage)
 NO_SHOW_RELEASE_MINUTES = (5, 60)
 
 _KEYS = {

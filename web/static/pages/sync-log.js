@@ -15,21 +15,21 @@ const STATUS_WORDS = {
 };
 
 const KIND_WORDS = {
-  "booking.create": "Create a booking in Exchange",
-  "booking.await_response": "Wait for the room's answer",
-  "booking.cancel": "Cancel a booking in Exchange",
-  "booking.extend": "Extend a meeting in Exchange",
-  "booking.await_extension": "Wait for the room's answer to an extension",
-  "booking.release": "Release a no-show meeting in Exchange",
-  "absence.sync": "Write an absence to Outlook",
+  CREATE_BOOKING: "Create a booking in Exchange",
+  AWAIT_ROOM_RESPONSE: "Wait for the room's answer",
+  CANCEL_BOOKING: "Cancel a booking in Exchange",
+  EXTEND_BOOKING: "Extend a meeting in Exchange",
+  AWAIT_EXTENSION: "Wait for the room's answer to an extension",
+  RELEASE_BOOKING: "Release a no-show meeting in Exchange",
+  SYNC_ABSENCE: "Write an absence to Outlook",
 };
 
 // What dropping a write does, by kind (see outbox_commands.drop_item).
 const DROP_WORDS = {
-  "booking.create": "Transom gives up writing this booking to Exchange and marks the booking declined, so the room shows free again.",
-  "booking.cancel": "Transom gives up cancelling in Exchange and keeps the booking as it was before the cancellation.",
-  "booking.extend": "Transom gives up the longer end; the meeting keeps its previous end.",
-  "booking.await_extension": "Transom gives up the longer end; the meeting keeps its previous end.",
+  CREATE_BOOKING: "Transom gives up writing this booking to Exchange and marks the booking declined, so the room shows free again.",
+  CANCEL_BOOKING: "Transom gives up cancelling in Exchange and keeps the booking as it was before the cancellation.",
+  EXTEND_BOOKING: "Transom gives up the longer end; the meeting keeps its previous end.",
+  AWAIT_EXTENSION: "Transom gives up the longer end; the meeting keeps its previous end.",
 };
 
 function kindWords(kind) {

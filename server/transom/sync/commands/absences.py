@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
 from transom.db import outbox as outbox_repo
-from transom.db.outbox import OutboxKind
 from transom.domain.absences import (
     POLICY_SETTING,
     AbsenceFacts,
@@ -34,6 +33,7 @@ from transom.domain.absences import (
     wanted_event,
 )
 from transom.domain.errors import ConflictError
+from transom.domain.outbox import OutboxKind
 from transom.pubsub import OUTBOX_CHANNEL, Bus, person_channel, tenant_channel
 
 IN_FLIGHT = (SyncState.PENDING.value, SyncState.HELD.value)

@@ -21,7 +21,6 @@ from transom.db import bookings as booking_repo
 from transom.db import models
 from transom.db import outbox as outbox_repo
 from transom.db import people as people_repo
-from transom.db.outbox import OutboxKind
 from transom.db.rooms import lock_room
 from transom.domain.booking_requests import (
     BookingRequest,
@@ -34,6 +33,7 @@ from transom.domain.bookings import BookingSource, BookingState, Slot
 from transom.domain.connection import LinkState
 from transom.domain.displays import ExtensionState, Span, extend_span
 from transom.domain.errors import ConflictError
+from transom.domain.outbox import OutboxKind
 from transom.domain.tenant_settings import TenantSettings
 from transom.pubsub import OUTBOX_CHANNEL, Bus, room_channel
 

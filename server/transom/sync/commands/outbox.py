@@ -13,9 +13,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
-from transom.db.outbox import OutboxKind, OutboxStatus
 from transom.domain.bookings import BookingState
 from transom.domain.errors import ConflictError
+from transom.domain.outbox import OutboxKind, OutboxStatus
 from transom.sync.outbox.settle import EXTENSION_KINDS, give_up_extension
 
 RETRYABLE = (OutboxStatus.FAILED.value, OutboxStatus.HELD.value)

@@ -37,9 +37,10 @@ from transom.db import absences as absence_repo
 from transom.db import models
 from transom.db import outbox as outbox_repo
 from transom.db.engine import Sessions
-from transom.db.outbox import BULK_KINDS, OutboxKind
+from transom.db.outbox import BULK_KINDS
 from transom.domain.absences import SyncState, WriteAction, settled_state
 from transom.domain.clock import Clock
+from transom.domain.outbox import OutboxKind
 from transom.graph import (
     BatchItem,
     BatchResult,

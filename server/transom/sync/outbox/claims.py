@@ -29,8 +29,9 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
-from transom.db.outbox import LIVE, OutboxKind
+from transom.db.outbox import LIVE
 from transom.domain.bookings import BookingSource
+from transom.domain.outbox import OutboxKind
 
 WITHDRAWALS = (OutboxKind.CANCEL_BOOKING.value, OutboxKind.RELEASE_BOOKING.value)
 

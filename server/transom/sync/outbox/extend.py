@@ -32,9 +32,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from transom.db.outbox import OutboxKind
 from transom.domain.calendar import CalendarEvent, EventChanges, ResponseKind, ShowAs
 from transom.domain.displays import ExtensionState
+from transom.domain.outbox import OutboxKind
 from transom.graph import GraphRequestError, MailboxNotFoundError
 from transom.sync.outbox.jobs import (
     BookingUpdate,

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from transom.db.outbox import OutboxKind
 from transom.domain.booking_requests import BookingRoute, CancelAction
 from transom.domain.bookings import BookingState
 from transom.domain.calendar import (
@@ -37,6 +36,7 @@ from transom.domain.calendar import (
     ShowAs,
 )
 from transom.domain.directory import MailboxPurpose
+from transom.domain.outbox import OutboxKind
 from transom.graph import MailboxAccessDeniedError, MailboxNotFoundError
 from transom.sync.outbox.extend import await_extension, extend_booking
 from transom.sync.outbox.jobs import (

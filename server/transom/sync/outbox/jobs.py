@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from transom.db import models
-from transom.db.outbox import OutboxKind
 from transom.domain.bookings import BookingState
+from transom.domain.outbox import OutboxKind
 from transom.graph import GraphTenantClient
 
 

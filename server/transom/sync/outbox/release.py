@@ -40,9 +40,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from transom.db import models
 from transom.db import outbox as outbox_repo
 from transom.db.engine import Sessions
-from transom.db.outbox import OutboxKind
 from transom.domain.bookings import BookingSource, BookingState
 from transom.domain.displays import is_no_show
+from transom.domain.outbox import OutboxKind
 from transom.domain.tenant_settings import NO_SHOW_RELEASE_MINUTES, TenantSettings
 from transom.pubsub import Bus, room_channel, tenant_channel
 from transom.sync.calendars.state import add_log

@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
 from transom.db import outbox as outbox_repo
-from transom.db.outbox import OutboxKind, OutboxStatus
 from transom.db.rooms import lock_room
 from transom.domain.displays import ExtensionState
+from transom.domain.outbox import OutboxKind, OutboxStatus
 from transom.graph import GraphError
 from transom.sync.outbox.claims import absorb_copies
 from transom.sync.outbox.jobs import BookingUpdate, Outcome
