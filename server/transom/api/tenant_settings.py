@@ -33,6 +33,17 @@ class DisplayLanguage(Enum):
     DE = strawberry.enum_value("de", description="German")
 
 
+@strawberry.enum(description="A day of the week (ISO order, Monday first).")
+class Weekday(Enum):
+    MONDAY = strawberry.enum_value(1, description="Monday.")
+    TUESDAY = strawberry.enum_value(2, description="Tuesday.")
+    WEDNESDAY = strawberry.enum_value(3, description="Wednesday.")
+    THURSDAY = strawberry.enum_value(4, description="Thursday.")
+    FRIDAY = strawberry.enum_value(5, description="Friday.")
+    SATURDAY = strawberry.enum_value(6, description="Saturday.")
+    SUNDAY = strawberry.enum_value(7, description="Sunday.")
+
+
 @strawberry.type(description="A tenant's settings for displays and bookings.")
 class TenantSettings:
     tenant_id: strawberry.ID
@@ -57,6 +68,17 @@ class TenantSettings:
         description="When check-in last became required: meetings that began "
         "before then are never released as no-shows."
     )
+    working_hours_start: int = strawberry.field(
+        description="Working hours start, a whole hour 0..23 in the tenant's time "
+        "zone (default 8): room analytics measure utilisation against them."
+    )
+    working_hours_end: int = strawberry.field(
+        description="Working hours end, a whole hour 1..24 after the start "
+        "(default 17)."
+    )
+    working_days: list[Weekday] = strawberry.field(
+        description="Working days (default Monday to Friday)."
+    )
 
     @classmethod
     def of(cls, tenant_id: str, values: rules.TenantSettings) -> TenantSettings:
@@ -72,6 +94,9 @@ class TenantSettings:
             no_show_release_minutes=values.no_show_release_minutes,
             display_language=DisplayLanguage(values.display_language),
             check_in_required_since=values.check_in_required_from(),
+            working_hours_start=values.working_hours_start,
+            working_hours_end=values.working_hours_end,
+            working_days=[Weekday(day) for day in values.working_days],
         )
 
 
@@ -84,6 +109,17 @@ class TenantSettingsInput:
     check_in_required: bool | None = strawberry.UNSET
     no_show_release_minutes: int | None = strawberry.UNSET
     display_language: DisplayLanguage | None = strawberry.UNSET
+    working_hours_start: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Working hours start, a whole hour 0..23.",
+    )
+    working_hours_end: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Working hours end, a whole hour 1..24 after the start.",
+    )
+    working_days: list[Weekday] | None = strawberry.field(
+        default=strawberry.UNSET, description="Working days, at least one."
+    )
 
 
 async def settings_of(info: Info, tenant_id: str) -> TenantSettings:
@@ -98,6 +134,8 @@ def _changes(input: TenantSettingsInput) -> dict[str, Any]:
     for name, value in vars(input).items():
         if value is strawberry.UNSET or value is None:
             continue
+        if isinstance(value, list):
+            value = [day.value for day in value]
         changes[name] = value.value if isinstance(value, Enum) else value
     return changes
 
