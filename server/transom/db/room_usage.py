@@ -8,9 +8,13 @@ as rows rather than ORM objects: a year of a large tenant is ~200,000 bookings.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Float, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from transom.db import models
 from transom.domain.room_usage import (
@@ -38,14 +42,14 @@ async def usage_bookings(
     rows = await session.execute(
         select(
             b.room_id,
-            b.start,
-            b.end,
+            epoch(b.start),
+            epoch(b.end),
             b.state,
             b.source == DOOR_SOURCE,
-            b.checked_in_at,
-            b.ended_early_at,
-            b.released_at,
-            b.extended_at,
+            b.checked_in_at.is_not(None),
+            epoch(b.ended_early_at),
+            epoch(b.released_at),
+            b.extended_at.is_not(None),
         ).where(
             b.tenant_id == tenant_id,
             b.start < end,
@@ -57,4 +61,24 @@ async def usage_bookings(
             ),
         )
     )
-    return [UsageBooking(*row) for row in rows.tuples()]
+    return [UsageBooking._make(row) for row in rows.tuples()]
+
+
+class epoch(FunctionElement[float]):  # noqa: N801 (a SQL function's name)
+    """A UTC time column as epoch seconds, computed by the database."""
+
+    type = Float()
+    inherit_cache = True
+    name = "epoch"
+
+
+@compiles(epoch, "sqlite")
+def _epoch_sqlite(element: epoch, compiler: SQLCompiler, **kw: Any) -> str:
+    # Stored as naive UTC text; whole seconds are plenty for analytics.
+    return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(epoch, "postgresql")
+def _epoch_postgresql(element: epoch, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"CAST(EXTRACT(EPOCH FROM {column}) AS DOUBLE PRECISION)"

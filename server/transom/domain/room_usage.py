@@ -20,7 +20,7 @@ Rules (the README's "Room analytics" says the same):
 >>> from datetime import UTC
 >>> t = datetime(2026, 11, 2, 9, tzinfo=UTC)  # a Monday
 >>> room = UsageRoom("r1", "Aurora", "North", "1")
->>> meeting = UsageBooking("r1", t, t + timedelta(hours=2), "CONFIRMED")
+>>> meeting = UsageBooking("r1", t.timestamp(), t.timestamp() + 7200, "CONFIRMED")
 >>> hours = WorkingHours(8, 17, frozenset({1, 2, 3, 4, 5}), "UTC")
 >>> report = room_usage([room], [meeting], t - timedelta(hours=9),
 ...                     t + timedelta(hours=15), hours, Grouping.ROOM)
@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from statistics import median
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from transom.domain.errors import InvalidInputError
@@ -63,33 +64,41 @@ class UsageRoom:
     floor: str | None
 
 
-@dataclass(frozen=True)
-class UsageBooking:
-    """One booking as analytics see it: times and door events, nothing else."""
+class UsageBooking(NamedTuple):
+    """One booking as analytics see it: times and door events, nothing else.
+
+    Times are epoch seconds (UTC), not datetimes: a year of a large tenant is
+    ~200,000 bookings, and the database hands them over as numbers in a
+    fraction of the time (``transom.db.room_usage``).
+    """
 
     room_id: str
-    start: datetime
-    end: datetime
+    start: float
+    end: float
     state: str
     door_booked: bool = False
-    checked_in_at: datetime | None = None
-    ended_early_at: datetime | None = None
-    released_at: datetime | None = None
-    extended_at: datetime | None = None
+    checked_in: bool = False
+    ended_early_at: float | None = None
+    released_at: float | None = None
+    extended: bool = False
 
-    @property
-    def counts(self) -> bool:
-        return (
-            self.state in COUNTED_STATES
-            or self.ended_early_at is not None
-            or self.released_at is not None
-        )
 
-    @property
-    def held_until(self) -> datetime:
-        """When the room was given back: the end, or an early end or release."""
-        cut = [t for t in (self.ended_early_at, self.released_at) if t is not None]
-        return max(self.start, min([self.end, *cut]))
+def counts(booking: UsageBooking) -> bool:
+    """Whether the booking counts at all (see the module docstring)."""
+    return (
+        booking.state in COUNTED_STATES
+        or booking.ended_early_at is not None
+        or booking.released_at is not None
+    )
+
+
+def held_until(booking: UsageBooking) -> float:
+    """When the room was given back: the end, or an early end or release."""
+    until = booking.end
+    for cut in (booking.ended_early_at, booking.released_at):
+        if cut is not None and cut < until:
+            until = cut
+    return max(booking.start, until)
 
 
 @dataclass(frozen=True)
@@ -235,7 +244,7 @@ def _per_room(
     known = {room.id for room in rooms}
     found: dict[str, list[UsageBooking]] = defaultdict(list)
     for booking in bookings:
-        if booking.counts and booking.room_id in known:
+        if booking.room_id in known and counts(booking):
             found[booking.room_id].append(booking)
     return found
 
@@ -243,34 +252,28 @@ def _per_room(
 def _measure(bookings: list[UsageBooking], timeline: _Timeline) -> _Measured:
     first, last = timeline.bounds[0], timeline.bounds[-1]
     measured = _Measured([0.0] * CELLS)
-    for start, end in _held(bookings, first, last):
-        timeline.spread(start, end, measured.held)
+    spans: list[tuple[float, float]] = []
+    door = checked = released = ended = extended = 0
     for b in bookings:
-        if first <= b.start.timestamp() < last:
-            measured.lengths.append((b.held_until - b.start).total_seconds())
-            for index, happened in enumerate(
-                (
-                    b.door_booked,
-                    b.checked_in_at is not None,
-                    b.released_at is not None,
-                    b.ended_early_at is not None,
-                    b.extended_at is not None,
-                )
-            ):
-                measured.counts[index] += happened
+        until = held_until(b)
+        spans.append((max(first, b.start), min(last, until)))
+        if first <= b.start < last:
+            measured.lengths.append(until - b.start)
+            door += b.door_booked
+            checked += b.checked_in
+            released += b.released_at is not None
+            ended += b.ended_early_at is not None
+            extended += b.extended
+    for start, end in _merged(spans):
+        timeline.spread(start, end, measured.held)
+    measured.counts = [door, checked, released, ended, extended]
     return measured
 
 
-def _held(
-    bookings: list[UsageBooking], first: float, last: float
-) -> list[tuple[float, float]]:
-    """The room's held stretches within ``first..last``, overlaps merged."""
-    spans = sorted(
-        (max(first, b.start.timestamp()), min(last, b.held_until.timestamp()))
-        for b in bookings
-    )
+def _merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Held stretches with overlaps merged (empty ones dropped)."""
     merged: list[tuple[float, float]] = []
-    for start, end in spans:
+    for start, end in sorted(spans):
         if end <= start:
             continue
         if merged and start <= merged[-1][1]:
@@ -305,12 +308,12 @@ def _figures(
     """The sums over ``rooms``; the heatmap holds held seconds until finished."""
     figures.rooms = len(rooms)
     lengths: list[float] = []
-    counts = [0] * 5
+    totals = [0] * 5
     held = figures.heatmap
     for room in rooms:
         one = measured[room.id]
         lengths.extend(one.lengths)
-        counts = [a + b for a, b in zip(counts, one.counts, strict=True)]
+        totals = [a + b for a, b in zip(totals, one.counts, strict=True)]
         for cell, seconds in enumerate(one.held):
             held[cell] += seconds
     figures.meetings = len(lengths)
@@ -321,7 +324,7 @@ def _figures(
         figures.released,
         figures.ended_early,
         figures.extended,
-    ) = counts
+    ) = totals
     return figures
 
 
