@@ -77,4 +77,4 @@ async def test_check_in_extend_and_end_early_at_the_door_are_counted(
     assert total["released"] == 0
     # held from the start until it was ended, not until its extended end
     held = (row.ended_early_at - row.start).total_seconds() / 3600
-    assert total["bookedHours"] == pytest.approx(held, abs=1e-6)
+    assert total["bookedHours"] == pytest.approx(held, abs=1 / 3600)  # whole seconds

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, or_, select
+from sqlalchemy import ColumnElement, Float, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -20,8 +20,9 @@ from transom.db import models
 from transom.domain.room_usage import (
     COUNTED_STATES,
     DOOR_SOURCE,
-    UsageBooking,
+    DoorCounts,
     UsageRoom,
+    UsageSpan,
 )
 
 
@@ -34,34 +35,61 @@ async def usage_rooms(session: AsyncSession, *, tenant_id: str) -> list[UsageRoo
     return [UsageRoom(*row) for row in rows.tuples()]
 
 
-async def usage_bookings(
-    session: AsyncSession, *, tenant_id: str, start: datetime, end: datetime
-) -> list[UsageBooking]:
-    """The tenant's bookings overlapping ``start..end`` that may count."""
+def _counting(start: datetime, end: datetime) -> list[ColumnElement[bool]]:
+    """Bookings overlapping ``start..end`` that count: holding their room, or
+    ended early or released (the room was held until then)."""
     b = models.Booking
+    return [
+        b.start < end,
+        b.end > start,
+        or_(
+            b.state.in_(COUNTED_STATES),
+            b.ended_early_at.is_not(None),
+            b.released_at.is_not(None),
+        ),
+    ]
+
+
+async def usage_spans(
+    session: AsyncSession, *, tenant_id: str, start: datetime, end: datetime
+) -> list[UsageSpan]:
+    """Room, start and held-until of each booking that counts (an early end or
+    a release comes before the end, so the first of them is when it ended)."""
+    b = models.Booking
+    until = func.coalesce(b.ended_early_at, b.released_at, b.end)
+    rows = await session.execute(
+        select(b.room_id, epoch(b.start), epoch(until)).where(
+            b.tenant_id == tenant_id, *_counting(start, end)
+        )
+    )
+    return [UsageSpan._make(row) for row in rows.tuples()]
+
+
+async def door_counts(
+    session: AsyncSession, *, tenant_id: str, start: datetime, end: datetime
+) -> dict[str, DoorCounts]:
+    """Per room, what happened at the door with the meetings starting in range."""
+    b = models.Booking
+
+    def number(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.sum(case((condition, 1), else_=0))
+
     rows = await session.execute(
         select(
             b.room_id,
-            epoch(b.start),
-            epoch(b.end),
-            b.state,
-            b.source == DOOR_SOURCE,
-            b.checked_in_at.is_not(None),
-            epoch(b.ended_early_at),
-            epoch(b.released_at),
-            b.extended_at.is_not(None),
-        ).where(
-            b.tenant_id == tenant_id,
-            b.start < end,
-            b.end > start,
-            or_(
-                b.state.in_(COUNTED_STATES),
-                b.ended_early_at.is_not(None),
-                b.released_at.is_not(None),
-            ),
+            number(b.source == DOOR_SOURCE),
+            number(b.checked_in_at.is_not(None)),
+            number(b.released_at.is_not(None)),
+            number(b.ended_early_at.is_not(None)),
+            number(b.extended_at.is_not(None)),
         )
+        .where(b.tenant_id == tenant_id, b.start >= start, *_counting(start, end))
+        .group_by(b.room_id)
     )
-    return [UsageBooking._make(row) for row in rows.tuples()]
+    return {
+        room_id: DoorCounts(*(int(n) for n in counts))
+        for room_id, *counts in rows.tuples()
+    }
 
 
 class epoch(FunctionElement[float]):  # noqa: N801 (a SQL function's name)

@@ -20,9 +20,9 @@ Rules (the README's "Room analytics" says the same):
 >>> from datetime import UTC
 >>> t = datetime(2026, 11, 2, 9, tzinfo=UTC)  # a Monday
 >>> room = UsageRoom("r1", "Aurora", "North", "1")
->>> meeting = UsageBooking("r1", t.timestamp(), t.timestamp() + 7200, "CONFIRMED")
+>>> meeting = UsageSpan("r1", t.timestamp(), t.timestamp() + 7200)
 >>> hours = WorkingHours(8, 17, frozenset({1, 2, 3, 4, 5}), "UTC")
->>> report = room_usage([room], [meeting], t - timedelta(hours=9),
+>>> report = room_usage([room], [meeting], {}, t - timedelta(hours=9),
 ...                     t + timedelta(hours=15), hours, Grouping.ROOM)
 >>> report.total.booked_hours, round(report.total.utilisation, 3)
 (2.0, 0.222)
@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -64,8 +64,10 @@ class UsageRoom:
     floor: str | None
 
 
-class UsageBooking(NamedTuple):
-    """One booking as analytics see it: times and door events, nothing else.
+class UsageSpan(NamedTuple):
+    """One booking that counts, as analytics see it: its room, its start and
+    when it gave the room back (its end, or when it was ended early or
+    released). Nothing else: no subject, no organizer.
 
     Times are epoch seconds (UTC), not datetimes: a year of a large tenant is
     ~200,000 bookings, and the database hands them over as numbers in a
@@ -74,31 +76,18 @@ class UsageBooking(NamedTuple):
 
     room_id: str
     start: float
-    end: float
-    state: str
-    door_booked: bool = False
-    checked_in: bool = False
-    ended_early_at: float | None = None
-    released_at: float | None = None
-    extended: bool = False
+    until: float
 
 
-def counts(booking: UsageBooking) -> bool:
-    """Whether the booking counts at all (see the module docstring)."""
-    return (
-        booking.state in COUNTED_STATES
-        or booking.ended_early_at is not None
-        or booking.released_at is not None
-    )
+@dataclass(frozen=True)
+class DoorCounts:
+    """What happened at the door with one room's meetings starting in the range."""
 
-
-def held_until(booking: UsageBooking) -> float:
-    """When the room was given back: the end, or an early end or release."""
-    until = booking.end
-    for cut in (booking.ended_early_at, booking.released_at):
-        if cut is not None and cut < until:
-            until = cut
-    return max(booking.start, until)
+    door_bookings: int = 0
+    checked_in: int = 0
+    released: int = 0
+    ended_early: int = 0
+    extended: int = 0
 
 
 @dataclass(frozen=True)
@@ -200,17 +189,21 @@ class _Timeline:
 
 def room_usage(
     rooms: Sequence[UsageRoom],
-    bookings: Iterable[UsageBooking],
+    spans: Iterable[UsageSpan],
+    door: Mapping[str, DoorCounts],
     start: datetime,
     end: datetime,
     hours: WorkingHours,
     grouping: Grouping,
 ) -> UsageReport:
-    """Figures per group of ``rooms`` (and for all of them) over ``start..end``."""
+    """Figures per group of ``rooms`` (and for all of them) over ``start..end``,
+    from the spans of the bookings that count and each room's door counts."""
     check_usage_range(start, end)
     timeline = _Timeline.of(start, end, ZoneInfo(hours.time_zone))
     capacity = timeline.seconds_per_cell()
-    per_room = _per_room(rooms, bookings)
+    per_room: dict[str, list[UsageSpan]] = defaultdict(list)
+    for span in spans:
+        per_room[span.room_id].append(span)
     measured = {
         room.id: _measure(per_room.get(room.id, []), timeline) for room in rooms
     }
@@ -218,10 +211,10 @@ def room_usage(
     for room in rooms:
         members[_group_key(room, grouping)].append(room)
     groups = [
-        _figures(_group_of(key, found[0], grouping), found, measured)
+        _figures(_group_of(key, found[0], grouping), found, measured, door)
         for key, found in members.items()
     ]
-    total = _figures(UsageFigures("ALL", "All rooms", 0), rooms, measured)
+    total = _figures(UsageFigures("ALL", "All rooms", 0), rooms, measured, door)
     for figures in [total, *groups]:
         _finish(figures, capacity, hours)
     groups.sort(key=lambda g: g.label.casefold())
@@ -230,43 +223,23 @@ def room_usage(
 
 @dataclass
 class _Measured:
-    """One room's raw figures: held seconds per cell, meeting lengths (seconds)
-    and door counts."""
+    """One room's held seconds per cell and meeting lengths (seconds)."""
 
     held: list[float]
     lengths: list[float] = field(default_factory=list)
-    counts: list[int] = field(default_factory=lambda: [0] * 5)
 
 
-def _per_room(
-    rooms: Sequence[UsageRoom], bookings: Iterable[UsageBooking]
-) -> dict[str, list[UsageBooking]]:
-    known = {room.id for room in rooms}
-    found: dict[str, list[UsageBooking]] = defaultdict(list)
-    for booking in bookings:
-        if booking.room_id in known and counts(booking):
-            found[booking.room_id].append(booking)
-    return found
-
-
-def _measure(bookings: list[UsageBooking], timeline: _Timeline) -> _Measured:
+def _measure(spans: list[UsageSpan], timeline: _Timeline) -> _Measured:
     first, last = timeline.bounds[0], timeline.bounds[-1]
     measured = _Measured([0.0] * CELLS)
-    spans: list[tuple[float, float]] = []
-    door = checked = released = ended = extended = 0
-    for b in bookings:
-        until = held_until(b)
-        spans.append((max(first, b.start), min(last, until)))
-        if first <= b.start < last:
-            measured.lengths.append(until - b.start)
-            door += b.door_booked
-            checked += b.checked_in
-            released += b.released_at is not None
-            ended += b.ended_early_at is not None
-            extended += b.extended
-    for start, end in _merged(spans):
+    clipped: list[tuple[float, float]] = []
+    for _, start, until in spans:
+        until = max(start, until)
+        clipped.append((max(first, start), min(last, until)))
+        if first <= start < last:
+            measured.lengths.append(until - start)
+    for start, end in _merged(clipped):
         timeline.spread(start, end, measured.held)
-    measured.counts = [door, checked, released, ended, extended]
     return measured
 
 
@@ -303,28 +276,28 @@ def _group_of(key: str, room: UsageRoom, grouping: Grouping) -> UsageFigures:
 
 
 def _figures(
-    figures: UsageFigures, rooms: Sequence[UsageRoom], measured: dict[str, _Measured]
+    figures: UsageFigures,
+    rooms: Sequence[UsageRoom],
+    measured: dict[str, _Measured],
+    door: Mapping[str, DoorCounts],
 ) -> UsageFigures:
     """The sums over ``rooms``; the heatmap holds held seconds until finished."""
     figures.rooms = len(rooms)
     lengths: list[float] = []
-    totals = [0] * 5
     held = figures.heatmap
     for room in rooms:
         one = measured[room.id]
         lengths.extend(one.lengths)
-        totals = [a + b for a, b in zip(totals, one.counts, strict=True)]
         for cell, seconds in enumerate(one.held):
             held[cell] += seconds
+        counts = door.get(room.id, DoorCounts())
+        figures.door_bookings += counts.door_bookings
+        figures.checked_in += counts.checked_in
+        figures.released += counts.released
+        figures.ended_early += counts.ended_early
+        figures.extended += counts.extended
     figures.meetings = len(lengths)
     figures.median_minutes = median(lengths) / 60 if lengths else None
-    (
-        figures.door_bookings,
-        figures.checked_in,
-        figures.released,
-        figures.ended_early,
-        figures.extended,
-    ) = totals
     return figures
 
 
