@@ -296,6 +296,11 @@ async def test_room_usage_follows_the_tenants_working_hours(
     assert total["workingHours"] == pytest.approx(12 * 12 * 3)
     baseline = expected(tagged(["Aurora", "Borealis", "Cirrus"]), 3)
     assert total["bookedWorkingHours"] > baseline["bookedWorkingHours"]  # type: ignore[operator]
+    backwards = """mutation ($t: ID!) { updateTenantSettings(tenantId: $t, input: {
+      workingHoursStart: 18, workingHoursEnd: 9 }) { __typename } }"""
+    assert api.error_codes(backwards, {"t": tenant.id}, token=token) == [
+        "BAD_USER_INPUT"
+    ]
 
 
 async def test_room_usage_shows_no_subject_or_organizer(
