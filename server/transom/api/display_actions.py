@@ -38,7 +38,7 @@ from transom.sync.commands.bookings import (
     SlotTaken,
     announce,
     book_room,
-    cancel_booking,
+    end_booking_early,
     extend_booking,
 )
 
@@ -144,9 +144,7 @@ class DisplayActionMutations:
             rules.end_now_span(rules.Span(booking.start, booking.end), now)
             tenant = await tenant_repo.get_tenant(session, tenant_id=booking.tenant_id)
             assert tenant is not None
-            await cancel_booking(
-                session, booking=booking, tenant=tenant, is_admin=False, now=now
-            )
+            await end_booking_early(session, booking=booking, tenant=tenant, now=now)
             await session.commit()
         await _announce(info, booking)
         return Booking.from_model(booking)

@@ -26,7 +26,11 @@ from transom.domain.directory import CalendarStatus
 from transom.domain.displays import ExtensionState, PairingState
 from transom.domain.outbox import OutboxKind, OutboxStatus
 from transom.domain.sync_health import SyncHealth
-from transom.domain.tenant_settings import DisplayLanguage, PrivateMeetingHandling
+from transom.domain.tenant_settings import (
+    DisplayLanguage,
+    PrivateMeetingHandling,
+    Weekday,
+)
 
 E = TypeVar("E", bound=type[Enum])
 
@@ -327,6 +331,21 @@ graphql_enum(
     },
 )
 
+graphql_enum(
+    Weekday,
+    "Weekday",
+    "A day of the week (ISO order, Monday first).",
+    {
+        "MONDAY": "Monday.",
+        "TUESDAY": "Tuesday.",
+        "WEDNESDAY": "Wednesday.",
+        "THURSDAY": "Thursday.",
+        "FRIDAY": "Friday.",
+        "SATURDAY": "Saturday.",
+        "SUNDAY": "Sunday.",
+    },
+)
+
 __all__ = [
     "Approval",
     "Availability",
@@ -349,5 +368,6 @@ __all__ = [
     "SyncMode",
     "SyncState",
     "SyncTarget",
+    "Weekday",
     "graphql_enum",
 ]

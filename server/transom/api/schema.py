@@ -39,6 +39,7 @@ from transom.api.persisted import PersistedOperations
 from transom.api.query_cost import QueryCost
 from transom.api.room_admin import RoomMutations
 from transom.api.room_linking import RoomLinkingMutations
+from transom.api.room_usage import RoomUsageQueries
 from transom.api.rooms import RoomQueries
 from transom.api.shared_events import SharingExecutor
 from transom.api.sync_status import SyncMutations, SyncQueries
@@ -67,6 +68,7 @@ class Query(
     BuildQueries,
     RoomDayQueries,
     SyncQueries,
+    RoomUsageQueries,
 ):
     pass
 

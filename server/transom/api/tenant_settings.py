@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 
 from transom.api.context import Info
-from transom.api.enums import DisplayLanguage, PrivateMeetingHandling
+from transom.api.enums import DisplayLanguage, PrivateMeetingHandling, Weekday
 from transom.db import tenants as tenant_repo
 from transom.domain import tenant_settings as rules
 from transom.domain.errors import NotFoundError
@@ -46,6 +46,17 @@ class TenantSettings:
         description="When check-in last became required: meetings that began "
         "before then are never released as no-shows."
     )
+    working_hours_start: int = strawberry.field(
+        description="Working hours start, a whole hour 0..23 in the tenant's time "
+        "zone (default 8): room analytics measure utilisation against them."
+    )
+    working_hours_end: int = strawberry.field(
+        description="Working hours end, a whole hour 1..24 after the start "
+        "(default 17)."
+    )
+    working_days: list[Weekday] = strawberry.field(
+        description="Working days (default Monday to Friday)."
+    )
 
     @classmethod
     def of(cls, tenant_id: str, values: rules.TenantSettings) -> TenantSettings:
@@ -61,6 +72,9 @@ class TenantSettings:
             no_show_release_minutes=values.no_show_release_minutes,
             display_language=DisplayLanguage(values.display_language),
             check_in_required_since=values.check_in_required_from(),
+            working_hours_start=values.working_hours_start,
+            working_hours_end=values.working_hours_end,
+            working_days=[Weekday(day) for day in values.working_days],
         )
 
 
@@ -91,6 +105,17 @@ class TenantSettingsInput:
     display_language: DisplayLanguage | None = strawberry.field(
         default=strawberry.UNSET, description="The displays' language."
     )
+    working_hours_start: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Working hours start, a whole hour 0..23.",
+    )
+    working_hours_end: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Working hours end, a whole hour 1..24 after the start.",
+    )
+    working_days: list[Weekday] | None = strawberry.field(
+        default=strawberry.UNSET, description="Working days, at least one."
+    )
 
 
 async def settings_of(info: Info, tenant_id: str) -> TenantSettings:
@@ -105,6 +130,8 @@ def _changes(input: TenantSettingsInput) -> dict[str, Any]:
     for name, value in vars(input).items():
         if value is strawberry.UNSET or value is None:
             continue
+        if isinstance(value, list):
+            value = [day.value for day in value]
         changes[name] = value.value if isinstance(value, Enum) else value
     return changes
 

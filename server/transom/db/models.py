@@ -90,6 +90,7 @@ class Booking(Base):
     __tablename__ = "bookings"
     __table_args__ = (
         Index("ix_bookings_room_time", "room_id", "start", "end"),
+        Index("ix_bookings_tenant_start", "tenant_id", "start"),
         UniqueConstraint("room_id", "graph_event_id", name="uq_bookings_room_event"),
     )
 
@@ -118,6 +119,11 @@ class Booking(Base):
     extension_end: Mapped[datetime | None]
     extension_previous_end: Mapped[datetime | None]
     extension_reason: Mapped[str | None] = mapped_column(Text)
+    # What happened at the door (0010), beside ``checked_in_at`` and ``source``
+    # DISPLAY; read by room analytics (``transom.domain.room_usage``).
+    ended_early_at: Mapped[datetime | None]
+    released_at: Mapped[datetime | None]
+    extended_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 from transom.domain.errors import InvalidInputError
@@ -20,6 +20,18 @@ from transom.domain.errors import InvalidInputError
 class PrivateMeetingHandling(StrEnum):
     SHOW_AS_PRIVATE = "SHOW_AS_PRIVATE"
     SHOW_AS_BUSY = "SHOW_AS_BUSY"
+
+
+class Weekday(IntEnum):
+    """A day of the week, ISO numbered (Monday 1)."""
+
+    MONDAY = 1
+    TUESDAY = 2
+    WEDNESDAY = 3
+    THURSDAY = 4
+    FRIDAY = 5
+    SATURDAY = 6
+    SUNDAY = 7
 
 
 class DisplayLanguage(StrEnum):
@@ -33,6 +45,7 @@ class DisplayLanguage(StrEnum):
 PRIVATE_MEETING_HANDLING = tuple(m.value for m in PrivateMeetingHandling)
 DISPLAY_LANGUAGES = tuple(m.value for m in DisplayLanguage)
 NO_SHOW_RELEASE_MINUTES = (5, 60)
+WEEKDAYS = range(1, 8)  # ISO: 1 is Monday, 7 is Sunday
 
 _KEYS = {
     "show_subject": "showSubject",
@@ -43,6 +56,9 @@ _KEYS = {
     "no_show_release_minutes": "noShowReleaseMinutes",
     "display_language": "displayLanguage",
     "check_in_required_since": "checkInRequiredSince",
+    "working_hours_start": "workingHoursStart",
+    "working_hours_end": "workingHoursEnd",
+    "working_days": "workingDays",
 }
 
 
@@ -58,27 +74,50 @@ class TenantSettings:
     # When check-in last became required (ISO 8601): meetings that began
     # before then are never released as no-shows. Set by ``applied``.
     check_in_required_since: str | None = None
+    # The tenant's working hours (whole hours, in its time zone) and days (ISO
+    # weekdays): what room analytics measure utilisation against.
+    working_hours_start: int = 8
+    working_hours_end: int = 17
+    working_days: tuple[int, ...] = (1, 2, 3, 4, 5)
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any] | None) -> TenantSettings:
         """Defaults for missing or unusable values: a bad row never breaks a page."""
-        settings = cls()
+        values = {}
         for attribute, key in _KEYS.items():
             if stored and key in stored:
                 try:
-                    settings = settings.changed({attribute: stored[key]})
+                    _check(attribute, stored[key])
                 except InvalidInputError:
                     continue
-        return settings
+                values[attribute] = stored[key]
+        try:
+            return cls().changed(values)
+        except InvalidInputError:  # working hours that end before they start
+            values.pop("working_hours_start", None)
+            values.pop("working_hours_end", None)
+            return cls().changed(values)
 
     def to_stored(self) -> dict[str, Any]:
-        return {_KEYS[name]: value for name, value in asdict(self).items()}
+        stored = {_KEYS[name]: value for name, value in asdict(self).items()}
+        stored["workingDays"] = list(self.working_days)
+        return stored
 
     def changed(self, changes: dict[str, Any]) -> TenantSettings:
         """A copy with ``changes`` (attribute names) applied, validated."""
         for attribute, value in changes.items():
             _check(attribute, value)
-        return replace(self, **changes)
+        if "working_days" in changes:
+            changes = {
+                **changes,
+                "working_days": tuple(sorted(set(changes["working_days"]))),
+            }
+        updated = replace(self, **changes)
+        if updated.working_hours_start >= updated.working_hours_end:
+            raise InvalidInputError(
+                "working hours must end after they start", field="workingHoursEnd"
+            )
+        return updated
 
     def applied(self, changes: dict[str, Any], now: datetime) -> TenantSettings:
         """An admin's ``changes`` at ``now``: when they switch check-in on, it is
@@ -116,6 +155,16 @@ def _check(attribute: str, value: Any) -> None:
                 datetime.fromisoformat(str(value))
             except ValueError:
                 raise InvalidInputError("give an ISO 8601 time", field=field) from None
+    elif attribute in ("working_hours_start", "working_hours_end"):
+        _whole_number(field, value, 0 if attribute == "working_hours_start" else 1)
+    elif attribute == "working_days":
+        if not isinstance(value, list | tuple) or not value:
+            raise InvalidInputError("give at least one working day", field=field)
+        for day in value:
+            if isinstance(day, bool) or day not in WEEKDAYS:
+                raise InvalidInputError(
+                    "working days are ISO weekdays, 1 (Monday) to 7", field=field
+                )
     elif attribute == "no_show_release_minutes":
         low, high = NO_SHOW_RELEASE_MINUTES
         if not isinstance(value, int) or isinstance(value, bool):
@@ -126,6 +175,14 @@ def _check(attribute: str, value: Any) -> None:
             )
     elif not isinstance(value, bool):
         raise InvalidInputError("give true or false", field=field)
+
+
+def _whole_number(field: str, value: Any, low: int) -> None:
+    """An hour of the day: 0..23 for a start, 1..24 for an end."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError("give a whole hour", field=field)
+    if not low <= value <= low + 23:
+        raise InvalidInputError(f"give an hour from {low} to {low + 23}", field=field)
 
 
 def _one_of(field: str, value: Any, allowed: tuple[str, ...]) -> None:

@@ -180,6 +180,22 @@ async def cancel_booking(
     return booking
 
 
+async def end_booking_early(
+    session: AsyncSession,
+    *,
+    booking: models.Booking,
+    tenant: models.Tenant,
+    now: datetime,
+) -> models.Booking:
+    """End a meeting at the door now: recorded as ended early (room analytics
+    count it until ``now``) and withdrawn from Exchange like a cancellation."""
+    await cancel_booking(
+        session, booking=booking, tenant=tenant, is_admin=False, now=now
+    )
+    booking.ended_early_at = now
+    return booking
+
+
 async def extend_booking(
     session: AsyncSession,
     *,
@@ -210,6 +226,7 @@ async def extend_booking(
     booking.extension_end = span.end
     booking.extension_state = ExtensionState.PENDING.value
     booking.extension_reason = None
+    booking.extended_at = now
     booking.end = span.end
     booking.updated_at = now
     outbox_repo.enqueue(

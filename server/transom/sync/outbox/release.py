@@ -191,6 +191,7 @@ async def _release(
 ) -> None:
     booking.state = BookingState.CANCELLED.value
     booking.decline_reason = release_reason(rule.minutes)
+    booking.released_at = now
     booking.updated_at = now
     outbox_repo.enqueue(
         session,
