@@ -31,7 +31,7 @@ from transom.db.tokens import ensure_bootstrap_token
 from transom.domain.clock import Clock, system_clock
 from transom.graph import observe_requests
 from transom.pages import admin_routes, signage_routes
-from transom.pages.graphiql import GraphiQLSwitch
+from transom.pages.graphiql import GraphiQLSwitch, graphiql_routes
 from transom.pubsub import create_bus
 from transom.security import SecretBox
 from transom.settings import Settings
@@ -90,8 +90,10 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
             await engine.dispose()
 
     graphql = graphql_app(build_schema())
-    graphql.graphql_ide = "graphiql" if settings.graphiql else None
-    graphql_page = GraphiQLSwitch(graphql, enabled=settings.graphiql)
+    graphql.graphql_ide = None  # GraphiQLSwitch serves Transom's own page
+    graphql_page = GraphiQLSwitch(
+        graphql, enabled=settings.graphiql, assets_dir=settings.assets_dir
+    )
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
@@ -100,6 +102,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
         Route(WEBHOOK_PATH, graph_webhook, methods=["POST"]),
         *admin_routes(settings),
         *signage_routes(settings),
+        *graphiql_routes(settings.assets_dir, enabled=settings.graphiql),
         *metrics_routes(settings.metrics_token),
     ]
     return Starlette(

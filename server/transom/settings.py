@@ -35,12 +35,12 @@ _DRIVERS = {
 # (server/transom/settings.py -> the repository root, which `pip install -e .`
 # keeps in place) they are at the top level.
 _PACKAGED_ASSETS = Path(__file__).resolve().parent / "assets"
-_CHECKOUT = Path(__file__).resolve().parents[2]
+CHECKOUT = Path(__file__).resolve().parents[2]
 
 
 def default_assets_dir() -> Path:
     """The packaged assets when installed from a wheel, else the checkout."""
-    return _PACKAGED_ASSETS if (_PACKAGED_ASSETS / "web").is_dir() else _CHECKOUT
+    return _PACKAGED_ASSETS if (_PACKAGED_ASSETS / "web").is_dir() else CHECKOUT
 
 
 class SettingsError(ValueError):

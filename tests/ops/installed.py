@@ -130,12 +130,15 @@ def build_and_install(workdir: Path) -> InstalledTransom:
     """Build the wheel from this checkout and install it into a new venv."""
     dist = workdir / "dist"
     pip = [sys.executable, "-m", "pip"]
-    subprocess.run(
+    built = subprocess.run(
         [*pip, "wheel", "-q", "--no-deps", "-w", str(dist), str(REPO)],
-        check=True,
+        check=False,
         timeout=INSTALL_TIMEOUT,
         capture_output=True,
+        text=True,
     )
+    if built.returncode != 0:
+        raise RuntimeError(f"building the wheel failed:\n{built.stderr[-3000:]}")
     wheel = next(dist.glob("transom-*.whl"))
     venv = workdir / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)

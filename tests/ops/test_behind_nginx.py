@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,9 @@ IMPORT = """mutation Import($tenant: ID!) {
 LINK = """mutation Link($room: ID!, $email: String!) {
   linkRoomMailbox(roomId: $room, email: $email) { id linkState } }"""
 SYNC = "query Sync($id: ID!) { room(id: $id) { sync { mode status } } }"
+BOOKINGS = """query Bookings($id: ID!, $start: DateTime!, $end: DateTime!) {
+  room(id: $id) { bookings(start: $start, end: $end) { subject } } }"""
+ORGANIZER = "ada.ahmed@contoso.onmicrosoft.com"  # in the emulator's demo directory
 
 
 async def graphql(
@@ -102,7 +106,12 @@ async def test_the_installed_server_works_behind_nginx_with_tls(
         async with httpx.AsyncClient(base_url=public, verify=tls) as http:
             await admin_signs_in(http)
             await display_pairs_and_follows_its_room_live(http, public, tls)
-            await tenant_connects_with_webhooks_through_the_proxy(http, graph, public)
+            linked = await tenant_connects_with_webhooks_through_the_proxy(
+                http, graph, public
+            )
+            await a_meeting_made_in_outlook_is_notified_through_the_proxy(
+                http, graph, linked, run / "access.log"
+            )
             await graph_validates_the_webhook(http)
             refused = await an_unauthenticated_request_is_refused(public, tls)
             await metrics_are_scraped_from_the_process_not_the_proxy(http, backend)
@@ -163,7 +172,7 @@ async def display_pairs_and_follows_its_room_live(
 
 async def tenant_connects_with_webhooks_through_the_proxy(
     http: httpx.AsyncClient, graph: str, public: str
-) -> None:
+) -> dict[str, str]:
     """Connect the emulator's demo tenant and link a room: the subscription is
     validated through nginx (the emulator trusts the test's certificate)."""
     tenant = (await graphql(http, TENANT, SUPERADMIN))["createTenant"]["id"]
@@ -175,18 +184,53 @@ async def tenant_connects_with_webhooks_through_the_proxy(
     room = next(r for r in rooms["rooms"] if r["mailbox"])
     if room["linkState"] != "VERIFIED":
         await graphql(http, LINK, SUPERADMIN, room=room["id"], email=room["mailbox"])
-    with anyio.fail_after(60):
+    # The mode says NOTIFICATIONS as soon as there is a public URL; the
+    # subscription (validated through nginx) follows in the room's first round.
+    async with httpx.AsyncClient(base_url=graph) as control:
+        with anyio.fail_after(60):
+            while True:
+                sync = (await graphql(http, SYNC, SUPERADMIN, id=room["id"]))["room"][
+                    "sync"
+                ]
+                subscriptions = (await control.get("/_emulator/subscriptions")).json()
+                urls = {item["notificationUrl"] for item in _listed(subscriptions)}
+                if sync and sync["mode"] == "NOTIFICATIONS" and urls:
+                    break
+                await anyio.sleep(0.5)
+    assert urls == {f"{public}/webhooks/graph"}
+    return {"id": room["id"], "mailbox": room["mailbox"]}
+
+
+async def a_meeting_made_in_outlook_is_notified_through_the_proxy(
+    http: httpx.AsyncClient, graph: str, room: dict[str, str], access_log: Path
+) -> None:
+    """The guide's last trial step: a meeting made on the emulator's Outlook
+    page reaches Transom as a change notification through nginx."""
+    day = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = day + timedelta(days=1, hours=10)
+    meeting = {
+        "tenant": DIRECTORY,
+        "user": ORGANIZER,
+        "subject": "Through the proxy",
+        "start": start.isoformat(),
+        "end": (start + timedelta(hours=1)).isoformat(),
+        "room": room["mailbox"],
+    }
+    async with httpx.AsyncClient(base_url=graph) as outlook:
+        made = await outlook.post("/_emulator/outlook/api/events", json=meeting)
+    assert made.status_code == 201, made.text
+    window = {"start": day.isoformat(), "end": (day + timedelta(days=3)).isoformat()}
+    with anyio.fail_after(30):
         while True:
-            sync = (await graphql(http, SYNC, SUPERADMIN, id=room["id"]))["room"][
-                "sync"
-            ]
-            if sync and sync["mode"] == "NOTIFICATIONS":
+            found = await graphql(http, BOOKINGS, SUPERADMIN, id=room["id"], **window)
+            subjects = [b["subject"] for b in found["room"]["bookings"]]
+            if "Through the proxy" in subjects:
                 break
             await anyio.sleep(0.5)
-    async with httpx.AsyncClient(base_url=graph) as control:
-        subscriptions = (await control.get("/_emulator/subscriptions")).json()
-    urls = {item["notificationUrl"] for item in _listed(subscriptions)}
-    assert f"{public}/webhooks/graph" in urls
+    assert (
+        '"POST /webhooks/graph HTTP/1.1" 202'
+        in await anyio.Path(access_log).read_text()
+    )
 
 
 def _listed(body: Any) -> list[dict[str, Any]]:

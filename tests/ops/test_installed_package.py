@@ -60,3 +60,22 @@ def test_an_installed_wheel_allows_every_persisted_display_operation(
         check=True,
     )
     assert int(done.stdout) == len(list(SIGNAGE_OPERATIONS.glob("*.graphql")))
+
+
+def test_an_installed_wheel_carries_graphiql(
+    installed: InstalledTransom, tmp_path: Path
+) -> None:
+    env = clean_env(TRANSOM_DATA_DIR=str(tmp_path / "data"), TRANSOM_GRAPHIQL="true")
+    html = {"Accept": "text/html"}
+    installed.run("migrate", cwd=tmp_path, env=env)
+    with installed.serve(tmp_path, env, tmp_path / "serve.log") as base:
+        page = httpx.get(f"{base}/graphql", headers=html)
+        files = [
+            httpx.get(f"{base}/graphiql/static/{name}").status_code
+            for name in ("transom-graphiql.js", "vendor/graphiql.min.js")
+        ]
+        ready = httpx.get(f"{base}/readyz")
+    assert page.status_code == 200
+    assert "transom-graphiql.js" in page.text
+    assert files == [200, 200]
+    assert ready.status_code == 200, ready.text

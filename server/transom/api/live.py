@@ -47,6 +47,7 @@ from transom.domain.displays import needs_touch
 from transom.domain.errors import NotFoundError, UnauthenticatedError
 from transom.domain.sync_health import SyncHealth
 from transom.pubsub import room_channel, tenant_channel
+from transom.telemetry.push_latency import observe_pushed
 
 Event = dict[str, Any]
 
@@ -315,6 +316,7 @@ async def _room_feed(
     # Re-check at least this often, so a missed wake-up never leaves a screen stale.
     recheck = services.settings.live_recheck_seconds
     since = time.monotonic()
+    taken: list[Event] = []  # the events this push answers
     async with services.bus.subscribe(room_channel(room_id)) as events:
         while True:
             now = info.context.now
@@ -324,12 +326,13 @@ async def _room_feed(
             _recheck(viewer, snapshot, room_id)
             view = view_of(snapshot, now, viewer)
             yield view.event
+            observe_pushed(taken)
             # The periodic re-check is spread out, so a thousand displays
             # pushed at once do not all come back to the database at once.
             periodic = recheck * random.uniform(0.75, 1.0)  # not crypto
             seconds = min(periodic, _seconds_until(info, view.changes, recheck))
             event = await _next_event(events, seconds)
-            since, about_display = _drain(event, events, viewer, recheck)
+            since, about_display, taken = _drain(event, events, viewer, recheck)
             if viewer.role is Role.DISPLAY and (
                 about_display or (event is None and seconds == periodic)
             ):
@@ -357,19 +360,22 @@ async def _next_event(events: asyncio.Queue[Event], seconds: float) -> Event | N
 
 def _drain(
     event: Event | None, events: asyncio.Queue[Event], viewer: Viewer, recheck: float
-) -> tuple[float, bool]:
+) -> tuple[float, bool, list[Event]]:
     """Reload no older than the newest event taken (bursts coalesce into one);
-    and whether one may concern this display (its own change, or a resync
-    after events may have been missed): only then need it re-check itself."""
+    whether one may concern this display (its own change, or a resync after
+    events may have been missed): only then need it re-check itself; and the
+    events taken."""
     if event is None:  # a timer: any reload from the last half interval will do
-        return time.monotonic() - recheck / 2, False
+        return time.monotonic() - recheck / 2, False, []
+    taken = [event]
     since = float(event.get("received", time.monotonic()))
     about_display = _about_display(event, viewer)
     while not events.empty():
         more = events.get_nowait()
+        taken.append(more)
         since = max(since, float(more.get("received", since)))
         about_display = about_display or _about_display(more, viewer)
-    return since, about_display
+    return since, about_display, taken
 
 
 def _about_display(event: Event, viewer: Viewer) -> bool:

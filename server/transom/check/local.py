@@ -12,6 +12,12 @@ from transom.check.findings import Finding
 from transom.db.migrate import is_current
 from transom.db.secret_key_check import SecretKeyMismatchError
 from transom.db.secret_key_check import check_secret_key as check_stored_secrets
+from transom.graphiql.files import (
+    FETCH_COMMAND,
+    graphiql_dir,
+    missing_files,
+    static_dir,
+)
 from transom.pubsub import Bus, RelayBus
 from transom.security import SecretBox
 from transom.settings import Settings
@@ -71,6 +77,22 @@ def check_assets(assets_dir: Path) -> Finding:
             "holding web/, signage/ and schema/operations/",
         )
     return Finding.passed("assets", f"admin UI, display and operations in {assets_dir}")
+
+
+def check_graphiql(settings: Settings) -> Finding:
+    """GraphiQL's files, needed only while ``TRANSOM_GRAPHIQL`` is on."""
+    if not settings.graphiql:
+        return Finding.passed("graphiql", "off")
+    folder = graphiql_dir(settings.assets_dir)
+    missing = missing_files(folder)
+    if missing:
+        return Finding.failed(
+            "graphiql",
+            f"on, but {', '.join(missing)} missing in {static_dir(folder)}/vendor",
+            f"run `{FETCH_COMMAND}` in the source checkout (a wheel carries them), "
+            "or set TRANSOM_GRAPHIQL=false",
+        )
+    return Finding.passed("graphiql", f"on, served from {static_dir(folder)}")
 
 
 def check_event_bus(bus: Bus, url: str) -> Finding:

@@ -1,6 +1,6 @@
 """``/readyz``: the local parts of ``transom check`` (database and migrations,
-secret key, assets, event bus), 200 when all pass, 503 with the findings when
-not. Graph is not called: a tenant's trouble does not make the process unready.
+secret key, assets, GraphiQL's files while it is on, event bus), 200 when all
+pass, 503 with the findings when not. Graph is not called: a tenant's trouble does not make the process unready.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from transom.check.local import (
     check_assets,
     check_database,
     check_event_bus,
+    check_graphiql,
     check_secret_key,
 )
 
@@ -26,6 +27,7 @@ async def readyz(request: Request) -> JSONResponse:
         findings.append(await check_secret_key(request.state.engine, settings))
     findings += [
         check_assets(settings.assets_dir),
+        check_graphiql(settings),
         check_event_bus(services.bus, settings.pubsub_url),
     ]
     ready = all(finding.ok for finding in findings)

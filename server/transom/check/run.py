@@ -11,6 +11,7 @@ from transom.check.local import (
     check_assets,
     check_database,
     check_event_bus,
+    check_graphiql,
     check_secret_key,
 )
 from transom.check.tenants import check_tenants
@@ -26,6 +27,7 @@ async def run_check(settings: Settings) -> list[Finding]:
     findings = [
         Finding.passed("configuration", "TRANSOM_* variables are valid"),
         check_assets(settings.assets_dir),
+        check_graphiql(settings),
         await _event_bus(settings),
     ]
     engine = create_engine(settings.database_url)

@@ -64,6 +64,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--output", type=Path, default=DEFAULT_SCHEMA)
     export.set_defaults(run=_schema_export)
 
+    graphiql = commands.add_parser("graphiql", help="GraphiQL's files").add_subparsers(
+        required=True, metavar="action"
+    )
+    fetch = graphiql.add_parser(
+        "fetch", help="npm ci in graphiql/ and copy GraphiQL's files (a checkout)"
+    )
+    fetch.set_defaults(run=_graphiql_fetch)
+
     emulator = commands.add_parser("emulator", help="run the Graph emulator alone")
     emulator.add_argument("--host", default="127.0.0.1")
     emulator.add_argument("--port", type=int, default=8001)
@@ -98,6 +106,18 @@ def _add_token_commands(commands: argparse._SubParsersAction[Any]) -> None:
     role.add_argument("id", help="the token's id (see `transom token list`)")
     role.add_argument("--role", choices=["admin", "reader"], required=True)
     role.set_defaults(run=_token_set_role)
+
+
+def _graphiql_fetch(args: argparse.Namespace) -> None:
+    from transom.graphiql.files import BundleError, fetch, graphiql_dir
+    from transom.settings import CHECKOUT
+
+    try:
+        vendor = fetch(graphiql_dir(CHECKOUT))
+    except BundleError as exc:
+        print(f"transom: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    print(f"GraphiQL's files are in {vendor}")
 
 
 def _add_admin_commands(commands: argparse._SubParsersAction[Any]) -> None:

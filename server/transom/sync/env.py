@@ -50,9 +50,19 @@ class SyncEnv:
         clients = TenantClients(settings, box, counter, limits)
         return cls(settings, sessions, bus, clock, clients, box)
 
-    async def room_changed(self, tenant_id: str, room_id: str) -> None:
-        """Publish after commit: subscriptions reload the room."""
-        event = {"type": "room", "roomId": room_id, "tenantId": tenant_id}
+    async def room_changed(
+        self, tenant_id: str, room_id: str, *, notified_at: float | None = None
+    ) -> None:
+        """Publish after commit: subscriptions reload the room.
+        ``notified_at``: the Graph notification that caused it reached the
+        webhook then (``notifiedAt``: the notification → push latency)."""
+        event: dict[str, object] = {
+            "type": "room",
+            "roomId": room_id,
+            "tenantId": tenant_id,
+        }
+        if notified_at is not None:
+            event["notifiedAt"] = notified_at
         await self.bus.publish(room_channel(room_id), event)
         await self.bus.publish(tenant_channel(tenant_id), event)
 

@@ -210,8 +210,12 @@ class SyncSupervisor:
             with anyio.fail_after(30):
                 await ended.wait()
 
-    def notify(self, notification: Mapping[str, Any]) -> bool:
+    def notify(
+        self, notification: Mapping[str, Any], *, arrived: float | None = None
+    ) -> bool:
         """A change or lifecycle notification: wake its loop (no I/O).
+        ``arrived``: when it reached the webhook (``time.time()``, in whichever
+        process), for the notification → push latency.
 
         False (ignored) for unknown subscriptions or a wrong clientState.
         """
@@ -229,7 +233,7 @@ class SyncSupervisor:
         elif event == "missed":
             loop.lost(DoubtKind.LOST, f"{MISSED} at {self.env.clock():%H:%M} UTC")
         else:  # a change: a delta round catches up, first in line
-            loop.wake(notified=True)
+            loop.wake(notified=True, arrived=arrived)
         return True
 
     async def reconcile(self) -> None:
@@ -381,8 +385,10 @@ class SyncSupervisor:
             if any(str(i.get("subscriptionId")) not in self.env.subscriptions
                    for i in items):  # fmt: skip
                 await self._load_subscriptions()
+            arrived = event.get("arrived")
+            stamp = float(arrived) if isinstance(arrived, int | float) else None
             for item in items:
-                self.notify(item)
+                self.notify(item, arrived=stamp)
         elif kind == "wake" and scope == "room":
             self.wake_room(target, full=full)
         elif kind == "wake" and scope == "tenant":

@@ -21,6 +21,7 @@ process knows are ignored there.
 from __future__ import annotations
 
 import logging
+import time
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -44,6 +45,7 @@ async def graph_webhook(request: Request) -> Response:
         payload = loads_bounded(body)
     except ValueError:  # bad UTF-8, bad JSON or nested too deep
         return Response(status_code=400)
+    arrived = time.time()  # notification → push latency (transom.telemetry)
     supervisor: SyncSupervisor | None = getattr(request.state, "sync", None)
     items = payload.get("value") if isinstance(payload, dict) else None
     if not isinstance(items, list):
@@ -52,13 +54,14 @@ async def graph_webhook(request: Request) -> Response:
     elsewhere = [
         item
         for item in notifications
-        if supervisor is None or not supervisor.notify(item)
+        if supervisor is None or not supervisor.notify(item, arrived=arrived)
     ]
     if elsewhere:
         # Another process runs the loop (or owns the subscription): every
         # supervisor hears of it; the one running the loop wakes it.
         services = request.state.services
         await services.bus.publish(
-            SYNC_CHANNEL, {"type": "notifications", "items": elsewhere}
+            SYNC_CHANNEL,
+            {"type": "notifications", "items": elsewhere, "arrived": arrived},
         )
     return Response(status_code=202)

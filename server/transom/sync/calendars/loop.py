@@ -122,6 +122,11 @@ class CalendarLoop(ABC):
     _woken: bool = False
     _lost: tuple[DoubtKind, str] | None = None
     _last_notified: float = -1e9  # monotonic() of the last change notification
+    # time.time() when the earliest notification not yet served by a round
+    # reached the webhook, and the one the current round serves: its first
+    # published change carries it (notification → push latency).
+    _arrived: float | None = None
+    _round_arrived: float | None = None
     _suspect: float | None = None  # a reconciliation round found changes then
     _reconcile_at: datetime | None = None
     _facts: RoundFacts = field(default_factory=lambda: RoundFacts("woken"))
@@ -214,12 +219,16 @@ class CalendarLoop(ABC):
         full: bool = False,
         subscription: str | None = None,
         notified: bool = False,
+        arrived: float | None = None,
     ) -> None:
-        """Run a round soon; ``notified``: Graph announced a change."""
+        """Run a round soon; ``notified``: Graph announced a change, which
+        reached the webhook at ``arrived`` (``time.time()``) when known."""
         self._full = self._full or full
         self._notified = self._notified or notified
         if notified:
             self._last_notified = monotonic()
+        if arrived is not None:
+            self._arrived = min(arrived, self._arrived or arrived)
         self._woken = True
         if self.limiter is not None and self.urgent:
             self.limiter.promote(self.key)  # if it waits behind first syncs
@@ -323,7 +332,14 @@ class CalendarLoop(ABC):
         else:
             trigger = "timer"
         self._notified = self._woken = False
+        self._round_arrived, self._arrived = self._arrived, None
         return trigger
+
+    def take_arrival(self) -> float | None:
+        """For the change this round publishes first: when the notification
+        that asked for the round reached the webhook (then None)."""
+        arrived, self._round_arrived = self._round_arrived, None
+        return arrived
 
     def _next_reconciliation(self, now: datetime) -> datetime:
         """Every round resets the timer; the first one is spread over the

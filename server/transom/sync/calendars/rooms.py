@@ -159,4 +159,6 @@ class MailboxLoop(CalendarLoop):
         )
 
     async def _changed(self) -> None:
-        await self.env.room_changed(self.room.tenant_id, self.room.id)
+        await self.env.room_changed(
+            self.room.tenant_id, self.room.id, notified_at=self.take_arrival()
+        )
