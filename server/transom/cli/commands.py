@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     create.set_defaults(run=_token_create)
 
     _add_admin_commands(commands)
+    from transom.cli.sso import add_sso_commands
+
+    add_sso_commands(commands)
 
     schema = commands.add_parser("schema", help="GraphQL schema").add_subparsers(
         required=True, metavar="action"
