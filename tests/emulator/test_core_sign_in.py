@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -17,7 +18,9 @@ import pytest
 from tests.servers import serve_in_thread
 from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 from transom.emulator import create_app as create_emulator
+from transom.emulator.persistence import load_state, save_state
 from transom.emulator.seeds import FACILITIES_GROUP_ID, RECEPTION_GROUP_ID
+from transom.emulator.store import Emulator
 
 REDIRECT = "http://127.0.0.1:9/admin/sign-in/microsoft/callback"
 ADA = "ada.ahmed@contoso.onmicrosoft.com"
@@ -242,3 +245,25 @@ def test_an_unknown_user_is_told_on_the_sign_in_page(entra: Entra) -> None:
     # then
     assert response.status_code == 400
     assert "AADSTS50034" in response.text
+
+
+def test_groups_and_sign_in_settings_survive_a_restart(tmp_path: Path) -> None:
+    # given
+    state = tmp_path / "emulator.json"
+    app = create_emulator(seed="demo")
+    with serve_in_thread(app) as url:
+        Entra(url).configure(
+            redirectUris=[REDIRECT], assignments={ADA: ["Transom.Admin"]}
+        )
+    save_state(app.state.emulator, state)
+    # when
+    restarted = Emulator()
+    load_state(restarted, state)
+    # then
+    tenant = restarted.tenants[TENANT_ID]
+    settings = tenant.apps[CLIENT_ID].sign_in
+    ada = restarted.find_user(tenant, ADA)
+    assert ada is not None
+    assert settings.redirect_uris == [REDIRECT]
+    assert settings.assignments == {ada.id: ["Transom.Admin"]}
+    assert tenant.groups[FACILITIES_GROUP_ID].members == [ada.id]

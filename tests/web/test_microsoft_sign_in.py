@@ -66,7 +66,7 @@ def test_an_admin_signs_in_with_microsoft_and_sees_only_their_tenant(
     assert serious_violations(page) == []
     screenshot(page, "microsoft-sign-in-emulator")
     # when
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     # then
     expect(page.get_by_role("region", name="Contoso")).to_be_visible()
     expect(page.get_by_role("region", name="Fabrikam")).to_have_count(0)
@@ -82,7 +82,7 @@ def test_a_person_without_a_role_is_refused_with_a_clear_page(
     page.get_by_label(f"Chloe Kowalski ({CHLOE})").check()
     page.get_by_label("Or type a user name").fill("")
     # when
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     # then
     expect(
         page.get_by_role("heading", name="You have no role in Transom")
@@ -104,7 +104,7 @@ def test_entra_refusing_an_unassigned_user_is_explained(
     ).raise_for_status()
     sign_in_with_microsoft(page, sso_ui, ADA)
     # when
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     # then
     expect(
         page.get_by_role("heading", name="Microsoft did not sign you in")

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
-import msal  # type: ignore[import-untyped]
 import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -88,7 +87,11 @@ def _msal_credential(credentials: GraphCredentials) -> str | dict[str, str]:
     return credentials.client_secret
 
 
-def _client(app: EntraApp) -> msal.ConfidentialClientApplication:
+def _client(app: EntraApp) -> Any:
+    # Imported on first use: MSAL (and its dependencies) cost start-up time
+    # on every server, most of which never sign anyone in with Microsoft.
+    import msal  # type: ignore[import-untyped]
+
     try:
         return msal.ConfidentialClientApplication(
             app.credentials.client_id,

@@ -259,6 +259,10 @@ def _demo(args: argparse.Namespace) -> None:
             f"  Admin UI: {info.base_url}/admin/ "
             f"(sign in as {DEMO_ADMIN_EMAIL} / {admin_password})"
         )
+        print(
+            "  Or Sign in with Microsoft as ada.ahmed@contoso.onmicrosoft.com "
+            "(admin) or ben.fischer@contoso.onmicrosoft.com (reader)"
+        )
         print(f"  Graph emulator: {info.emulator_url} ({info.rooms} rooms synced)")
         print(f"  Outlook (make changes, watch them sync): {info.outlook_url}")
         print("  Stop with Ctrl+C", flush=True)
