@@ -25,7 +25,7 @@ def sign_in(page: Page, ui: AdminUi, password: str | None = None) -> None:
     page.goto(f"{ui.url}/admin/")
     page.get_by_label("Email").fill(ui.email)
     page.get_by_label("Password").fill(password or ui.password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def tenant_card(page: Page) -> Locator:

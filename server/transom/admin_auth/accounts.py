@@ -110,8 +110,9 @@ async def set_admin_role(
         and await tenant_repo.get_tenant(session, tenant_id=tenant_id) is None
     ):
         raise AccountError(f"there is no tenant {tenant_id!r}")
-    changed = admin.tenant_id != tenant_id
+    changed = admin.tenant_id != tenant_id or admin.role not in (None, "ADMIN")
     admin.tenant_id = tenant_id
+    admin.role = None  # a full admin of its tenant (or a superadmin), not a reader
     ids = await admin_repo.session_ids_of(session, admin_user_id=admin.id)
     return RoleChange(admin, changed, tuple(session_credential(i) for i in ids))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -81,7 +81,7 @@ async def _submit(templates: Jinja2Templates, request: Request) -> Response:
     email = str(form.get("email") or "").strip()
     password = str(form.get("password") or "")
     given = str(form.get(CSRF_FIELD) or "")
-    if not _sign_in_form_is_ours(request, given):
+    if not sign_in_form_is_ours(request, given):
         return _form(templates, request, error=FORM_EXPIRED, email=email, status=403)
     if not email or not password:
         message = "Enter your email and password."
@@ -97,17 +97,17 @@ async def _submit(templates: Jinja2Templates, request: Request) -> Response:
         return _form(
             templates, request, error=outcome.message, email=email, status=status
         )
-    return _signed_in_response(request, outcome)
+    return signed_in_response(request, outcome)
 
 
-def _sign_in_form_is_ours(request: Request, given: str) -> bool:
+def sign_in_form_is_ours(request: Request, given: str) -> bool:
     origin_ok = "origin" not in request.headers or same_origin(
         request, request.state.services.settings.public_url
     )
     return origin_ok and tokens_match(request.cookies.get(SIGN_IN_CSRF_COOKIE), given)
 
 
-def _signed_in_response(request: Request, new: NewSession) -> Response:
+def signed_in_response(request: Request, new: NewSession) -> Response:
     response = RedirectResponse(_safe_next(request), status_code=303)
     services = request.state.services
     lifetime = int((new.expires_at - services.clock()).total_seconds())
@@ -140,12 +140,14 @@ def _form(
     error: str | None,
     email: str,
     status: int,
+    microsoft_error: str | None = None,
 ) -> Response:
     csrf = secrets.token_urlsafe(32)
     context: dict[str, Any] = {
         "csrf": csrf,
         "error": error,
         "email": email,
+        "microsoft_error": microsoft_error,
         "next": request.query_params.get("next", ""),
     }
     response = templates.TemplateResponse(
@@ -160,7 +162,37 @@ def _form(
         max_age=SIGN_IN_FORM_SECONDS,
     )
     secure_headers(response)
+    # "Sign in with Microsoft" posts here and is redirected to Entra: Chromium
+    # applies form-action to that redirect too.
+    authority = request.state.services.settings.authority_url
+    response.headers["content-security-policy"] = CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {_origin(authority)}"
+    )
     return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def sign_in_form(
+    templates: Jinja2Templates,
+    request: Request,
+    *,
+    microsoft_error: str,
+    email: str,
+    status: int,
+) -> Response:
+    """The sign-in page with an error under "Sign in with Microsoft"."""
+    return _form(
+        templates,
+        request,
+        error=None,
+        email=email,
+        status=status,
+        microsoft_error=microsoft_error,
+    )
 
 
 def secure_headers(response: Response) -> None:

@@ -70,7 +70,7 @@ async def sign_in(
         return _record_failure(admin, state, now)
     _apply(admin, after_success())
     admin.last_sign_in_at = now
-    return await _open_session(session, admin, now)
+    return await open_session(session, admin, now)
 
 
 def _record_failure(
@@ -88,7 +88,7 @@ def _apply(admin: models.AdminUser, state: AttemptState) -> None:
     admin.locked_until = state.locked_until
 
 
-async def _open_session(
+async def open_session(
     session: AsyncSession, admin: models.AdminUser, now: datetime
 ) -> NewSession:
     token = secrets.token_urlsafe(32)
@@ -118,7 +118,7 @@ async def find_signed_in(
     row, admin = found
     if now >= row.expires_at:
         return None
-    role = Role.SUPERADMIN if admin.tenant_id is None else Role.ADMIN
+    role = role_of(admin)
     viewer = Viewer(
         token_id=session_credential(row.id), role=role, tenant_id=admin.tenant_id
     )
@@ -133,6 +133,14 @@ async def find_signed_in(
 def session_credential(session_id: str) -> str:
     """The ``Viewer.token_id`` of a browser session (its access channel's key)."""
     return f"admin-session:{session_id}"
+
+
+def role_of(admin: models.AdminUser) -> Role:
+    """SUPERADMIN without a tenant; else the stored role (READER after a
+    Microsoft sign-in mapped to it), ADMIN by default."""
+    if admin.tenant_id is None:
+        return Role.SUPERADMIN
+    return Role.READER if admin.role == Role.READER.value else Role.ADMIN
 
 
 async def sign_out(session: AsyncSession, *, token: str) -> None:

@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
 
     _add_token_commands(commands)
     _add_admin_commands(commands)
+    from transom.cli.sso import add_sso_commands
+
+    add_sso_commands(commands)
 
     schema = commands.add_parser("schema", help="GraphQL schema").add_subparsers(
         required=True, metavar="action"
@@ -350,6 +353,10 @@ def _demo(args: argparse.Namespace) -> None:
         print(
             f"  Admin UI: {info.base_url}/admin/ "
             f"(sign in as {DEMO_ADMIN_EMAIL} / {admin_password})"
+        )
+        print(
+            "  Or Sign in with Microsoft as ada.ahmed@contoso.onmicrosoft.com "
+            "(admin) or ben.fischer@contoso.onmicrosoft.com (reader)"
         )
         print(f"  Graph emulator: {info.emulator_url} ({info.rooms} rooms synced)")
         print(f"  Outlook (make changes, watch them sync): {info.outlook_url}")

@@ -25,15 +25,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
+from transom.admin_auth.entra_sign_in import CALLBACK_PATH
 from transom.app import create_app
 from transom.db import models
+from transom.db import sso as sso_repo
 from transom.db import tenants as tenant_repo
 from transom.db.engine import Sessions, create_engine, create_sessions
 from transom.db.migrate import upgrade_to_head
 from transom.db.tokens import create_token
 from transom.domain.access import Role
-from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
+from transom.domain.sign_in_roles import RoleRule, RuleKind
+from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_DOMAIN, TENANT_ID
 from transom.emulator import create_app as create_emulator
+from transom.emulator.seeds import FACILITIES_GROUP_ID, RECEPTION_GROUP_ID
 from transom.pubsub import MemoryBus
 from transom.settings import Settings
 from transom.sync.calendars.room_changes import RoomRef
@@ -102,6 +106,8 @@ async def run_demo(
     async with anyio.create_task_group() as tasks:
         tasks.start_soon(emulator.serve)
         await _started(emulator)
+        sign_in = emulator_app.state.emulator.app(TENANT_ID, CLIENT_ID).sign_in
+        sign_in.redirect_uris = [f"{settings.public_url}{CALLBACK_PATH}"]
         info = await prepare_demo(settings, f"http://{host}:{port}")
         transom = _server(create_app(settings), host, port)
         tasks.start_soon(transom.serve)
@@ -121,6 +127,7 @@ async def prepare_demo(settings: Settings, base_url: str) -> DemoInfo:
         sessions = create_sessions(engine)
         async with sessions() as session:
             tenant = await _demo_tenant(session)
+            await _demo_sign_in(session, tenant.id)
             token = await _token(session, settings, tenant)
             await session.commit()
         env = SyncEnv.create(settings, sessions, MemoryBus(), wall_clock)
@@ -131,6 +138,17 @@ async def prepare_demo(settings: Settings, base_url: str) -> DemoInfo:
     finally:
         await engine.dispose()
     return DemoInfo(base_url, settings.graph_url, token, rooms)
+
+
+async def _demo_sign_in(session: AsyncSession, tenant_id: str) -> None:
+    """Sign in with Microsoft: Facilities are admins, Reception readers."""
+    await sso_repo.enable_sso(session, tenant_id=tenant_id, domains=[TENANT_DOMAIN])
+    for group, role in (
+        (FACILITIES_GROUP_ID, Role.ADMIN),
+        (RECEPTION_GROUP_ID, Role.READER),
+    ):
+        rule = RoleRule(RuleKind.GROUP, group, role)
+        await sso_repo.set_rule(session, tenant_id=tenant_id, rule=rule)
 
 
 async def _connect_and_link(env: SyncEnv, sessions: Sessions, tenant_id: str) -> int:

@@ -301,6 +301,11 @@ class AdminUser(Base):
     locked_until: Mapped[datetime | None]
     last_sign_in_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # READER or ADMIN for a tenant's admin (None: ADMIN); set at each Microsoft
+    # sign-in from the tenant's role rules.
+    role: Mapped[str | None] = mapped_column(String(16))
+    # The Entra object id (``oid``) of an admin who signs in with Microsoft.
+    entra_object_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class AdminSession(Base):
@@ -389,3 +394,36 @@ class SyncLease(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     owner: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime]
+
+
+class SsoTenant(Base):
+    """A tenant whose admins sign in with Microsoft (its own Entra app)."""
+
+    __tablename__ = "sso_tenants"
+
+    tenant_id: Mapped[str] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SsoDomain(Base):
+    """An e-mail domain whose people sign in to that tenant (unique overall)."""
+
+    __tablename__ = "sso_domains"
+
+    domain: Mapped[str] = mapped_column(String(255), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+
+
+class SsoRoleRule(Base):
+    """Entra user, group or app role -> Transom role (ADMIN or READER)."""
+
+    __tablename__ = "sso_role_rules"
+    __table_args__ = (UniqueConstraint("tenant_id", "kind", "value"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(320))
+    role: Mapped[str] = mapped_column(String(16))

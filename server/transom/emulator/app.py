@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from . import (
+    authorize,
     calendar_routes,
     directory,
     edges,
@@ -103,7 +104,12 @@ def build_app(emulator: Emulator, state_file: Path | None = None) -> Starlette:
         if state_file is not None:
             save_state(emulator, state_file)
 
-    routes = [*identity.routes, *graph_routes(), *edges.edge_routes(emulator)]
+    routes = [
+        *identity.routes,
+        *authorize.routes,
+        *graph_routes(),
+        *edges.edge_routes(emulator),
+    ]
     middleware = [Middleware(PathNormaliser), *edges.edge_middleware(emulator)]
     app = Starlette(
         routes=routes,

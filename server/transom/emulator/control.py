@@ -15,6 +15,9 @@ Directory and credentials
   ``PATCH  /_emulator/tenants/{tid}/rooms/{room}/calendar-processing``
   ``{"allowConflicts"?, "automateProcessing"?, "bookingWindowInDays"?, ...}``
 
+Signing users in: app redirect URIs, assignments, consent, groups - see
+:mod:`.control_sign_in`.
+
 Faults and limits
   ``GET|POST|DELETE /_emulator/faults`` - the :class:`~.faults.FaultPlan`
   ``POST   /_emulator/notifications/drop`` ``{"share": 1.0}`` (0 restores delivery)

@@ -17,6 +17,7 @@ from starlette.middleware import Middleware
 
 from .batch import batch_routes
 from .control import ControlRoutes, EdgeState
+from .control_sign_in import SignInControl
 from .faults import FaultMiddleware
 from .notifications import NotifierLifespan
 from .subscriptions import SubscriptionRoutes
@@ -45,6 +46,7 @@ def edge_routes(emulator: Emulator) -> list[BaseRoute]:
         *batch_routes(),
         *SubscriptionRoutes(emulator, edges.subscriptions).routes(),
         *ControlRoutes(edges).routes(),
+        *SignInControl(emulator).routes(),
         *outlook_routes(emulator),
     ]
 

@@ -1,7 +1,9 @@
 """Microsoft Entra ID endpoints: discovery documents, JWKS and the token endpoint.
 
 ``POST /{tenant}/oauth2/v2.0/token`` implements the client-credentials grant
-(graph-contract.md §1): secret in the form or HTTP Basic, or a certificate
+(graph-contract.md §1) and, for signing users in, the authorization-code and
+refresh-token grants (:mod:`.user_grants`; the authorize endpoint is
+:mod:`.authorize`). The app authenticates the same way for all three: secret in the form or HTTP Basic, or a certificate
 ``client_assertion``. Checks run in Entra's order: tenant (AADSTS90002), app
 in tenant (AADSTS700016), credential present (AADSTS7000218), secret value
 (AADSTS7000215), secret expiry (AADSTS7000222). An app without admin consent
@@ -23,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from . import user_grants
 from .assertions import verify_client_assertion
 from .auth import GRAPH_AUDIENCE
 from .entra_errors import EntraError, entra_error_response, unknown_tenant
@@ -32,6 +35,7 @@ from .store import Emulator
 TOKEN_LIFETIME = 3599
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 GRAPH_RESOURCES = (GRAPH_AUDIENCE, "00000003-0000-0000-c000-000000000000")
+GRANT_TYPES = ("client_credentials", "authorization_code", "refresh_token")
 
 
 def _emulator(request: Request) -> Emulator:
@@ -73,6 +77,22 @@ async def openid_configuration(request: Request) -> Response:
                 "id_token token",
             ],
             "scopes_supported": ["openid", "profile", "email", "offline_access"],
+            "claims_supported": [
+                "sub",
+                "iss",
+                "aud",
+                "exp",
+                "iat",
+                "nonce",
+                "name",
+                "oid",
+                "preferred_username",
+                "tid",
+                "ver",
+                "groups",
+                "roles",
+            ],
+            "code_challenge_methods_supported": ["S256", "plain"],
             "issuer": f"{emulator.public_login_url}/{tenant.id}/v2.0",
             "request_uri_parameter_supported": False,
             "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
@@ -223,29 +243,33 @@ def issue_token(emulator: Emulator, tenant: Tenant, app: App, acr: str = "1") ->
 async def token(request: Request) -> Response:
     emulator = _emulator(request)
     form = {k: str(v) for k, v in (await request.form()).items()}
+    grant_type = form.get("grant_type", "")
     try:
         tenant = _tenant(emulator, request.path_params["tenant"])
-        if form.get("grant_type") != "client_credentials":
+        if grant_type not in GRANT_TYPES:
             raise EntraError(
                 400,
                 "unsupported_grant_type",
                 70003,
-                "The app requested an unsupported grant type "
-                f"'{form.get('grant_type', '')}'.",
+                f"The app requested an unsupported grant type '{grant_type}'.",
             )
         app, acr = _authenticate_app(request, tenant, form, emulator.clock())
-        _check_scope(form.get("scope", ""))
+        if grant_type == "authorization_code":
+            body = user_grants.redeem_code(emulator, tenant, app, form)
+        elif grant_type == "refresh_token":
+            body = user_grants.redeem_refresh_token(emulator, tenant, app, form)
+        else:
+            _check_scope(form.get("scope", ""))
+            body = {
+                "token_type": "Bearer",
+                "expires_in": TOKEN_LIFETIME,
+                "ext_expires_in": TOKEN_LIFETIME,
+                "access_token": issue_token(emulator, tenant, app, acr),
+            }
     except EntraError as exc:
         return entra_error_response(exc, emulator.public_login_url)
-    access_token = issue_token(emulator, tenant, app, acr)
     return JSONResponse(
-        {
-            "token_type": "Bearer",
-            "expires_in": TOKEN_LIFETIME,
-            "ext_expires_in": TOKEN_LIFETIME,
-            "access_token": access_token,
-        },
-        headers={"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"},
+        body, headers={"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}
     )
 
 

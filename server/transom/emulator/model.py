@@ -61,6 +61,36 @@ class App:
     secrets: list[Secret] = field(default_factory=list)
     certificates: list[Certificate] = field(default_factory=list)
     access_policy: list[str] | None = None
+    sign_in: SignInSettings = field(default_factory=lambda: SignInSettings())
+
+
+@dataclass
+class SignInSettings:
+    """How the app signs users in (OpenID Connect, delegated).
+
+    ``redirect_uris``: the registered reply URLs (exact match; empty: none, so
+    every sign-in fails with AADSTS50011). ``assignment_required``: only users
+    in ``assignments`` (directly or through a group) may sign in, else
+    AADSTS50105. ``assignments`` maps a user or group id to the app role values
+    assigned (``[]`` is the default access). ``user_consent`` False: nobody
+    consented to the delegated scopes (AADSTS65001). ``groups_claim``: ID
+    tokens carry ``groups`` (groupMembershipClaims "SecurityGroup").
+    """
+
+    redirect_uris: list[str] = field(default_factory=list)
+    assignment_required: bool = False
+    assignments: dict[str, list[str]] = field(default_factory=dict)
+    user_consent: bool = True
+    groups_claim: bool = True
+
+
+@dataclass
+class Group:
+    """A security group; ``members`` are user ids."""
+
+    id: str
+    display_name: str
+    members: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -156,6 +186,7 @@ class Tenant:
     apps: dict[str, App] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     room_lists: dict[str, RoomList] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)
     events: dict[str, dict[str, Event]] = field(default_factory=dict)
     created: str = "2024-01-01T00:00:00Z"
 
@@ -181,6 +212,7 @@ def tenant_from_json(data: dict[str, Any]) -> Tenant:
     tenant.room_lists = {
         k: _build(RoomList, v) for k, v in data.get("room_lists", {}).items()
     }
+    tenant.groups = {k: _build(Group, v) for k, v in data.get("groups", {}).items()}
     tenant.events = {
         uid: {eid: _build(Event, e) for eid, e in box.items()}
         for uid, box in data.get("events", {}).items()
@@ -192,6 +224,7 @@ def _app(data: dict[str, Any]) -> App:
     app = _build(App, data)
     app.secrets = [_build(Secret, s) for s in data.get("secrets", [])]
     app.certificates = [_build(Certificate, c) for c in data.get("certificates", [])]
+    app.sign_in = _build(SignInSettings, data.get("sign_in") or {})
     return app
 
 

@@ -4,7 +4,9 @@
   with one app (:data:`CLIENT_ID` / :data:`CLIENT_SECRET`, every role, admin
   consent) and nothing else: no users, rooms or events.
 - ``demo``: the same directory and app plus rooms, users and a week of
-  meetings around today (see :mod:`.demo_seed`).
+  meetings around today (see :mod:`.demo_seed`), and the security groups
+  Facilities (:data:`FACILITIES_GROUP_ID`, Ada Ahmed) and Reception
+  (:data:`RECEPTION_GROUP_ID`, Ben Fischer) for sign-in role mapping.
 
 The credentials are fixed so a demo can be configured without asking; the
 control API (and :meth:`Emulator.credentials`) lists them too.
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .model import Secret
+from .model import Group, Secret, Tenant
 from .provisioning import add_app, add_tenant
 from .store import Emulator, iso
 
@@ -23,6 +25,8 @@ TENANT_DOMAIN = "contoso.onmicrosoft.com"
 CLIENT_ID = "5b0e7c9a-1f2d-4a6b-8c3e-7d9f0a1b2c3d"
 CLIENT_SECRET = "Tx8Q~emulator.demo.secret-contoso-0123456789"
 SECRET_ID = "0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f"
+FACILITIES_GROUP_ID = "6a1f3c2e-0b4d-4e8f-9a7c-5d2e1f0a3b4c"
+RECEPTION_GROUP_ID = "7b2e4d3f-1c5e-4f9a-8b6d-6e3f2a1b4c5d"
 SEEDS = ("empty", "demo")
 
 
@@ -41,3 +45,15 @@ def load_seed(emulator: Emulator, name: str) -> None:
         from .demo_seed import populate
 
         populate(emulator, tenant)
+        add_sign_in_groups(emulator, tenant)
+
+
+def add_sign_in_groups(emulator: Emulator, tenant: Tenant) -> None:
+    """Two security groups to map to Transom roles: Facilities (Ada Ahmed) and
+    Reception (Ben Fischer); everyone else is in neither."""
+    for gid, name, member in (
+        (FACILITIES_GROUP_ID, "Facilities", "ada.ahmed"),
+        (RECEPTION_GROUP_ID, "Reception", "ben.fischer"),
+    ):
+        user = emulator.find_user(tenant, f"{member}@{TENANT_DOMAIN}")
+        tenant.groups[gid] = Group(gid, name, [user.id] if user else [])

@@ -12,6 +12,7 @@ from transom.graph._transport import (
     RequestCounter,
     RequestObserver,
     observe_requests,
+    route,
     stop_observing_requests,
 )
 from transom.graph.batch import (
@@ -72,5 +73,6 @@ __all__ = [
     "chunk_batch",
     "observe_requests",
     "open_graph_client",
+    "route",
     "stop_observing_requests",
 ]

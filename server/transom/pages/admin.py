@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from transom.admin_auth.entra_sign_in import microsoft_routes
 from transom.admin_auth.forms import (
     current_admin,
     secure_headers,
@@ -58,6 +59,7 @@ def admin_routes(settings: Settings) -> list[BaseRoute]:
         Route("/", _to_admin),
         Route("/admin", _to_admin),
         *sign_in_routes(templates),
+        *microsoft_routes(templates),
         *(Route(page.path, _shell(templates, page)) for page in PAGES),
         Mount("/admin/static", StaticFiles(directory=web / "static", check_dir=False)),
         Mount("/admin/operations", StaticFiles(directory=operations, check_dir=False)),
