@@ -72,7 +72,7 @@ PAIR = """mutation P($code: String!, $room: ID!) {
   pairDisplay(code: $code, roomId: $room) { id }
 }"""
 UPDATE = """mutation U($id: ID!, $zone: String!, $name: String!) {
-  updateRoom(id: $id, input: {timeZone: $zone, name: $name}) { id }
+  updateRoom(id: $id, input: {timeZone: $zone, name: $name}) { room { id } }
 }"""
 
 
@@ -172,10 +172,10 @@ async def seed(base: str) -> tuple[str, str]:
             client,
             base,
             'mutation R($t: ID!) { createRoom(input: {name: "Aurora", '
-            'tenantId: $t, timeZone: "Etc/UTC"}) { id } }',
+            'tenantId: $t, timeZone: "Etc/UTC"}) { room { id } } }',
             {"t": tenant_id},
         )
-    return tenant_id, str(room["createRoom"]["id"])
+    return tenant_id, str(room["createRoom"]["room"]["id"])
 
 
 async def seed_meetings(database_url: str, tenant_id: str, room_id: str) -> None:

@@ -14,7 +14,7 @@ from tests.factories import make_booking, make_room, make_tenant, make_token
 pytestmark = pytest.mark.anyio
 
 UPDATE_ROOM = (
-    "mutation U($id: ID!) { updateRoom(id: $id, input: {capacity: 9}) { id } }"
+    "mutation U($id: ID!) { updateRoom(id: $id, input: {capacity: 9}) { room { id } } }"
 )
 REVOKE = "mutation R($id: ID!) { revokeDisplay(id: $id) { id } }"
 DISPLAYS = "{ displays { id } }"
@@ -92,7 +92,7 @@ HIDE_SUBJECTS = (
 )
 MOVE_ROOM = (
     "mutation M($id: ID!, $zone: String!) "
-    "{ updateRoom(id: $id, input: {timeZone: $zone}) { id } }"
+    "{ updateRoom(id: $id, input: {timeZone: $zone}) { room { id } } }"
 )
 
 

@@ -82,10 +82,11 @@ async def test_an_admins_socket_stays_open_when_another_display_is_revoked(
         await feed.next()
         api.data(REVOKE, {"id": display["id"]}, token=admin)
         api.data(
-            'mutation { createRoom(input: {name: "Borealis"}) { id } }', token=admin
+            'mutation { createRoom(input: {name: "Borealis"}) { room { id } } }',
+            token=admin,
         )
         api.data(
-            "mutation ($id: ID!) { updateRoom(id: $id, input: {capacity: 9}) { id } }",
+            "mutation ($id: ID!) { updateRoom(id: $id, input: {capacity: 9}) { room { id } } }",
             {"id": room.id},
             token=admin,
         )

@@ -38,9 +38,9 @@ PAIR = """mutation Pair($code: String!, $roomId: ID!) {
   pairDisplay(code: $code, roomId: $roomId) { id state } }"""
 TENANT = 'mutation { createTenant(input: {name: "Contoso"}) { id } }'
 ROOM = """mutation Room($tenant: ID!) {
-  createRoom(input: {name: "Aurora", tenantId: $tenant}) { id } }"""
+  createRoom(input: {name: "Aurora", tenantId: $tenant}) { room { id } } }"""
 RENAME = """mutation Rename($id: ID!) {
-  updateRoom(id: $id, input: {name: "Aurora East"}) { id } }"""
+  updateRoom(id: $id, input: {name: "Aurora East"}) { room { id } } }"""
 VALIDATION = "Validation: Testing client application at 2026-12-03"
 # The emulator's demo directory and app (README, "The Graph emulator").
 DIRECTORY = "8d3a5f2e-4c1b-4e7a-9f60-2b7c1d9e0a51"
@@ -134,7 +134,9 @@ async def display_pairs_and_follows_its_room_live(
     http: httpx.AsyncClient, public: str, tls: Any
 ) -> None:
     tenant = (await graphql(http, TENANT, SUPERADMIN))["createTenant"]["id"]
-    room = (await graphql(http, ROOM, SUPERADMIN, tenant=tenant))["createRoom"]["id"]
+    room = (await graphql(http, ROOM, SUPERADMIN, tenant=tenant))["createRoom"]["room"][
+        "id"
+    ]
     pairing = (await graphql(http, read("RequestDisplayPairing"), None))[
         "requestDisplayPairing"
     ]

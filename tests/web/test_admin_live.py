@@ -126,7 +126,7 @@ def test_another_admins_changes_appear_on_the_open_rooms_page(
         # when: the other admin renames one room and links another
         admin.data(
             'mutation ($id: ID!) { updateRoom(id: $id, input: {name: "Anvil (2nd floor)"'
-            ", capacity: 9}) { id } }",
+            ", capacity: 9}) { room { id } } }",
             id=room_id,
         )
         mailbox = admin.data("query ($id: ID!) { room(id: $id) { mailbox } }", id=forge)
