@@ -164,10 +164,10 @@ async def seed(base: str) -> tuple[str, str]:
             client,
             base,
             'mutation { createTenant(input: {name: "Bench", '
-            'timeZone: "Europe/Copenhagen"}) { id } }',
+            'timeZone: "Europe/Copenhagen"}) { tenant { id } } }',
             {},
         )
-        tenant_id = str(tenant["createTenant"]["id"])
+        tenant_id = str(tenant["createTenant"]["tenant"]["id"])
         room = await graphql(
             client,
             base,

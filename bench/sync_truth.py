@@ -75,7 +75,7 @@ def world(
 
 async def connect(client: Client, tenant_id: str) -> None:
     await client.data(
-        "mutation ($i: ConnectTenantInput!) { connectTenant(input: $i) { status } }",
+        "mutation ($i: ConnectTenantInput!) { connectTenant(input: $i) { connectionTest { status } } }",
         i={"tenantId": tenant_id, "directoryId": TENANT_ID, "clientId": CLIENT_ID,
            "clientSecret": CLIENT_SECRET},
     )  # fmt: skip

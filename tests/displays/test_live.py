@@ -88,7 +88,7 @@ async def test_tenant_sync_tells_admins_what_changed(server, api, session) -> No
 
 HIDE_SUBJECTS = (
     "mutation H($t: ID!) { updateTenantSettings(tenantId: $t, "
-    "input: {showSubject: false}) { showSubject } }"
+    "input: {showSubject: false}) { settings { showSubject } } }"
 )
 MOVE_ROOM = (
     "mutation M($id: ID!, $zone: String!) "

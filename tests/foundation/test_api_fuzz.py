@@ -81,13 +81,13 @@ def connected_tenant(base_url: str, graph_url: str) -> World:
         base_url,
         BOOTSTRAP,
         'mutation { createTenant(input: {name: "Contoso", timeZone: "Europe/Oslo"})'
-        " { id } }",
-    )["createTenant"]["id"]
+        " { tenant { id } } }",
+    )["createTenant"]["tenant"]["id"]
     expires = (datetime.now(UTC) + timedelta(days=300)).isoformat()
     post(
         base_url,
         BOOTSTRAP,
-        "mutation ($i: ConnectTenantInput!) { connectTenant(input: $i) { status } }",
+        "mutation ($i: ConnectTenantInput!) { connectTenant(input: $i) { connectionTest { status } } }",
         i={
             "tenantId": tenant,
             "directoryId": TENANT_ID,

@@ -34,7 +34,7 @@ query Outbox($status: OutboxStatus) {
 }
 """
 CONNECT = """
-mutation C($input: ConnectTenantInput!) { connectTenant(input: $input) { status } }
+mutation C($input: ConnectTenantInput!) { connectTenant(input: $input) { connectionTest { status } } }
 """
 RETRY = "mutation R($id: ID!) { retryOutboxItem(id: $id) { id status } }"
 DROP = "mutation D($id: ID!) { dropOutboxItem(id: $id) { id status } }"
@@ -234,7 +234,7 @@ async def _renew_secret(world: BookingWorld) -> str:
             "clientSecret": secret["value"],
         }
     }
-    connected = world.api.data(CONNECT, variables)["connectTenant"]
+    connected = world.api.data(CONNECT, variables)["connectTenant"]["connectionTest"]
     assert connected["status"] == "CONNECTED", connected
     value: str = secret["value"]
     return value

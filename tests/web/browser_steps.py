@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from playwright.sync_api import Locator, Page, expect
 
+from tests.graphql_client import user_errors_of
 from tests.web.admins import graphql, signed_in_client
 from tests.web.conftest import OTHER_ADMIN_EMAIL, AdminUi
 from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_DOMAIN, TENANT_ID
@@ -116,6 +117,7 @@ class OtherAdmin:
         body = graphql(self.client, query, variables, csrf=self.csrf)
         assert "errors" not in body, body
         data: dict[str, Any] = body["data"]
+        assert not user_errors_of(data), data
         return data
 
     def room_ids(self) -> dict[str, str]:
@@ -134,10 +136,10 @@ class OtherAdmin:
         )
         linked = self.data(
             "mutation ($id: ID!, $email: String!) { linkRoomMailbox(roomId: $id, "
-            "email: $email) { linkState } }",
+            "email: $email) { room { linkState } } }",
             id=room_id,
             email=mailbox["room"]["mailbox"],
-        )["linkRoomMailbox"]
+        )["linkRoomMailbox"]["room"]
         assert linked["linkState"] == "VERIFIED", linked
         return room_id
 

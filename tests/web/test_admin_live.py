@@ -132,7 +132,7 @@ def test_another_admins_changes_appear_on_the_open_rooms_page(
         mailbox = admin.data("query ($id: ID!) { room(id: $id) { mailbox } }", id=forge)
         admin.data(
             "mutation ($id: ID!, $email: String!) { linkRoomMailbox(roomId: $id, "
-            "email: $email) { linkState } }",
+            "email: $email) { room { linkState } } }",
             id=forge,
             email=mailbox["room"]["mailbox"],
         )

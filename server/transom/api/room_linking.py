@@ -5,15 +5,20 @@ from __future__ import annotations
 import strawberry
 
 from transom.api.context import Info
+from transom.api.payloads import Payload, UserErrors
 from transom.api.rooms import Room, visible_room
 from transom.api.tenant_connection import sync_commands
 
 
-@strawberry.type(description="What unlinking removed.")
-class UnlinkResult:
-    room: Room
-    removed_bookings: int = strawberry.field(
-        description="Bookings that came from Exchange and were removed."
+@strawberry.type(description="What unlinkRoomMailbox answers: what unlinking removed.")
+class UnlinkRoomMailboxPayload(Payload):
+    room: Room | None = strawberry.field(
+        default=None, description="The unlinked room; null when refused."
+    )
+    removed_bookings: int | None = strawberry.field(
+        default=None,
+        description="Bookings that came from Exchange and were removed; null when "
+        "refused.",
     )
 
 
@@ -28,6 +33,13 @@ async def _fresh_room(info: Info, room_id: str) -> Room:
     return Room.from_model(await visible_room(info, room_id))
 
 
+@strawberry.type(description="What linkRoomMailbox answers.")
+class LinkRoomMailboxPayload(Payload):
+    room: Room | None = strawberry.field(
+        default=None, description="The room with its linkState; null when refused."
+    )
+
+
 @strawberry.type
 class RoomLinkingMutations:
     @strawberry.mutation(
@@ -38,10 +50,12 @@ class RoomLinkingMutations:
     )
     async def link_room_mailbox(
         self, info: Info, room_id: strawberry.ID, email: str
-    ) -> Room | None:
-        await _admin_room(info, room_id)
-        await sync_commands(info).link_room(room_id, email)
-        return await _fresh_room(info, room_id)
+    ) -> LinkRoomMailboxPayload | None:
+        with UserErrors(info) as errors:
+            await _admin_room(info, room_id)
+            await sync_commands(info).link_room(room_id, email)
+            return LinkRoomMailboxPayload(room=await _fresh_room(info, room_id))
+        return errors.payload(LinkRoomMailboxPayload)
 
     @strawberry.mutation(
         description="Stop syncing the room, delete its Graph subscription and remove "
@@ -50,9 +64,11 @@ class RoomLinkingMutations:
     )
     async def unlink_room_mailbox(
         self, info: Info, room_id: strawberry.ID, confirm: bool
-    ) -> UnlinkResult | None:
-        await _admin_room(info, room_id)
-        removed = await sync_commands(info).unlink_room(room_id, confirm=confirm)
-        return UnlinkResult(
-            room=await _fresh_room(info, room_id), removed_bookings=removed
-        )
+    ) -> UnlinkRoomMailboxPayload | None:
+        with UserErrors(info) as errors:
+            await _admin_room(info, room_id)
+            removed = await sync_commands(info).unlink_room(room_id, confirm=confirm)
+            return UnlinkRoomMailboxPayload(
+                room=await _fresh_room(info, room_id), removed_bookings=removed
+            )
+        return errors.payload(UnlinkRoomMailboxPayload)
