@@ -69,7 +69,7 @@ PAIRINGS_PER_ADDRESS = 10  # the server's pairing rate limit per client address
 MEETINGS = 10
 
 PAIR = """mutation P($code: String!, $room: ID!) {
-  pairDisplay(code: $code, roomId: $room) { id }
+  pairDisplay(code: $code, roomId: $room) { display { id } }
 }"""
 UPDATE = """mutation U($id: ID!, $zone: String!, $name: String!) {
   updateRoom(id: $id, input: {timeZone: $zone, name: $name}) { room { id } }
@@ -225,7 +225,7 @@ async def pair_displays(base: str, room_id: str, count: int) -> list[str]:
             tokens = []
             for _ in range(size):
                 asked = await graphql(device, base, REQUEST_PAIRING, {}, token=None)
-                pairing = asked["requestDisplayPairing"]
+                pairing = asked["requestDisplayPairing"]["pairing"]
                 await graphql(
                     admin, base, PAIR, {"code": pairing["code"], "room": room_id}
                 )

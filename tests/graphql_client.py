@@ -74,8 +74,12 @@ class GraphQLClient:
         *,
         token: str | None = None,
     ) -> list[str]:
+        """Codes of the top-level errors, else of a mutation's userErrors."""
         body = self.post(query, variables, token=token)
-        assert body.get("errors"), f"expected errors, got {body}"
+        if not body.get("errors"):
+            refused = user_errors_of(body.get("data"))
+            assert refused, f"expected errors, got {body}"
+            return [e["code"] for e in refused]
         return [e.get("extensions", {}).get("code") for e in body["errors"]]
 
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.anyio
 UPDATE_ROOM = (
     "mutation U($id: ID!) { updateRoom(id: $id, input: {capacity: 9}) { room { id } } }"
 )
-REVOKE = "mutation R($id: ID!) { revokeDisplay(id: $id) { id } }"
+REVOKE = "mutation R($id: ID!) { revokeDisplay(id: $id) { display { id } } }"
 DISPLAYS = "{ displays { id } }"
 TENANT_SYNC = "subscription T($t: ID!) { tenantSync(tenantId: $t) { kind roomId tenant { name } } }"
 

@@ -140,7 +140,7 @@ async def test_a_checked_in_meeting_is_never_released(world: BookingWorld) -> No
         clock.set(start + timedelta(minutes=30))
         released = await worker.releaser.release_due()
     # then
-    assert checked["checkIn"]["checkedInAt"] is not None
+    assert checked["checkIn"]["booking"]["checkedInAt"] is not None
     assert released == []
     assert (await world.booking(booking_id)).state == "CONFIRMED"
 

@@ -16,7 +16,7 @@ from tests.factories import make_room, make_tenant, make_token
 pytestmark = pytest.mark.anyio
 
 DISPLAYS = "{ displays { id } }"
-REVOKE = "mutation R($id: ID!) { revokeDisplay(id: $id) { id } }"
+REVOKE = "mutation R($id: ID!) { revokeDisplay(id: $id) { display { id } } }"
 
 
 async def closed_code(ws) -> int | None:

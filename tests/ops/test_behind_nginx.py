@@ -35,7 +35,7 @@ METRICS = "metrics-token-for-the-nginx-test"
 ADMIN_EMAIL, ADMIN_PASSWORD = "ops@example.com", "a long enough password 42"
 SIGNAGE = REPO / "schema" / "operations" / "signage"
 PAIR = """mutation Pair($code: String!, $roomId: ID!) {
-  pairDisplay(code: $code, roomId: $roomId) { id state } }"""
+  pairDisplay(code: $code, roomId: $roomId) { display { id state } } }"""
 TENANT = 'mutation { createTenant(input: {name: "Contoso"}) { tenant { id } } }'
 ROOM = """mutation Room($tenant: ID!) {
   createRoom(input: {name: "Aurora", tenantId: $tenant}) { room { id } } }"""
@@ -139,9 +139,9 @@ async def display_pairs_and_follows_its_room_live(
     ]
     pairing = (await graphql(http, read("RequestDisplayPairing"), None))[
         "requestDisplayPairing"
-    ]
+    ]["pairing"]
     paired = await graphql(http, PAIR, SUPERADMIN, code=pairing["code"], roomId=room)
-    assert paired["pairDisplay"]["state"] == "PAIRED"
+    assert paired["pairDisplay"]["display"]["state"] == "PAIRED"
     url = public.replace("https://", "wss://") + "/graphql"
     async with connect(url, ssl=tls, subprotocols=["graphql-transport-ws"]) as ws:
         init = {"Authorization": f"Bearer {pairing['secret']}"}

@@ -69,10 +69,10 @@ def expire_all_secrets(ui: AdminUi) -> None:
 def pairing_code(ui: AdminUi) -> str:
     response = httpx.post(
         f"{ui.url}/graphql",
-        json={"query": "mutation { requestDisplayPairing { code } }"},
+        json={"query": "mutation { requestDisplayPairing { pairing { code } } }"},
         timeout=30,
     )
-    code: str = response.json()["data"]["requestDisplayPairing"]["code"]
+    code: str = response.json()["data"]["requestDisplayPairing"]["pairing"]["code"]
     return code
 
 
@@ -80,10 +80,14 @@ def paired_display(ui: AdminUi) -> dict[str, str]:
     """A display's pairing request: its code and its secret (the device token)."""
     response = httpx.post(
         f"{ui.url}/graphql",
-        json={"query": "mutation { requestDisplayPairing { code secret } }"},
+        json={
+            "query": "mutation { requestDisplayPairing { pairing { code secret } } }"
+        },
         timeout=30,
     )
-    pairing: dict[str, str] = response.json()["data"]["requestDisplayPairing"]
+    pairing: dict[str, str] = response.json()["data"]["requestDisplayPairing"][
+        "pairing"
+    ]
     return pairing
 
 

@@ -311,7 +311,7 @@ def test_a_display_shows_online_then_is_renamed_and_revoked(
 BOOK = """
 mutation ($room: ID!, $start: DateTime!, $end: DateTime!, $subject: String!) {
   bookRoom(input: {roomId: $room, start: $start, end: $end, subject: $subject}) {
-    __typename
+    booking { id } userErrors { message code }
   }
 }
 """

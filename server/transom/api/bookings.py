@@ -7,6 +7,7 @@ from enum import Enum
 
 import strawberry
 
+from transom.api.node import Node
 from transom.db import models
 from transom.domain.errors import InvalidInputError
 
@@ -73,7 +74,7 @@ class Organizer:
 
 
 @strawberry.type(description="A room booked for a span of time.")
-class Booking:
+class Booking(Node):
     id: strawberry.ID
     room_id: strawberry.ID
     subject: str | None = strawberry.field(

@@ -14,6 +14,7 @@ from transom.api.availability import (
     person_busy_slots,
 )
 from transom.api.context import Info
+from transom.api.node import Node
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
 from transom.api.scope import tenant_scope
 from transom.db import models
@@ -30,7 +31,7 @@ strawberry.enum(
 
 
 @strawberry.type(description="Someone in a tenant's directory.")
-class Person:
+class Person(Node):
     id: strawberry.ID
     email: str = strawberry.field(description="Primary SMTP address.")
     aliases: list[str] = strawberry.field(
@@ -97,7 +98,7 @@ class AbsenceSyncState(Enum):
 
 
 @strawberry.type(description="A registered absence (vacation, sickness, ...).")
-class Absence:
+class Absence(Node):
     id: strawberry.ID
     person_id: strawberry.ID
     kind: str

@@ -60,7 +60,7 @@ class RoomLinkingMutations:
     @strawberry.mutation(
         description="Stop syncing the room, delete its Graph subscription and remove "
         "the bookings that came from Exchange. Without confirm: true it answers "
-        "BAD_USER_INPUT saying what would be removed."
+        "a BAD_USER_INPUT userError saying what would be removed."
     )
     async def unlink_room_mailbox(
         self, info: Info, room_id: strawberry.ID, confirm: bool

@@ -27,6 +27,7 @@ from transom.api.displays import DisplayMutations, DisplayQueries
 from transom.api.errors import TransomErrors
 from transom.api.input_limits import InputLimits
 from transom.api.live import RoomDayQueries, RoomSubscriptions
+from transom.api.node_lookup import NodeQueries
 from transom.api.outbox_admin import OutboxMutations, OutboxQueries
 from transom.api.parsing import CachedParsing, OneOperation
 from transom.api.people import PeopleQueries
@@ -66,6 +67,7 @@ class Query(
     BuildQueries,
     RoomDayQueries,
     SyncQueries,
+    NodeQueries,
 ):
     pass
 

@@ -14,6 +14,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.api.context import Info
+from transom.api.node import Node
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
 from transom.api.payloads import Payload, UserErrors
 from transom.api.rooms import Room
@@ -49,7 +50,7 @@ class MicrosoftConnection:
 
 
 @strawberry.type(description="An organisation with its own Entra ID app.")
-class Tenant:
+class Tenant(Node):
     id: strawberry.ID
     name: str
     time_zone: str
