@@ -6,6 +6,7 @@ import pytest
 
 from tests.factories import make_room, make_tenant, make_token
 from tests.graphql_client import GraphQLClient
+from transom.domain.access import Role
 
 pytestmark = pytest.mark.anyio
 
@@ -54,3 +55,18 @@ async def test_a_failing_mutation_keeps_its_successful_sibling(
     }
     rooms = api.data("{ rooms { name capacity } }", token=token)["rooms"]
     assert {r["name"]: r["capacity"] for r in rooms} == {"Aurora": 12, "Borealis": 8}
+
+
+async def test_forbidden_stays_a_top_level_error_with_the_mutation_null(
+    api: GraphQLClient, session
+) -> None:
+    tenant = await make_tenant(session)
+    room = await make_room(session, tenant, "Aurora")
+    reader = await make_token(session, tenant, Role.READER)
+    mutation = """
+    mutation ($id: ID!) {
+      updateRoom(id: $id, input: {capacity: 12}) { room { capacity } userErrors { code } }
+    }"""
+    body = api.post(mutation, {"id": room.id}, token=reader)
+    assert body["data"] == {"updateRoom": None}
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
