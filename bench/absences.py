@@ -47,10 +47,12 @@ from transom.sync.outbox.absences import AbsenceWriter
 DOMAIN = "contoso.onmicrosoft.com"
 IMPORT = """
 mutation I($absences: [RegisterAbsenceInput!]!) {
-  importAbsences(absences: $absences) { created errors { index message } }
+  importAbsences(absences: $absences) { created userErrors { field message } }
 }
 """
-SYNC_PEOPLE = "mutation S($t: ID!) { syncPeople(tenantId: $t) { created total } }"
+SYNC_PEOPLE = (
+    "mutation S($t: ID!) { syncPeople(tenantId: $t) { imported { created total } } }"
+)
 KINDS = ("VACATION", "SICK", "WORKING_FROM_HOME", "COURSE", "TIME_OFF_IN_LIEU")
 
 
@@ -183,6 +185,7 @@ def main() -> None:
                     },
                 ).json()
                 assert "errors" not in answer, answer
+                assert not answer["data"]["importAbsences"]["userErrors"], answer
             imported = time.perf_counter() - began
         with httpx.Client(base_url=emulator_url) as control:
             control.delete("/_emulator/stats")

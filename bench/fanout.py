@@ -69,10 +69,10 @@ PAIRINGS_PER_ADDRESS = 10  # the server's pairing rate limit per client address
 MEETINGS = 10
 
 PAIR = """mutation P($code: String!, $room: ID!) {
-  pairDisplay(code: $code, roomId: $room) { id }
+  pairDisplay(code: $code, roomId: $room) { display { id } }
 }"""
 UPDATE = """mutation U($id: ID!, $zone: String!, $name: String!) {
-  updateRoom(id: $id, input: {timeZone: $zone, name: $name}) { id }
+  updateRoom(id: $id, input: {timeZone: $zone, name: $name}) { room { id } }
 }"""
 
 
@@ -164,18 +164,18 @@ async def seed(base: str) -> tuple[str, str]:
             client,
             base,
             'mutation { createTenant(input: {name: "Bench", '
-            'timeZone: "Europe/Copenhagen"}) { id } }',
+            'timeZone: "Europe/Copenhagen"}) { tenant { id } } }',
             {},
         )
-        tenant_id = str(tenant["createTenant"]["id"])
+        tenant_id = str(tenant["createTenant"]["tenant"]["id"])
         room = await graphql(
             client,
             base,
             'mutation R($t: ID!) { createRoom(input: {name: "Aurora", '
-            'tenantId: $t, timeZone: "Etc/UTC"}) { id } }',
+            'tenantId: $t, timeZone: "Etc/UTC"}) { room { id } } }',
             {"t": tenant_id},
         )
-    return tenant_id, str(room["createRoom"]["id"])
+    return tenant_id, str(room["createRoom"]["room"]["id"])
 
 
 async def seed_meetings(database_url: str, tenant_id: str, room_id: str) -> None:
@@ -225,7 +225,7 @@ async def pair_displays(base: str, room_id: str, count: int) -> list[str]:
             tokens = []
             for _ in range(size):
                 asked = await graphql(device, base, REQUEST_PAIRING, {}, token=None)
-                pairing = asked["requestDisplayPairing"]
+                pairing = asked["requestDisplayPairing"]["pairing"]
                 await graphql(
                     admin, base, PAIR, {"code": pairing["code"], "room": room_id}
                 )

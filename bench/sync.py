@@ -132,11 +132,11 @@ async def graph_requests(emulator_url: str) -> dict[str, int]:
 
 async def initial_import(client: Client, tenant_id: str, rooms: int) -> None:
     connect = await client.data(
-        "mutation ($i: ConnectTenantInput!) { connectTenant(input: $i) { status message } }",
+        "mutation ($i: ConnectTenantInput!) { connectTenant(input: $i) { connectionTest { status message } } }",
         i={"tenantId": tenant_id, "directoryId": TENANT_ID, "clientId": CLIENT_ID,
            "clientSecret": CLIENT_SECRET},
     )  # fmt: skip
-    assert connect["connectTenant"]["status"] == "CONNECTED", connect
+    assert connect["connectTenant"]["connectionTest"]["status"] == "CONNECTED", connect
     imported = await client.data(
         "mutation ($t: ID!) { importRooms(tenantId: $t) { rooms { id mailbox } } }",
         t=tenant_id,
@@ -148,10 +148,10 @@ async def initial_import(client: Client, tenant_id: str, rooms: int) -> None:
     async def link(room: dict[str, str]) -> None:
         async with gate:
             data = await client.data(
-                "mutation ($r: ID!, $e: String!) { linkRoomMailbox(roomId: $r, email: $e) { linkState } }",
+                "mutation ($r: ID!, $e: String!) { linkRoomMailbox(roomId: $r, email: $e) { room { linkState } } }",
                 r=room["id"], e=room["mailbox"],
             )  # fmt: skip
-            assert data["linkRoomMailbox"]["linkState"] == "VERIFIED", data
+            assert data["linkRoomMailbox"]["room"]["linkState"] == "VERIFIED", data
 
     await asyncio.gather(*(link(r) for r in found))
     while True:

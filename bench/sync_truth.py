@@ -75,7 +75,7 @@ def world(
 
 async def connect(client: Client, tenant_id: str) -> None:
     await client.data(
-        "mutation ($i: ConnectTenantInput!) { connectTenant(input: $i) { status } }",
+        "mutation ($i: ConnectTenantInput!) { connectTenant(input: $i) { connectionTest { status } } }",
         i={"tenantId": tenant_id, "directoryId": TENANT_ID, "clientId": CLIENT_ID,
            "clientSecret": CLIENT_SECRET},
     )  # fmt: skip
@@ -119,7 +119,8 @@ async def changes_first(args: argparse.Namespace) -> None:
                 add_user(emulator, TENANT_ID, f"Person {n}", f"p{n}")
             began = time.perf_counter()
             await client.data(
-                "mutation ($t: ID!) { syncPeople(tenantId: $t) { total } }", t=tenant_id
+                "mutation ($t: ID!) { syncPeople(tenantId: $t) { imported { total } } }",
+                t=tenant_id,
             )
             latencies: list[float] = []
             while True:

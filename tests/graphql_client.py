@@ -49,7 +49,23 @@ class GraphQLClient:
         body = self.post(query, variables, token=token)
         assert "errors" not in body, body["errors"]
         data: dict[str, Any] = body["data"]
+        refused = user_errors_of(data)
+        assert not refused, refused
         return data
+
+    def user_errors(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The userErrors of a mutation that was expected to refuse."""
+        body = self.post(query, variables, token=token)
+        assert "errors" not in body, body["errors"]
+        refused = user_errors_of(body["data"])
+        assert refused, f"expected userErrors, got {body}"
+        return refused
 
     def error_codes(
         self,
@@ -58,6 +74,19 @@ class GraphQLClient:
         *,
         token: str | None = None,
     ) -> list[str]:
+        """Codes of the top-level errors, else of a mutation's userErrors."""
         body = self.post(query, variables, token=token)
-        assert body.get("errors"), f"expected errors, got {body}"
+        if not body.get("errors"):
+            refused = user_errors_of(body.get("data"))
+            assert refused, f"expected errors, got {body}"
+            return [e["code"] for e in refused]
         return [e.get("extensions", {}).get("code") for e in body["errors"]]
+
+
+def user_errors_of(data: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Every userErrors entry of the mutation payloads in ``data``."""
+    found: list[dict[str, Any]] = []
+    for payload in (data or {}).values():
+        if isinstance(payload, dict):
+            found.extend(payload.get("userErrors") or [])
+    return found

@@ -51,7 +51,7 @@ async function pair() {
       if (!saved.secret || (saved.expiresAt && Date.parse(saved.expiresAt) < Date.now())) {
         const result = await request("RequestDisplayPairing");
         if (result.errors) throw new NetworkError(result.errors[0].message);
-        Object.assign(saved, result.data.requestDisplayPairing, { paired: false });
+        Object.assign(saved, result.data.requestDisplayPairing.pairing, { paired: false });
         save();
         showPairing();
       }
@@ -303,8 +303,9 @@ function canExtend(booking) {
 async function mutate(name, variables) {
   const result = await request(name, variables, saved.secret);
   if (result.errors) throw new Error(result.errors[0].message);
-  const outcome = Object.values(result.data)[0];
-  if (outcome?.message) throw new Error(outcome.message);
+  // Expected failures (slot taken, too early to check in...) are the payload's userErrors.
+  const refused = Object.values(result.data)[0]?.userErrors ?? [];
+  if (refused.length) throw new Error(refused[0].message);
 }
 
 async function act(run) {

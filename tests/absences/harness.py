@@ -48,19 +48,22 @@ from transom.sync.outbox.absences import AbsenceWriter
 ABSENCE_FIELDS = "id kind start end allDay approval syncState lastError syncHint"
 REGISTER = f"""
 mutation Register($input: RegisterAbsenceInput!) {{
-  registerAbsence(input: $input) {{ {ABSENCE_FIELDS} }}
+  registerAbsence(input: $input) {{ absence {{ {ABSENCE_FIELDS} }} }}
 }}
 """
 UPDATE = f"""
 mutation Update($id: ID!, $input: UpdateAbsenceInput!) {{
-  updateAbsence(id: $id, input: $input) {{ {ABSENCE_FIELDS} }}
+  updateAbsence(id: $id, input: $input) {{ absence {{ {ABSENCE_FIELDS} }} }}
 }}
 """
-APPROVE = f"mutation A($id: ID!) {{ approveAbsence(id: $id) {{ {ABSENCE_FIELDS} }} }}"
-REJECT = f"mutation R($id: ID!) {{ rejectAbsence(id: $id) {{ {ABSENCE_FIELDS} }} }}"
-DELETE = "mutation D($id: ID!) { deleteAbsence(id: $id) { id } }"
+APPROVE = f"""
+mutation A($id: ID!) {{ approveAbsence(id: $id) {{ absence {{ {ABSENCE_FIELDS} }} }} }}"""
+REJECT = f"""
+mutation R($id: ID!) {{ rejectAbsence(id: $id) {{ absence {{ {ABSENCE_FIELDS} }} }} }}"""
+DELETE = "mutation D($id: ID!) { deleteAbsence(id: $id) { deletedAbsenceId } }"
 SYNC_PEOPLE = """
-mutation Sync($tenantId: ID!) { syncPeople(tenantId: $tenantId) { created total } }
+mutation Sync($tenantId: ID!) {
+  syncPeople(tenantId: $tenantId) { imported { created total } } }
 """
 
 
@@ -89,7 +92,7 @@ class HrWorld(EmulatedTenant):
         values.update(fields)
         found: dict[str, Any] = (await self.data(REGISTER, {"input": values}))[
             "registerAbsence"
-        ]
+        ]["absence"]
         return found
 
     async def absence(self, absence_id: str) -> models.Absence:

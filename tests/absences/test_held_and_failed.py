@@ -15,7 +15,7 @@ pytestmark = pytest.mark.anyio
 ADELE = "adelev@contoso.onmicrosoft.com"
 MEGAN = "meganb@contoso.onmicrosoft.com"
 CONNECT = """
-mutation C($input: ConnectTenantInput!) { connectTenant(input: $input) { status } }
+mutation C($input: ConnectTenantInput!) { connectTenant(input: $input) { connectionTest { status } } }
 """
 ABSENCES = "{ absences { nodes { id syncState lastError syncHint } } }"
 
@@ -39,7 +39,7 @@ async def renew_secret(world: HrWorld) -> str:
             "clientSecret": secret["value"],
         }
     }
-    assert (await world.data(CONNECT, variables))["connectTenant"][
+    assert (await world.data(CONNECT, variables))["connectTenant"]["connectionTest"][
         "status"
     ] == "CONNECTED"
     value: str = secret["value"]

@@ -156,7 +156,8 @@ async def test_driving_is_never_synced_and_costs_no_graph_request(
 POLICY = """
 mutation P($tenantId: ID!, $input: AbsencePolicyInput!) {
   setAbsencePolicy(tenantId: $tenantId, input: $input) {
-    kinds { kind target } subjects { key template } private } }
+    policy { kinds { kind target } subjects { key template } private }
+    userErrors { field code } } }
 """
 
 
@@ -185,7 +186,7 @@ async def test_a_policy_change_reaches_the_absences_already_registered(
                     },
                 },
             )
-        )["setAbsencePolicy"]
+        )["setAbsencePolicy"]["policy"]
         assert {"kind": "DRIVING", "target": "WORKING_ELSEWHERE"} in policy["kinds"]
         # then the driving absence appears and the vacation's subject follows
         await synced(world, driving["id"])

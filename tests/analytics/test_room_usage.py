@@ -297,7 +297,7 @@ async def test_room_usage_follows_the_tenants_working_hours(
     baseline = expected(tagged(["Aurora", "Borealis", "Cirrus"]), 3)
     assert total["bookedWorkingHours"] > baseline["bookedWorkingHours"]  # type: ignore[operator]
     backwards = """mutation ($t: ID!) { updateTenantSettings(tenantId: $t, input: {
-      workingHoursStart: 18, workingHoursEnd: 9 }) { __typename } }"""
+      workingHoursStart: 18, workingHoursEnd: 9 }) { userErrors { code } } }"""
     assert api.error_codes(backwards, {"t": tenant.id}, token=token) == [
         "BAD_USER_INPUT"
     ]

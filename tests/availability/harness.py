@@ -55,17 +55,17 @@ query G($tenantId: ID!) { peopleCalendarProgress(tenantId: $tenantId) {
   total syncing synced noMailbox accessDenied } }
 """
 SYNC_PEOPLE = """
-mutation S($tenantId: ID!) { syncPeople(tenantId: $tenantId) { created total } }
+mutation S($tenantId: ID!) { syncPeople(tenantId: $tenantId) { imported { created total } } }
 """
 SETTINGS = """
 mutation S($tenantId: ID!, $input: AvailabilitySettingsInput!) {
-  setAvailabilitySettings(tenantId: $tenantId, input: $input) {
-    includeFree freeBusyOnly mapping { showAs availability } } }
+  setAvailabilitySettings(tenantId: $tenantId, input: $input) { settings {
+    includeFree freeBusyOnly mapping { showAs availability } } } }
 """
 FOLLOWS = """
 mutation F($personId: ID!, $follows: Boolean!) {
-  setAvailabilityFollowsCalendar(personId: $personId, follows: $follows) {
-    id availabilityFollowsCalendar } }
+  setAvailabilityFollowsCalendar(personId: $personId, follows: $follows) { person {
+    id availabilityFollowsCalendar } } }
 """
 
 
@@ -98,7 +98,7 @@ class PeopleWorld(EmulatedTenant):
 
     async def set_availability(self, **values: Any) -> dict[str, Any]:
         found = await self.data(SETTINGS, {"tenantId": self.tenant_id, "input": values})
-        result: dict[str, Any] = found["setAvailabilitySettings"]
+        result: dict[str, Any] = found["setAvailabilitySettings"]["settings"]
         return result
 
     async def sql(self, query: str, **params: Any) -> list[Any]:

@@ -270,7 +270,9 @@ async def test_a_person_is_found_by_any_alias_and_can_stop_following(
         FOLLOWS, {"personId": people[ADELE]["id"], "follows": False}
     )
     assert (
-        changed["setAvailabilityFollowsCalendar"]["availabilityFollowsCalendar"]
+        changed["setAvailabilityFollowsCalendar"]["person"][
+            "availabilityFollowsCalendar"
+        ]
         is False
     )
     assert (await world.people())[ADELE]["availability"] == "AVAILABLE"

@@ -37,7 +37,7 @@ from transom.settings import Settings
 
 SETTINGS = """
 mutation ($tenantId: ID!, $input: TenantSettingsInput!) {
-  updateTenantSettings(tenantId: $tenantId, input: $input) { checkInRequired }
+  updateTenantSettings(tenantId: $tenantId, input: $input) { settings { checkInRequired } }
 }
 """
 ROOM_SYNC = """

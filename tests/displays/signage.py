@@ -12,7 +12,9 @@ STORE = "transom.display.v1"  # the display's localStorage key
 
 PAIR = """
 mutation Pair($code: String!, $roomId: ID!) {
-  pairDisplay(code: $code, roomId: $roomId) { id name state online roomId }
+  pairDisplay(code: $code, roomId: $roomId) {
+    display { id name state online roomId } userErrors { field code }
+  }
 }
 """
 
@@ -24,7 +26,7 @@ def operation(name: str) -> str:
 
 def request_pairing(api: GraphQLClient) -> dict[str, str]:
     data = api.data(operation("RequestDisplayPairing"))
-    pairing: dict[str, str] = data["requestDisplayPairing"]
+    pairing: dict[str, str] = data["requestDisplayPairing"]["pairing"]
     return pairing
 
 

@@ -99,7 +99,7 @@ async def test_a_display_sees_subjects_only_where_the_tenant_allows(
     day = operation("RoomDay")
     shown = api.data(day, {"roomId": room.id}, token=token)["roomDay"]
     # when
-    hide = "mutation H($t: ID!) { updateTenantSettings(tenantId: $t, input: {showSubject: false}) { showSubject } }"
+    hide = "mutation H($t: ID!) { updateTenantSettings(tenantId: $t, input: {showSubject: false}) { settings { showSubject } } }"
     api.data(hide, {"t": tenant.id}, token=admin)
     hidden = api.data(day, {"roomId": room.id}, token=token)["roomDay"]
     # then

@@ -21,7 +21,7 @@ def extend(world: BookingWorld, booking_id: str, token: str | None, minutes: int
     variables = {"bookingId": booking_id, "minutes": minutes}
     return world.api.data(operation("ExtendBooking"), variables, token=token)[
         "extendBooking"
-    ]
+    ]["booking"]
 
 
 async def extension_becomes(world: BookingWorld, booking_id: str, state: str):
@@ -35,7 +35,9 @@ async def extension_becomes(world: BookingWorld, booking_id: str, state: str):
 
 async def door_booking(world: BookingWorld, token: str, minutes: int = 30):
     variables = {"roomId": world.room_id, "minutes": minutes}
-    booked = world.api.data(operation("BookNow"), variables, token=token)["bookNow"]
+    booked = world.api.data(operation("BookNow"), variables, token=token)["bookNow"][
+        "booking"
+    ]
     await world.state_becomes(booked["id"], "CONFIRMED")
     return booked
 
@@ -170,4 +172,4 @@ async def test_extend_is_capped_at_the_next_booking_and_refused_right_before_it(
         )
     # then
     assert extended["extension"]["requestedEnd"].startswith(later.isoformat()[:16])
-    assert again["errors"][0]["extensions"]["code"] == "CONFLICT"
+    assert again["data"]["extendBooking"]["userErrors"][0]["code"] == "CONFLICT"

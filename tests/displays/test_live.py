@@ -14,9 +14,9 @@ from tests.factories import make_booking, make_room, make_tenant, make_token
 pytestmark = pytest.mark.anyio
 
 UPDATE_ROOM = (
-    "mutation U($id: ID!) { updateRoom(id: $id, input: {capacity: 9}) { id } }"
+    "mutation U($id: ID!) { updateRoom(id: $id, input: {capacity: 9}) { room { id } } }"
 )
-REVOKE = "mutation R($id: ID!) { revokeDisplay(id: $id) { id } }"
+REVOKE = "mutation R($id: ID!) { revokeDisplay(id: $id) { display { id } } }"
 DISPLAYS = "{ displays { id } }"
 TENANT_SYNC = "subscription T($t: ID!) { tenantSync(tenantId: $t) { kind roomId tenant { name } } }"
 
@@ -88,11 +88,11 @@ async def test_tenant_sync_tells_admins_what_changed(server, api, session) -> No
 
 HIDE_SUBJECTS = (
     "mutation H($t: ID!) { updateTenantSettings(tenantId: $t, "
-    "input: {showSubject: false}) { showSubject } }"
+    "input: {showSubject: false}) { settings { showSubject } } }"
 )
 MOVE_ROOM = (
     "mutation M($id: ID!, $zone: String!) "
-    "{ updateRoom(id: $id, input: {timeZone: $zone}) { id } }"
+    "{ updateRoom(id: $id, input: {timeZone: $zone}) { room { id } } }"
 )
 
 

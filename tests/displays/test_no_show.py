@@ -21,9 +21,9 @@ pytestmark = pytest.mark.anyio
 
 SETTINGS = """
 mutation ($tenantId: ID!, $input: TenantSettingsInput!) {
-  updateTenantSettings(tenantId: $tenantId, input: $input) {
+  updateTenantSettings(tenantId: $tenantId, input: $input) { settings {
     checkInRequired noShowReleaseMinutes
-  }
+  } }
 }
 """
 NEVER = 3600.0  # the releaser's own pass interval: the tests call it directly
@@ -141,7 +141,7 @@ async def test_a_checked_in_meeting_is_never_released(world: BookingWorld) -> No
         clock.set(start + timedelta(minutes=30))
         released = await worker.releaser.release_due()
     # then
-    assert checked["checkIn"]["checkedInAt"] is not None
+    assert checked["checkIn"]["booking"]["checkedInAt"] is not None
     assert released == []
     assert (await world.booking(booking_id)).state == "CONFIRMED"
 

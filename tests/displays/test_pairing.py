@@ -16,8 +16,8 @@ pytestmark = pytest.mark.anyio
 DISPLAYS = """
 query Displays { displays { id name state online lastSeenAt roomId room { name } } }
 """
-REVOKE = "mutation R($id: ID!) { revokeDisplay(id: $id) { id state online } }"
-RENAME = 'mutation N($id: ID!) { renameDisplay(id: $id, name: "Lobby east") { name } }'
+REVOKE = "mutation R($id: ID!) { revokeDisplay(id: $id) { display { id state online } userErrors { code } } }"
+RENAME = 'mutation N($id: ID!) { renameDisplay(id: $id, name: "Lobby east") { display { name } } }'
 
 
 async def test_a_new_display_gets_a_code_and_waits_until_an_admin_pairs_it(
@@ -41,8 +41,8 @@ async def test_a_new_display_gets_a_code_and_waits_until_an_admin_pairs_it(
         "expiresAt": pairing["expiresAt"],
     }
     assert len(pairing["code"]) == 6
-    assert paired["pairDisplay"]["name"] == "Aurora"
-    assert paired["pairDisplay"]["state"] == "PAIRED"
+    assert paired["pairDisplay"]["display"]["name"] == "Aurora"
+    assert paired["pairDisplay"]["display"]["state"] == "PAIRED"
     after = api.data(status, {"secret": pairing["secret"]})["displayPairing"]
     assert after == {"state": "PAIRED", "code": None, "expiresAt": None}
     home = api.data(operation("DisplayHome"), token=pairing["secret"])["thisDisplay"]
@@ -115,9 +115,9 @@ async def test_admins_list_rename_and_revoke_displays(api, session) -> None:
     assert listed["online"] is True
     assert listed["lastSeenAt"] is not None
     assert listed["room"] == {"name": "Aurora"}
-    assert renamed == {"renameDisplay": {"name": "Lobby east"}}
-    assert revoked["revokeDisplay"]["state"] == "REVOKED"
-    assert revoked["revokeDisplay"]["online"] is False
+    assert renamed == {"renameDisplay": {"display": {"name": "Lobby east"}}}
+    assert revoked["revokeDisplay"]["display"]["state"] == "REVOKED"
+    assert revoked["revokeDisplay"]["display"]["online"] is False
     codes = api.error_codes(operation("DisplayHome"), token=token)
     assert codes == ["UNAUTHENTICATED"]
     status = api.data(operation("DisplayPairingStatus"), {"secret": token})

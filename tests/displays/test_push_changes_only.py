@@ -25,7 +25,7 @@ pytestmark = pytest.mark.anyio
 RECHECK = 0.2  # the once-a-minute re-check, compressed
 QUIET = 1.5  # several re-checks
 UPDATE_ROOM = (
-    "mutation U($id: ID!) { updateRoom(id: $id, input: {capacity: 9}) { id } }"
+    "mutation U($id: ID!) { updateRoom(id: $id, input: {capacity: 9}) { room { id } } }"
 )
 
 

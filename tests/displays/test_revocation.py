@@ -17,7 +17,7 @@ from tests.factories import make_booking, make_room, make_tenant, make_token
 pytestmark = pytest.mark.anyio
 
 DISPLAYS = "{ displays { id } }"
-REVOKE = "mutation R($id: ID!) { revokeDisplay(id: $id) { id } }"
+REVOKE = "mutation R($id: ID!) { revokeDisplay(id: $id) { display { id } } }"
 
 
 async def closed_code(ws) -> int | None:
@@ -83,11 +83,12 @@ async def test_an_admins_socket_stays_open_when_another_display_is_revoked(
         await feed.next()
         api.data(REVOKE, {"id": display["id"]}, token=admin)
         api.data(
-            'mutation { createRoom(input: {name: "Borealis"}) { id } }', token=admin
+            'mutation { createRoom(input: {name: "Borealis"}) { room { id } } }',
+            token=admin,
         )
         await make_booking(session, room, clock.now + timedelta(hours=1))
         api.data(
-            "mutation ($id: ID!) { updateRoom(id: $id, input: {capacity: 9}) { id } }",
+            "mutation ($id: ID!) { updateRoom(id: $id, input: {capacity: 9}) { room { id } } }",
             {"id": room.id},
             token=admin,
         )

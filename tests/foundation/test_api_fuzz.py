@@ -81,13 +81,13 @@ def connected_tenant(base_url: str, graph_url: str) -> World:
         base_url,
         BOOTSTRAP,
         'mutation { createTenant(input: {name: "Contoso", timeZone: "Europe/Oslo"})'
-        " { id } }",
-    )["createTenant"]["id"]
+        " { tenant { id } } }",
+    )["createTenant"]["tenant"]["id"]
     expires = (datetime.now(UTC) + timedelta(days=300)).isoformat()
     post(
         base_url,
         BOOTSTRAP,
-        "mutation ($i: ConnectTenantInput!) { connectTenant(input: $i) { status } }",
+        "mutation ($i: ConnectTenantInput!) { connectTenant(input: $i) { connectionTest { status } } }",
         i={
             "tenantId": tenant,
             "directoryId": TENANT_ID,
@@ -105,7 +105,7 @@ def connected_tenant(base_url: str, graph_url: str) -> World:
     post(
         base_url,
         BOOTSTRAP,
-        "mutation ($t: ID!) { syncPeople(tenantId: $t) { total } }",
+        "mutation ($t: ID!) { syncPeople(tenantId: $t) { imported { total } } }",
         t=tenant,
     )
     people = post(
@@ -114,18 +114,20 @@ def connected_tenant(base_url: str, graph_url: str) -> World:
         "query ($t: ID!) { people(tenantId: $t) { nodes { id email } } }",
         t=tenant,
     )["people"]["nodes"]
-    pairing = post(base_url, "", "mutation { requestDisplayPairing { code secret } }")
-    code = pairing["requestDisplayPairing"]["code"]
+    pairing = post(
+        base_url, "", "mutation { requestDisplayPairing { pairing { code secret } } }"
+    )
+    code = pairing["requestDisplayPairing"]["pairing"]["code"]
     display = post(
         base_url,
         BOOTSTRAP,
-        "mutation ($c: String!, $r: ID!) { pairDisplay(code: $c, roomId: $r) { id } }",
+        "mutation ($c: String!, $r: ID!) { pairDisplay(code: $c, roomId: $r) { display { id } } }",
         c=code,
         r=rooms[0]["id"],
-    )["pairDisplay"]["id"]
+    )["pairDisplay"]["display"]["id"]
     ids = [tenant, display, *(r["id"] for r in rooms), *(p["id"] for p in people)]
     texts = [*(r["mailbox"] for r in rooms), *(p["email"] for p in people)]
-    device = pairing["requestDisplayPairing"]["secret"]
+    device = pairing["requestDisplayPairing"]["pairing"]["secret"]
     return World(base_url, graph_url, [BOOTSTRAP, device], ids, texts)
 
 
@@ -213,15 +215,16 @@ def test_sync_people_with_refused_credentials_is_a_coded_graph_error(
     body = httpx.post(
         f"{world.base_url}/graphql",
         json={
-            "query": "mutation ($t: ID!) { syncPeople(tenantId: $t) { total } }",
+            "query": "mutation ($t: ID!) { syncPeople(tenantId: $t) { imported { total } userErrors { code message hint } } }",
             "variables": {"t": tenant},
         },
         headers={"Authorization": f"Bearer {BOOTSTRAP}"},
         timeout=60,
     ).json()
-    # then a coded error with Entra's code and how to fix it, not INTERNAL
-    assert body["data"] == {"syncPeople": None}
-    (error,) = body["errors"]
-    assert error["extensions"]["code"] == "GRAPH_ERROR"
-    assert error["extensions"]["graphCode"] == "7000222"
-    assert "secret" in error["extensions"]["hint"].lower()
+    # then a coded userError with how to fix it, not INTERNAL
+    assert "errors" not in body, body
+    payload = body["data"]["syncPeople"]
+    assert payload["imported"] is None
+    (error,) = payload["userErrors"]
+    assert error["code"] == "GRAPH_ERROR"
+    assert "secret" in error["hint"].lower()

@@ -11,7 +11,7 @@ from transom.domain.access import Role
 ROOM = "query ($id: ID!) { room(id: $id) { id name } }"
 ROOMS = "{ rooms { id name } }"
 CREATE_ROOM = """
-mutation ($input: CreateRoomInput!) { createRoom(input: $input) { id name } }
+mutation ($input: CreateRoomInput!) { createRoom(input: $input) { room { id name } } }
 """
 
 pytestmark = pytest.mark.anyio

@@ -18,10 +18,12 @@ from transom.domain.access import Role
 
 pytestmark = pytest.mark.anyio
 
-CREATE = "mutation ($input: CreateRoomInput!) { createRoom(input: $input) { id name } }"
+CREATE = """
+mutation ($input: CreateRoomInput!) { createRoom(input: $input) { room { id name } } }
+"""
 UPDATE = """
 mutation ($id: ID!, $input: UpdateRoomInput!) {
-  updateRoom(id: $id, input: $input) { id } }
+  updateRoom(id: $id, input: $input) { room { id } } }
 """
 
 
@@ -73,7 +75,7 @@ async def test_literal_with_lone_surrogate_escape_is_refused(
 ) -> None:
     tenant = await make_tenant(session)
     token = await make_token(session, tenant)
-    query = 'mutation { createRoom(input: {name: "A\\ud800"}) { id } }'
+    query = 'mutation { createRoom(input: {name: "A\\ud800"}) { room { id } } }'
     assert codes(api.post(query, token=token)) == ["GRAPHQL_PARSE_FAILED"]
 
 
@@ -153,7 +155,8 @@ async def test_unknown_field_has_a_code(api: GraphQLClient) -> None:
 
 
 CONNECT = """
-mutation ($input: ConnectTenantInput!) { connectTenant(input: $input) { status } }
+mutation ($input: ConnectTenantInput!) { connectTenant(input: $input) {
+  connectionTest { status } userErrors { field code } } }
 """
 
 
@@ -177,9 +180,8 @@ async def test_connect_tenant_refuses_ids_that_are_no_guid_or_domain(
             "clientSecret": "s",
         }
     }
-    body = api.post(CONNECT, variables, token=token)
-    assert codes(body) == ["BAD_USER_INPUT"]
-    assert body["errors"][0]["extensions"]["field"] == field
+    refused = api.user_errors(CONNECT, variables, token=token)
+    assert refused == [{"field": ["input", field], "code": "BAD_USER_INPUT"}]
 
 
 async def legacy_ws(base: str, token: str, payload: object) -> list[dict]:
@@ -203,10 +205,12 @@ async def test_queries_and_mutations_run_over_the_legacy_protocol(
 ) -> None:
     tenant = await make_tenant(session)
     token = await make_token(session, tenant)
-    create = 'mutation { createRoom(input: {name: "Aurora"}) { name } }'
+    create = 'mutation { createRoom(input: {name: "Aurora"}) { room { name } } }'
     created = await legacy_ws(server, token, {"query": create})
     listed = await legacy_ws(server, token, {"query": "{ rooms { name } }"})
-    assert created[0]["payload"] == {"data": {"createRoom": {"name": "Aurora"}}}
+    assert created[0]["payload"] == {
+        "data": {"createRoom": {"room": {"name": "Aurora"}}}
+    }
     assert listed[0]["payload"] == {"data": {"rooms": [{"name": "Aurora"}]}}
     assert [m["type"] for m in listed] == ["data", "complete"]
 
@@ -236,12 +240,12 @@ async def test_a_room_for_a_tenant_that_does_not_exist_is_not_found(
     superadmin = await make_token(session, None, Role.SUPERADMIN)
     query = (
         'mutation ($t: ID!) { createRoom(input: {name: "Aurora", tenantId: $t})'
-        " { id } }"
+        " { room { id } userErrors { code } } }"
     )
-    body = api.post(
+    refused = api.user_errors(
         query, {"t": "00000000-0000-0000-0000-000000000000"}, token=superadmin
     )
-    assert codes(body) == ["NOT_FOUND"]
+    assert [e["code"] for e in refused] == ["NOT_FOUND"]
 
 
 async def test_a_nesting_bomb_over_a_websocket_closes_it_cleanly(server) -> None:

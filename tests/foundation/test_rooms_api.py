@@ -16,10 +16,13 @@ query ($start: DateTime!, $end: DateTime!) {
       id subject start end source state isPrivate organizer { name email anonymous } } }
 }
 """
-CREATE = "mutation ($input: CreateRoomInput!) { createRoom(input: $input) { id name } }"
+CREATE = """
+mutation ($input: CreateRoomInput!) { createRoom(input: $input) {
+  room { id name } userErrors { field message code } } }
+"""
 UPDATE = """
 mutation ($id: ID!, $input: UpdateRoomInput!) {
-  updateRoom(id: $id, input: $input) { id name capacity building } }
+  updateRoom(id: $id, input: $input) { room { id name capacity building } } }
 """
 
 
@@ -111,14 +114,14 @@ async def test_admin_creates_and_edits_a_room(api: GraphQLClient, session) -> No
     created = api.data(
         CREATE, {"input": {"name": " Fjord ", "capacity": 4}}, token=token
     )
-    room_id = created["createRoom"]["id"]
-    assert created["createRoom"]["name"] == "Fjord"
+    room_id = created["createRoom"]["room"]["id"]
+    assert created["createRoom"]["room"]["name"] == "Fjord"
     updated = api.data(
         UPDATE,
         {"id": room_id, "input": {"capacity": 6, "building": "South"}},
         token=token,
     )
-    assert updated["updateRoom"] == {
+    assert updated["updateRoom"]["room"] == {
         "id": room_id,
         "name": "Fjord",
         "capacity": 6,
@@ -139,8 +142,11 @@ async def test_bad_room_input_names_the_field(
 ) -> None:
     tenant = await make_tenant(session)
     token = await make_token(session, tenant)
-    body = api.post(CREATE, {"input": room_input}, token=token)
-    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
+    refused = api.user_errors(CREATE, {"input": room_input}, token=token)
+    assert [(e["code"], e["field"]) for e in refused] == [
+        ("BAD_USER_INPUT", ["input", field])
+    ]
+    assert api.data("{ rooms { name } }", token=token)["rooms"] == []
 
 
 async def test_rooms_filter_by_building_and_capacity(

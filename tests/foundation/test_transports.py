@@ -108,7 +108,9 @@ async def test_mutations_are_refused_over_get(server, session) -> None:
     async with httpx.AsyncClient() as client:
         r = await client.get(
             f"{server}/graphql",
-            params={"query": 'mutation { createRoom(input: {name: "X"}) { id } }'},
+            params={
+                "query": 'mutation { createRoom(input: {name: "X"}) { room { id } } }'
+            },
             headers={"Authorization": f"Bearer {token}"},
         )
     # GraphQL over HTTP: a mutation over GET is 405 Method Not Allowed

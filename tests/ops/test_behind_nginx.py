@@ -36,24 +36,24 @@ METRICS = "metrics-token-for-the-nginx-test"
 ADMIN_EMAIL, ADMIN_PASSWORD = "ops@example.com", "a long enough password 42"
 SIGNAGE = REPO / "schema" / "operations" / "signage"
 PAIR = """mutation Pair($code: String!, $roomId: ID!) {
-  pairDisplay(code: $code, roomId: $roomId) { id state } }"""
-TENANT = 'mutation { createTenant(input: {name: "Contoso"}) { id } }'
+  pairDisplay(code: $code, roomId: $roomId) { display { id state } } }"""
+TENANT = 'mutation { createTenant(input: {name: "Contoso"}) { tenant { id } } }'
 ROOM = """mutation Room($tenant: ID!) {
-  createRoom(input: {name: "Aurora", tenantId: $tenant}) { id } }"""
+  createRoom(input: {name: "Aurora", tenantId: $tenant}) { room { id } } }"""
 # Moving the room to another zone moves its day: a change the display shows.
 MOVE = """mutation Move($id: ID!) {
-  updateRoom(id: $id, input: {timeZone: "Pacific/Auckland"}) { id } }"""
+  updateRoom(id: $id, input: {timeZone: "Pacific/Auckland"}) { room { id } } }"""
 VALIDATION = "Validation: Testing client application at 2026-12-03"
 # The emulator's demo directory and app (README, "The Graph emulator").
 DIRECTORY = "8d3a5f2e-4c1b-4e7a-9f60-2b7c1d9e0a51"
 CLIENT = "5b0e7c9a-1f2d-4a6b-8c3e-7d9f0a1b2c3d"
 SECRET = "Tx8Q~emulator.demo.secret-contoso-0123456789"
 CONNECT = """mutation Connect($input: ConnectTenantInput!) {
-  connectTenant(input: $input) { status message } }"""
+  connectTenant(input: $input) { connectionTest { status message } } }"""
 IMPORT = """mutation Import($tenant: ID!) {
   importRooms(tenantId: $tenant) { rooms { id mailbox linkState } } }"""
 LINK = """mutation Link($room: ID!, $email: String!) {
-  linkRoomMailbox(roomId: $room, email: $email) { id linkState } }"""
+  linkRoomMailbox(roomId: $room, email: $email) { room { id linkState } } }"""
 SYNC = "query Sync($id: ID!) { room(id: $id) { sync { mode status } } }"
 BOOKINGS = """query Bookings($id: ID!, $start: DateTime!, $end: DateTime!) {
   room(id: $id) { bookings(start: $start, end: $end) { subject } } }"""
@@ -143,13 +143,15 @@ async def admin_signs_in(http: httpx.AsyncClient) -> None:
 async def display_pairs_and_follows_its_room_live(
     http: httpx.AsyncClient, public: str, tls: Any
 ) -> None:
-    tenant = (await graphql(http, TENANT, SUPERADMIN))["createTenant"]["id"]
-    room = (await graphql(http, ROOM, SUPERADMIN, tenant=tenant))["createRoom"]["id"]
+    tenant = (await graphql(http, TENANT, SUPERADMIN))["createTenant"]["tenant"]["id"]
+    room = (await graphql(http, ROOM, SUPERADMIN, tenant=tenant))["createRoom"]["room"][
+        "id"
+    ]
     pairing = (await graphql(http, read("RequestDisplayPairing"), None))[
         "requestDisplayPairing"
-    ]
+    ]["pairing"]
     paired = await graphql(http, PAIR, SUPERADMIN, code=pairing["code"], roomId=room)
-    assert paired["pairDisplay"]["state"] == "PAIRED"
+    assert paired["pairDisplay"]["display"]["state"] == "PAIRED"
     url = public.replace("https://", "wss://") + "/graphql"
     async with connect(url, ssl=tls, subprotocols=["graphql-transport-ws"]) as ws:
         init = {"Authorization": f"Bearer {pairing['secret']}"}
@@ -175,11 +177,13 @@ async def tenant_connects_with_webhooks_through_the_proxy(
 ) -> dict[str, str]:
     """Connect the emulator's demo tenant and link a room: the subscription is
     validated through nginx (the emulator trusts the test's certificate)."""
-    tenant = (await graphql(http, TENANT, SUPERADMIN))["createTenant"]["id"]
+    tenant = (await graphql(http, TENANT, SUPERADMIN))["createTenant"]["tenant"]["id"]
     credentials = {"directoryId": DIRECTORY, "clientId": CLIENT, "clientSecret": SECRET}
     connect = {"tenantId": tenant, **credentials}
     connected = await graphql(http, CONNECT, SUPERADMIN, input=connect)
-    assert connected["connectTenant"]["status"] == "CONNECTED", connected
+    assert connected["connectTenant"]["connectionTest"]["status"] == "CONNECTED", (
+        connected
+    )
     rooms = (await graphql(http, IMPORT, SUPERADMIN, tenant=tenant))["importRooms"]
     room = next(r for r in rooms["rooms"] if r["mailbox"])
     if room["linkState"] != "VERIFIED":

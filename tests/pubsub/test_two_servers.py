@@ -16,9 +16,7 @@ from tests.pubsub.backends import pubsub_url
 
 pytestmark = pytest.mark.anyio
 
-UPDATE_ROOM = (
-    'mutation U($id: ID!) { updateRoom(id: $id, input: {name: "Nova"}) { id } }'
-)
+UPDATE_ROOM = 'mutation U($id: ID!) { updateRoom(id: $id, input: {name: "Nova"}) { room { id } } }'
 ROOM_DAY = (
     "subscription D($r: ID!) { roomBookings(roomId: $r) { roomId status { state } } }"
 )

@@ -18,7 +18,7 @@ from tests.pubsub.backends import pubsub_url
 
 pytestmark = pytest.mark.anyio
 
-REVOKE = "mutation R($id: ID!) { revokeDisplay(id: $id) { id } }"
+REVOKE = "mutation R($id: ID!) { revokeDisplay(id: $id) { display { id } } }"
 
 
 @pytest.mark.parametrize("backend", ["redis", "postgresql"])

@@ -28,8 +28,8 @@ from transom.emulator import CLIENT_SECRET
 
 BOOK = """
 mutation ($input: BookRoomInput!) { bookRoom(input: $input) {
-  __typename ... on Booking { id state } ... on BookingConflict { message } } }"""
-CANCEL = "mutation ($id: ID!) { cancelBooking(id: $id) { id state } }"
+  booking { id state } userErrors { message code } } }"""
+CANCEL = "mutation ($id: ID!) { cancelBooking(id: $id) { booking { id state } } }"
 BOOKINGS = """
 query ($start: DateTime!, $end: DateTime!) { rooms { id
   bookings(start: $start, end: $end) { id subject state source start } } }"""
@@ -95,8 +95,7 @@ async def book_burst(
             values["organizerEmail"] = organizer
         async with limiter:
             data = await api.data(BOOK, input=values)
-        result = data["bookRoom"]
-        assert result["__typename"] == "Booking", result
+        result = data["bookRoom"]["booking"]
         booked.append(Booked(result["id"], rooms[mailbox], mailbox, subject, start))
 
     async with anyio.create_task_group() as task_group:
@@ -108,7 +107,7 @@ async def book_burst(
 async def cancel_all(api: Api, booked: list[Booked]) -> None:
     for booking in booked:
         data = await api.data(CANCEL, id=booking.id)
-        assert data["cancelBooking"]["state"] == "CANCELLED", data
+        assert data["cancelBooking"]["booking"]["state"] == "CANCELLED", data
 
 
 async def transom_bookings(api: Api) -> list[dict[str, Any]]:

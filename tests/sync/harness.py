@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import anyio
 import httpx
 
+from tests.graphql_client import user_errors_of
 from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_DOMAIN, TENANT_ID
 from transom.emulator.provisioning import add_room, add_user
 from transom.emulator.store import Emulator
@@ -102,16 +103,16 @@ async def eventually(
 
 CONNECT = """
 mutation ($input: ConnectTenantInput!) {
-  connectTenant(input: $input) { status message code hint organizationName roomCount }
+  connectTenant(input: $input) { connectionTest { status message code hint organizationName roomCount } }
 }"""
 TEST = """
-mutation ($id: ID!) { testTenantConnection(tenantId: $id) { status code hint } }"""
+mutation ($id: ID!) { testTenantConnection(tenantId: $id) { connectionTest { status code hint } } }"""
 IMPORT = """
 mutation ($id: ID!) { importRooms(tenantId: $id) { created updated
   rooms { id name mailbox capacity building } } }"""
 LINK = """
-mutation ($room: ID!, $email: String!) { linkRoomMailbox(roomId: $room, email: $email) {
-  id linkState linkError linkErrorCode linkHint } }"""
+mutation ($room: ID!, $email: String!) { linkRoomMailbox(roomId: $room, email: $email) { room {
+  id linkState linkError linkErrorCode linkHint } } }"""
 ROOM = """
 query ($id: ID!, $start: DateTime!, $end: DateTime!) { room(id: $id) {
   id linkState sync { status since problem mode lastSyncedAt lastError errorCode
@@ -143,6 +144,8 @@ class Api:
         body = await self.post(query, **variables)
         assert "errors" not in body, body["errors"]
         data: dict[str, Any] = body["data"]
+        refused = user_errors_of(data)
+        assert not refused, refused
         return data
 
     async def connect(self, secret: str = CLIENT_SECRET) -> dict[str, Any]:
@@ -157,7 +160,7 @@ class Api:
                 "secretExpiresAt": expires,
             },
         )
-        result: dict[str, Any] = data["connectTenant"]
+        result: dict[str, Any] = data["connectTenant"]["connectionTest"]
         return result
 
     async def import_rooms(self) -> dict[str, str]:
@@ -166,7 +169,7 @@ class Api:
 
     async def link(self, room_id: str, email: str) -> dict[str, Any]:
         data = await self.data(LINK, room=room_id, email=email)
-        room: dict[str, Any] = data["linkRoomMailbox"]
+        room: dict[str, Any] = data["linkRoomMailbox"]["room"]
         return room
 
     async def room(self, room_id: str, days: int = 14) -> dict[str, Any]:

@@ -41,15 +41,14 @@ from transom.sync.outbox.worker import OutboxWorker
 BOOK = """
 mutation Book($input: BookRoomInput!) {
   bookRoom(input: $input) {
-    __typename
-    ... on Booking { id state source declineReason organizer { email anonymous } }
-    ... on BookingConflict { message conflictingBooking { id } }
-    ... on RoomNotLinked { message hint }
+    booking { id state source declineReason organizer { email anonymous } }
+    conflictingBooking { id }
+    userErrors { field message code hint }
   }
 }
 """
 CANCEL = """
-mutation Cancel($id: ID!) { cancelBooking(id: $id) { id state } }
+mutation Cancel($id: ID!) { cancelBooking(id: $id) { booking { id state } } }
 """
 BOOKING_STATE = """
 query Bookings($start: DateTime!, $end: DateTime!) {
@@ -75,7 +74,17 @@ class BookingWorld(EmulatedTenant):
         values.setdefault("subject", "Planning")
         values.update(fields)
         result: dict[str, Any] = self.api.data(BOOK, {"input": values})["bookRoom"]
-        return result
+        return result["booking"]  # type: ignore[no-any-return]
+
+    def book_refused(self, **fields: Any) -> dict[str, Any]:
+        """bookRoom's payload when it is expected to answer userErrors."""
+        start, end = self.slot()
+        values = {"roomId": self.room_id, "start": start, "end": end, "subject": "S"}
+        body = self.api.post(BOOK, {"input": values | fields})
+        assert "errors" not in body, body
+        payload: dict[str, Any] = body["data"]["bookRoom"]
+        assert payload["userErrors"], payload
+        return payload
 
     async def booking(self, booking_id: str) -> models.Booking:
         async with self.sessions() as session:

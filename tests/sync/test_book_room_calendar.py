@@ -70,21 +70,23 @@ async def test_slot_taken_locally_answers_booking_conflict(world: BookingWorld):
     first = world.book()
 
     # when
-    second = world.book(subject="Overlap")
+    second = world.book_refused(subject="Overlap")
 
     # then
-    assert second["__typename"] == "BookingConflict"
+    assert [e["code"] for e in second["userErrors"]] == ["CONFLICT"]
+    assert second["booking"] is None
     assert second["conflictingBooking"]["id"] == first["id"]
     assert len(await world.outbox(first["id"])) == 1
 
 
 async def test_unlinked_room_answers_room_not_linked(world: BookingWorld):
     # when
-    result = world.book(roomId=world.room2_id)
+    result = world.book_refused(roomId=world.room2_id)
 
     # then
-    assert result["__typename"] == "RoomNotLinked"
-    assert "linkRoomMailbox" in result["hint"]
+    (error,) = result["userErrors"]
+    assert (error["code"], error["field"]) == ("CONFLICT", ["input", "roomId"])
+    assert "linkRoomMailbox" in error["hint"]
 
 
 @pytest.mark.parametrize(
@@ -111,8 +113,8 @@ async def test_invalid_booking_input_names_the_field(
     body = world.api.post(BOOK, {"input": variables | fields})
 
     # then
-    (error,) = body["errors"]
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
+    (error,) = body["data"]["bookRoom"]["userErrors"]
+    assert (error["code"], error["field"]) == ("BAD_USER_INPUT", ["input", field])
 
 
 async def test_booking_longer_than_a_day_is_refused(world: BookingWorld):
@@ -133,4 +135,4 @@ async def test_booking_longer_than_a_day_is_refused(world: BookingWorld):
     )
 
     # then
-    assert body["errors"][0]["extensions"]["field"] == "end"
+    assert body["data"]["bookRoom"]["userErrors"][0]["field"] == ["input", "end"]

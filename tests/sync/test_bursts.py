@@ -26,7 +26,7 @@ from transom.emulator import CLIENT_SECRET
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(420)]
 
 APP = APP_PATH.removeprefix("/_emulator")
-TEST = "mutation ($id: ID!) { testTenantConnection(tenantId: $id) { status } }"
+TEST = "mutation ($id: ID!) { testTenantConnection(tenantId: $id) { connectionTest { status } } }"
 
 
 async def burst_then_cancel(
@@ -84,7 +84,9 @@ async def test_a_secret_expiring_mid_burst_holds_writes_until_renewed(api, emula
 
     # when the secret expires and the next connection check finds it
     await control(emulator.url, "POST", f"{APP}/secrets/all/expire")
-    status = (await api.data(TEST, id=api.tenant_id))["testTenantConnection"]
+    status = (await api.data(TEST, id=api.tenant_id))["testTenantConnection"][
+        "connectionTest"
+    ]
     assert status["status"] == "SECRET_EXPIRED"
     booked += await book_burst(api, rooms, count=30, in_flight=8, first=30)
 

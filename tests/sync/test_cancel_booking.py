@@ -27,7 +27,9 @@ async def test_cancelling_a_directory_booking_cancels_the_organizers_meeting(
         await world.state_becomes(booked["id"], "CONFIRMED")
 
         # when
-        cancelled = world.api.data(CANCEL, {"id": booked["id"]})["cancelBooking"]
+        cancelled = world.api.data(CANCEL, {"id": booked["id"]})["cancelBooking"][
+            "booking"
+        ]
 
         # then
         assert cancelled["state"] == "CANCELLED"

@@ -69,7 +69,7 @@ async def test_consent_revoked_shows_consent_missing(api, emulator):
     data = await api.data(TEST, id=api.tenant_id)
 
     # then
-    assert data["testTenantConnection"]["status"] == "CONSENT_MISSING"
+    assert data["testTenantConnection"]["connectionTest"]["status"] == "CONSENT_MISSING"
 
 
 async def test_a_client_certificate_connects_without_a_secret(api, emulator):
@@ -93,7 +93,7 @@ async def test_a_client_certificate_connects_without_a_secret(api, emulator):
     )
 
     # then
-    assert data["connectTenant"]["status"] == "CONNECTED"
+    assert data["connectTenant"]["connectionTest"]["status"] == "CONNECTED"
 
 
 async def test_a_secret_expiring_within_30_days_is_reported(api):
@@ -116,5 +116,7 @@ async def test_a_secret_expiring_within_30_days_is_reported(api):
     )
 
     # then
-    assert data["connectTenant"]["status"] == "SECRET_EXPIRING"
-    assert "expires within 30 days" in data["connectTenant"]["message"]
+    assert data["connectTenant"]["connectionTest"]["status"] == "SECRET_EXPIRING"
+    assert (
+        "expires within 30 days" in data["connectTenant"]["connectionTest"]["message"]
+    )

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.anyio
 
 UNLINK = """
 mutation ($id: ID!, $confirm: Boolean!) { unlinkRoomMailbox(roomId: $id, confirm: $confirm) {
-  removedBookings room { linkState } } }"""
+  removedBookings room { linkState } userErrors { field message code } } }"""
 FREE = """
 query ($start: DateTime!, $end: DateTime!, $cap: Int) {
   findFreeRooms(start: $start, end: $end, minCapacity: $cap) { name } }"""
@@ -59,8 +59,8 @@ async def test_unlink_needs_confirmation_then_removes_exchange_bookings(api, emu
     body = await api.post(UNLINK, id=room_id, confirm=False)
 
     # then
-    error = body["errors"][0]
-    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    (error,) = body["data"]["unlinkRoomMailbox"]["userErrors"]
+    assert (error["code"], error["field"]) == ("BAD_USER_INPUT", ["confirm"])
     assert "removes the 1 booking(s) that came from Exchange" in error["message"]
 
     # when: confirmed
@@ -70,6 +70,7 @@ async def test_unlink_needs_confirmation_then_removes_exchange_bookings(api, emu
     assert data["unlinkRoomMailbox"] == {
         "removedBookings": 1,
         "room": {"linkState": "UNLINKED"},
+        "userErrors": [],
     }
     assert await api.bookings(room_id) == []
     from tests.sync.harness import control

@@ -34,11 +34,13 @@ query Outbox($status: OutboxStatus) {
 }
 """
 CONNECT = """
-mutation C($input: ConnectTenantInput!) { connectTenant(input: $input) { status } }
+mutation C($input: ConnectTenantInput!) { connectTenant(input: $input) { connectionTest { status } } }
 """
-RETRY = "mutation R($id: ID!) { retryOutboxItem(id: $id) { id status } }"
-DROP = "mutation D($id: ID!) { dropOutboxItem(id: $id) { id status } }"
-CANCEL_BOOKING = "mutation C($id: ID!) { cancelBooking(id: $id) { id state } }"
+RETRY = "mutation R($id: ID!) { retryOutboxItem(id: $id) { outboxItem { id status } userErrors { code } } }"
+DROP = "mutation D($id: ID!) { dropOutboxItem(id: $id) { outboxItem { id status } } }"
+CANCEL_BOOKING = (
+    "mutation C($id: ID!) { cancelBooking(id: $id) { booking { id state } } }"
+)
 
 
 async def test_429_storm_delays_but_books_exactly_once(world: BookingWorld):
@@ -176,7 +178,9 @@ async def test_refused_write_fails_visibly_and_an_admin_retries_it(
         # when
         listed = world.api.data(OUTBOX, {"status": "FAILED"})["outboxItems"]["nodes"]
         await world.control("DELETE", f"{APP_PATH}/access-policy")
-        retried = world.api.data(RETRY, {"id": failed.id})["retryOutboxItem"]
+        retried = world.api.data(RETRY, {"id": failed.id})["retryOutboxItem"][
+            "outboxItem"
+        ]
 
         # then
         assert listed[0]["id"] == failed.id
@@ -194,7 +198,7 @@ async def test_dropping_a_failed_create_declines_the_booking(world: BookingWorld
         failed = await _item_becomes(world, booked["id"], "FAILED")
 
     # when
-    dropped = world.api.data(DROP, {"id": failed.id})["dropOutboxItem"]
+    dropped = world.api.data(DROP, {"id": failed.id})["dropOutboxItem"]["outboxItem"]
 
     # then
     assert dropped["status"] == "DROPPED"
@@ -234,7 +238,7 @@ async def _renew_secret(world: BookingWorld) -> str:
             "clientSecret": secret["value"],
         }
     }
-    connected = world.api.data(CONNECT, variables)["connectTenant"]
+    connected = world.api.data(CONNECT, variables)["connectTenant"]["connectionTest"]
     assert connected["status"] == "CONNECTED", connected
     value: str = secret["value"]
     return value

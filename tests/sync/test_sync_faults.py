@@ -17,7 +17,7 @@ pytestmark = pytest.mark.anyio
 
 APP = f"/tenants/{TENANT_ID}/apps/{CLIENT_ID}"
 BOREALIS = address("borealis")
-SYNC_ROOM = "mutation ($id: ID!) { syncRoom(roomId: $id) { id } }"
+SYNC_ROOM = "mutation ($id: ID!) { syncRoom(roomId: $id) { room { id } } }"
 
 
 async def test_an_access_policy_fails_the_link_with_a_hint(api, emulator):
@@ -86,7 +86,9 @@ async def test_an_expired_secret_stops_sync_and_a_new_one_resumes_it(api, emulat
     await control(emulator.url, "POST", f"{APP}/secrets/{SECRET_ID}/expire")
 
     # when: the connection is checked
-    test = (await api.data(TEST, id=api.tenant_id))["testTenantConnection"]
+    test = (await api.data(TEST, id=api.tenant_id))["testTenantConnection"][
+        "connectionTest"
+    ]
 
     # then: SECRET_EXPIRED with the code and hint, and the room's loop stops
     assert test["status"] == "SECRET_EXPIRED"

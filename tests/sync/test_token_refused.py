@@ -19,7 +19,7 @@ from transom.emulator.keys import SigningKey
 pytestmark = pytest.mark.anyio
 
 APP = f"/tenants/{TENANT_ID}/apps/{CLIENT_ID}"
-SYNC_ROOM = "mutation ($id: ID!) { syncRoom(roomId: $id) { id } }"
+SYNC_ROOM = "mutation ($id: ID!) { syncRoom(roomId: $id) { room { id } } }"
 CONNECTION = """query ($id: ID!) {
   tenant(id: $id) { connection { status code hint } }
 }"""

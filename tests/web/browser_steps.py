@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from playwright.sync_api import Locator, Page, expect
 
+from tests.graphql_client import user_errors_of
 from tests.web.admins import graphql, signed_in_client
 from tests.web.conftest import OTHER_ADMIN_EMAIL, AdminUi
 from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_DOMAIN, TENANT_ID
@@ -68,10 +69,10 @@ def expire_all_secrets(ui: AdminUi) -> None:
 def pairing_code(ui: AdminUi) -> str:
     response = httpx.post(
         f"{ui.url}/graphql",
-        json={"query": "mutation { requestDisplayPairing { code } }"},
+        json={"query": "mutation { requestDisplayPairing { pairing { code } } }"},
         timeout=30,
     )
-    code: str = response.json()["data"]["requestDisplayPairing"]["code"]
+    code: str = response.json()["data"]["requestDisplayPairing"]["pairing"]["code"]
     return code
 
 
@@ -79,10 +80,14 @@ def paired_display(ui: AdminUi) -> dict[str, str]:
     """A display's pairing request: its code and its secret (the device token)."""
     response = httpx.post(
         f"{ui.url}/graphql",
-        json={"query": "mutation { requestDisplayPairing { code secret } }"},
+        json={
+            "query": "mutation { requestDisplayPairing { pairing { code secret } } }"
+        },
         timeout=30,
     )
-    pairing: dict[str, str] = response.json()["data"]["requestDisplayPairing"]
+    pairing: dict[str, str] = response.json()["data"]["requestDisplayPairing"][
+        "pairing"
+    ]
     return pairing
 
 
@@ -116,6 +121,7 @@ class OtherAdmin:
         body = graphql(self.client, query, variables, csrf=self.csrf)
         assert "errors" not in body, body
         data: dict[str, Any] = body["data"]
+        assert not user_errors_of(data), data
         return data
 
     def room_ids(self) -> dict[str, str]:
@@ -134,10 +140,10 @@ class OtherAdmin:
         )
         linked = self.data(
             "mutation ($id: ID!, $email: String!) { linkRoomMailbox(roomId: $id, "
-            "email: $email) { linkState } }",
+            "email: $email) { room { linkState } } }",
             id=room_id,
             email=mailbox["room"]["mailbox"],
-        )["linkRoomMailbox"]
+        )["linkRoomMailbox"]["room"]
         assert linked["linkState"] == "VERIFIED", linked
         return room_id
 

@@ -126,13 +126,13 @@ def test_another_admins_changes_appear_on_the_open_rooms_page(
         # when: the other admin renames one room and links another
         admin.data(
             'mutation ($id: ID!) { updateRoom(id: $id, input: {name: "Anvil (2nd floor)"'
-            ", capacity: 9}) { id } }",
+            ", capacity: 9}) { room { id } } }",
             id=room_id,
         )
         mailbox = admin.data("query ($id: ID!) { room(id: $id) { mailbox } }", id=forge)
         admin.data(
             "mutation ($id: ID!, $email: String!) { linkRoomMailbox(roomId: $id, "
-            "email: $email) { linkState } }",
+            "email: $email) { room { linkState } } }",
             id=forge,
             email=mailbox["room"]["mailbox"],
         )
@@ -311,7 +311,7 @@ def test_a_display_shows_online_then_is_renamed_and_revoked(
 BOOK = """
 mutation ($room: ID!, $start: DateTime!, $end: DateTime!, $subject: String!) {
   bookRoom(input: {roomId: $room, start: $start, end: $end, subject: $subject}) {
-    __typename
+    booking { id } userErrors { message code }
   }
 }
 """

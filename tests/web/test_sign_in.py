@@ -24,7 +24,7 @@ pytestmark = pytest.mark.anyio
 VIEWER = "{ viewer { role tenantId } }"
 ROOMS = "{ rooms { name } }"
 RENAME_ROOM = """
-mutation ($id: ID!) { updateRoom(id: $id, input: {name: "Renamed"}) { name } }
+mutation ($id: ID!) { updateRoom(id: $id, input: {name: "Renamed"}) { room { name } } }
 """
 
 
@@ -168,7 +168,7 @@ async def test_a_cookie_authenticated_post_without_the_csrf_header_is_refused(
     for refused in (without, wrong):
         assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
         assert "CSRF" in refused["errors"][0]["message"]
-    assert right == {"data": {"updateRoom": {"name": "Renamed"}}}
+    assert right == {"data": {"updateRoom": {"room": {"name": "Renamed"}}}}
 
 
 async def test_reading_with_a_cookie_over_get_needs_no_csrf_token(

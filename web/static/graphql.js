@@ -44,8 +44,25 @@ function signInAgain() {
   location.assign(`/admin/sign-in?next=${next}`);
 }
 
+// A mutation's userErrors (expected failures: bad input, not found, conflict,
+// Microsoft 365 refusing) in the shape of top-level errors, so forms show
+// them beside their field: extensions.field is the last step of the path
+// (["input", "capacity"] -> "capacity").
+function userErrorsOf(data) {
+  const found = [];
+  for (const payload of Object.values(data || {})) {
+    if (!payload || !Array.isArray(payload.userErrors)) continue;
+    for (const e of payload.userErrors) {
+      const field = e.field && e.field.length ? e.field[e.field.length - 1] : undefined;
+      found.push({ message: e.message, extensions: { code: e.code, field, hint: e.hint } });
+    }
+  }
+  return found;
+}
+
 // Run a query or mutation by operation name; resolves to `data`, rejects with
-// GraphQLErrors (whose .errors carry extensions.code and extensions.field).
+// GraphQLErrors (whose .errors carry extensions.code and extensions.field),
+// for top-level errors and for a mutation payload's userErrors alike.
 export async function request(name, variables = {}) {
   const query = await operation(name);
   const response = await fetch(ENDPOINT, {
@@ -65,6 +82,8 @@ export async function request(name, variables = {}) {
     }
     throw new GraphQLErrors(body.errors);
   }
+  const userErrors = userErrorsOf(body.data);
+  if (userErrors.length) throw new GraphQLErrors(userErrors);
   return body.data;
 }
 

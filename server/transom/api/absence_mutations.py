@@ -9,11 +9,14 @@ later. ``personEmail`` matches a person's primary address or any alias.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.utils.str_converters import to_camel_case
 
 from transom.api.context import Info
+from transom.api.payloads import Payload, UserErrors, user_error
 from transom.api.people import Absence
 from transom.db import absences as absence_repo
 from transom.db import models
@@ -101,29 +104,57 @@ class UpdateAbsenceInput:
     )
 
 
-@strawberry.type(description="One absence of an import that was refused.")
-class AbsenceImportError:
-    index: int = strawberry.field(description="Position in the input list (0-based).")
-    external_id: str | None = strawberry.field(
-        description="The refused absence's externalId, if it had one."
+@strawberry.type(
+    description="What importAbsences answers: what the import did. Each refused "
+    'entry is a userError whose field starts with ["absences", "<index>"]; the '
+    "other entries were saved."
+)
+class ImportAbsencesPayload(Payload):
+    created: int | None = strawberry.field(
+        default=None, description="Absences created; null when refused as a whole."
     )
-    field: str | None = strawberry.field(description="The input field to fix.")
-    message: str = strawberry.field(description="What is wrong, in plain words.")
-
-
-@strawberry.type(description="What an import did.")
-class AbsenceImportResult:
-    created: int = strawberry.field(description="Absences created.")
-    updated: int = strawberry.field(description="Absences changed.")
-    unchanged: int = strawberry.field(description="Absences already as given.")
-    errors: list[AbsenceImportError] = strawberry.field(
-        description="The refused absences; the others were saved."
+    updated: int | None = strawberry.field(
+        default=None, description="Absences changed; null when refused as a whole."
+    )
+    unchanged: int | None = strawberry.field(
+        default=None,
+        description="Absences already as imported; null when refused as a whole.",
     )
 
 
-@strawberry.type(description="A deleted absence.")
-class DeletedAbsence:
-    id: strawberry.ID = strawberry.field(description="The deleted absence's id.")
+@strawberry.type(description="What deleteAbsence answers.")
+class DeleteAbsencePayload(Payload):
+    deleted_absence_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The id of the deleted absence; null when refused."
+    )
+
+
+@strawberry.type(description="What registerAbsence answers.")
+class RegisterAbsencePayload(Payload):
+    absence: Absence | None = strawberry.field(
+        default=None, description="The new absence; null when refused."
+    )
+
+
+@strawberry.type(description="What updateAbsence answers.")
+class UpdateAbsencePayload(Payload):
+    absence: Absence | None = strawberry.field(
+        default=None, description="The absence as saved; null when refused."
+    )
+
+
+@strawberry.type(description="What approveAbsence answers.")
+class ApproveAbsencePayload(Payload):
+    absence: Absence | None = strawberry.field(
+        default=None, description="The approved absence; null when refused."
+    )
+
+
+@strawberry.type(description="What rejectAbsence answers.")
+class RejectAbsencePayload(Payload):
+    absence: Absence | None = strawberry.field(
+        default=None, description="The rejected absence; null when refused."
+    )
 
 
 @strawberry.type
@@ -135,123 +166,182 @@ class AbsenceMutations:
     async def register_absence(
         self,
         info: Info,
-        input: RegisterAbsenceInput,
-        tenant_id: strawberry.ID | None = None,
-    ) -> Absence | None:
-        viewer = await _admin(info)
-        async with info.context.db() as session:
-            tenant = await _tenant(session, viewer, tenant_id)
-            person = await _person(session, tenant.id, input.person_email)
-            values = _values(input)
-            if values.external_id is not None:
-                known = await absence_repo.find_by_external_id(
-                    session, tenant_id=tenant.id, external_id=values.external_id
-                )
-                if known is not None and known.deleted_at is None:
-                    raise ConflictError(
-                        f"an absence with externalId {values.external_id!r} exists "
-                        "already: change it with updateAbsence or importAbsences"
+        input: Annotated[
+            RegisterAbsenceInput, strawberry.argument(description="The absence.")
+        ],
+        tenant_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The tenant (superadmins only; others: their own)."
+            ),
+        ] = None,
+    ) -> RegisterAbsencePayload | None:
+        with UserErrors(info) as errors:
+            viewer = await _admin(info)
+            async with info.context.db() as session:
+                tenant = await _tenant(session, viewer, tenant_id)
+                person = await _person(session, tenant.id, input.person_email)
+                values = _values(input)
+                if values.external_id is not None:
+                    known = await absence_repo.find_by_external_id(
+                        session, tenant_id=tenant.id, external_id=values.external_id
                     )
-            else:
-                known = None
-            absence = register_absence(
-                session,
-                tenant=tenant,
-                person=person,
-                values=values,
-                now=info.context.now,
-                existing=known,
+                    if known is not None and known.deleted_at is None:
+                        raise ConflictError(
+                            f"an absence with externalId {values.external_id!r} exists "
+                            "already: change it with updateAbsence or importAbsences"
+                        )
+                else:
+                    known = None
+                absence = register_absence(
+                    session,
+                    tenant=tenant,
+                    person=person,
+                    values=values,
+                    now=info.context.now,
+                    existing=known,
+                )
+                await session.commit()
+            await announce(
+                info.context.services.bus,
+                tenant_id=tenant.id,
+                queued=True,
+                person_ids=[person.id],
             )
-            await session.commit()
-        await announce(
-            info.context.services.bus,
-            tenant_id=tenant.id,
-            queued=True,
-            person_ids=[person.id],
-        )
-        return Absence.from_model(absence)
+            return RegisterAbsencePayload(absence=Absence.from_model(absence))
+        return errors.payload(RegisterAbsencePayload)
 
     @strawberry.mutation(description="Change an absence; Outlook follows.")
     async def update_absence(
-        self, info: Info, id: strawberry.ID, input: UpdateAbsenceInput
-    ) -> Absence | None:
-        viewer = await _admin(info)
-        async with info.context.db() as session:
-            absence, tenant = await _absence(session, viewer, id)
-            person_id = before = absence.person_id
-            if input.person_email is not None:
-                person_id = (await _person(session, tenant.id, input.person_email)).id
-            update_absence(
-                session,
-                tenant=tenant,
-                absence=absence,
-                values=_changed_values(absence, input),
-                now=info.context.now,
-                person_id=person_id,
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The absence to change.")
+        ],
+        input: Annotated[
+            UpdateAbsenceInput,
+            strawberry.argument(description="The fields to change; omitted ones stay."),
+        ],
+    ) -> UpdateAbsencePayload | None:
+        with UserErrors(info) as errors:
+            viewer = await _admin(info)
+            async with info.context.db() as session:
+                absence, tenant = await _absence(session, viewer, id)
+                person_id = before = absence.person_id
+                if input.person_email is not None:
+                    person_id = (
+                        await _person(session, tenant.id, input.person_email)
+                    ).id
+                update_absence(
+                    session,
+                    tenant=tenant,
+                    absence=absence,
+                    values=_changed_values(absence, input),
+                    now=info.context.now,
+                    person_id=person_id,
+                )
+                await session.commit()
+            await announce(
+                info.context.services.bus,
+                tenant_id=tenant.id,
+                queued=True,
+                person_ids=[before, person_id],
             )
-            await session.commit()
-        await announce(
-            info.context.services.bus,
-            tenant_id=tenant.id,
-            queued=True,
-            person_ids=[before, person_id],
-        )
-        return Absence.from_model(absence)
+            return UpdateAbsencePayload(absence=Absence.from_model(absence))
+        return errors.payload(UpdateAbsencePayload)
 
     @strawberry.mutation(description="Approve an absence: it goes to Outlook.")
-    async def approve_absence(self, info: Info, id: strawberry.ID) -> Absence | None:
-        return await _decide(info, id, Approval.APPROVED)
+    async def approve_absence(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The absence to approve.")
+        ],
+    ) -> ApproveAbsencePayload | None:
+        with UserErrors(info) as errors:
+            return ApproveAbsencePayload(
+                absence=await _decide(info, id, Approval.APPROVED)
+            )
+        return errors.payload(ApproveAbsencePayload)
 
     @strawberry.mutation(
         description="Reject an absence: its Outlook event, if any, is removed."
     )
-    async def reject_absence(self, info: Info, id: strawberry.ID) -> Absence | None:
-        return await _decide(info, id, Approval.REJECTED)
+    async def reject_absence(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The absence to reject.")
+        ],
+    ) -> RejectAbsencePayload | None:
+        with UserErrors(info) as errors:
+            return RejectAbsencePayload(
+                absence=await _decide(info, id, Approval.REJECTED)
+            )
+        return errors.payload(RejectAbsencePayload)
 
     @strawberry.mutation(
         description="Delete an absence: its Outlook event is removed and automatic "
         "replies are put back as they were."
     )
     async def delete_absence(
-        self, info: Info, id: strawberry.ID
-    ) -> DeletedAbsence | None:
-        viewer = await _admin(info)
-        async with info.context.db() as session:
-            absence, tenant = await _absence(session, viewer, id)
-            delete_absence(
-                session, tenant=tenant, absence=absence, now=info.context.now
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The absence to delete.")
+        ],
+    ) -> DeleteAbsencePayload | None:
+        with UserErrors(info) as errors:
+            viewer = await _admin(info)
+            async with info.context.db() as session:
+                absence, tenant = await _absence(session, viewer, id)
+                delete_absence(
+                    session, tenant=tenant, absence=absence, now=info.context.now
+                )
+                await session.commit()
+            await announce(
+                info.context.services.bus,
+                tenant_id=tenant.id,
+                queued=True,
+                person_ids=[absence.person_id],
             )
-            await session.commit()
-        await announce(
-            info.context.services.bus,
-            tenant_id=tenant.id,
-            queued=True,
-            person_ids=[absence.person_id],
-        )
-        return DeletedAbsence(id=strawberry.ID(absence.id))
+            return DeleteAbsencePayload(deleted_absence_id=strawberry.ID(absence.id))
+        return errors.payload(DeleteAbsencePayload)
 
     @strawberry.mutation(
         description=f"Create or update up to {MAX_IMPORT} absences by externalId "
         "(required for each). Running the same import twice changes nothing. "
-        "Refused entries are listed in `errors`; the others are saved."
+        "Refused entries are listed in `userErrors`; the others are saved."
     )
     async def import_absences(
         self,
         info: Info,
-        absences: list[RegisterAbsenceInput],
-        tenant_id: strawberry.ID | None = None,
-    ) -> AbsenceImportResult | None:
-        viewer = await _admin(info)
-        if len(absences) > MAX_IMPORT:
-            raise InvalidInputError(
-                f"import at most {MAX_IMPORT} absences per call", field="absences"
-            )
-        async with info.context.db() as session:
-            tenant = await _tenant(session, viewer, tenant_id)
-            result = await _import(session, tenant, absences, info.context.now)
-            await session.commit()
-        await announce(info.context.services.bus, tenant_id=tenant.id, queued=True)
-        return result
+        absences: Annotated[
+            list[RegisterAbsenceInput],
+            strawberry.argument(
+                description="Up to 1,000 absences, each with its externalId."
+            ),
+        ],
+        tenant_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The tenant (superadmins only; others: their own)."
+            ),
+        ] = None,
+    ) -> ImportAbsencesPayload | None:
+        with UserErrors(info) as errors:
+            viewer = await _admin(info)
+            if len(absences) > MAX_IMPORT:
+                raise InvalidInputError(
+                    f"import at most {MAX_IMPORT} absences per call", field="absences"
+                )
+            async with info.context.db() as session:
+                tenant = await _tenant(session, viewer, tenant_id)
+                result = await _import(session, tenant, absences, info.context.now)
+                await session.commit()
+            await announce(info.context.services.bus, tenant_id=tenant.id, queued=True)
+            return result
+        return errors.payload(ImportAbsencesPayload)
 
 
 async def _admin(info: Info) -> Viewer:
@@ -351,24 +441,19 @@ async def _import(
     tenant: models.Tenant,
     entries: list[RegisterAbsenceInput],
     now: datetime,
-) -> AbsenceImportResult:
+) -> ImportAbsencesPayload:
     ids = [e.external_id.strip() for e in entries if e.external_id]
     known = await absence_repo.by_external_ids(
         session, tenant_id=tenant.id, external_ids=ids
     )
-    result = AbsenceImportResult(created=0, updated=0, unchanged=0, errors=[])
+    result = ImportAbsencesPayload(created=0, updated=0, unchanged=0)
     for index, entry in enumerate(entries):
         try:
             await _import_one(session, tenant, entry, known, result, now)
         except TransomError as exc:
-            result.errors.append(
-                AbsenceImportError(
-                    index=index,
-                    external_id=entry.external_id,
-                    field=getattr(exc, "field", None),
-                    message=exc.message,
-                )
-            )
+            field = getattr(exc, "field", None)
+            path = ["absences", str(index)] + ([to_camel_case(field)] if field else [])
+            result.user_errors.append(user_error(exc, path))
     return result
 
 
@@ -377,7 +462,7 @@ async def _import_one(
     tenant: models.Tenant,
     entry: RegisterAbsenceInput,
     known: dict[str, models.Absence],
-    result: AbsenceImportResult,
+    result: ImportAbsencesPayload,
     now: datetime,
 ) -> None:
     if not entry.external_id:
@@ -394,7 +479,7 @@ async def _import_one(
             now=now,
             existing=existing,
         )
-        result.created += 1
+        result.created = (result.created or 0) + 1
         return
     if update_absence(
         session,
@@ -404,6 +489,6 @@ async def _import_one(
         now=now,
         person_id=person.id,
     ):
-        result.updated += 1
+        result.updated = (result.updated or 0) + 1
     else:
-        result.unchanged += 1
+        result.unchanged = (result.unchanged or 0) + 1

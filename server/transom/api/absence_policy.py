@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from transom.api.context import Info
 from transom.api.enums import SyncTarget
+from transom.api.payloads import Payload, UserErrors
 from transom.api.tenants import changing_setting, visible_tenant
 from transom.db import models
 from transom.domain.absences import (
@@ -237,6 +238,13 @@ class AbsencePolicyQueries:
         return AbsencePolicyView.of(tenant.id, AbsencePolicy.from_stored(stored))
 
 
+@strawberry.type(description="What setAbsencePolicy answers.")
+class SetAbsencePolicyPayload(Payload):
+    policy: AbsencePolicyView | None = strawberry.field(
+        default=None, description="The policy as saved; null when refused."
+    )
+
+
 @strawberry.type
 class AbsencePolicyMutations:
     @strawberry.mutation(
@@ -244,26 +252,42 @@ class AbsencePolicyMutations:
         "absences already registered: events appear, change or go."
     )
     async def set_absence_policy(
-        self, info: Info, tenant_id: strawberry.ID, input: AbsencePolicyInput
-    ) -> AbsencePolicyView | None:
-        queued = 0
-        change = partial(_stored, input)
-        async with changing_setting(info, tenant_id, POLICY_SETTING, change) as policy:
-            if policy.new != policy.old:
-                absences = await policy.session.scalars(
-                    select(models.Absence).where(
-                        models.Absence.tenant_id == policy.tenant.id,
-                        models.Absence.deleted_at.is_(None),
+        self,
+        info: Info,
+        tenant_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The tenant.")
+        ],
+        input: Annotated[
+            AbsencePolicyInput,
+            strawberry.argument(description="The policy fields to change."),
+        ],
+    ) -> SetAbsencePolicyPayload | None:
+        with UserErrors(info) as errors:
+            queued = 0
+            change = partial(_stored, input)
+            async with changing_setting(
+                info, tenant_id, POLICY_SETTING, change
+            ) as policy:
+                if policy.new != policy.old:
+                    absences = await policy.session.scalars(
+                        select(models.Absence).where(
+                            models.Absence.tenant_id == policy.tenant.id,
+                            models.Absence.deleted_at.is_(None),
+                        )
                     )
+                    for absence in absences.all():
+                        queued += schedule_sync(
+                            policy.session,
+                            tenant=policy.tenant,
+                            absence=absence,
+                            now=info.context.now,
+                        )
+            await announce(
+                info.context.services.bus, tenant_id=tenant_id, queued=queued > 0
+            )
+            return SetAbsencePolicyPayload(
+                policy=AbsencePolicyView.of(
+                    tenant_id, AbsencePolicy.from_stored(policy.new)
                 )
-                for absence in absences.all():
-                    queued += schedule_sync(
-                        policy.session,
-                        tenant=policy.tenant,
-                        absence=absence,
-                        now=info.context.now,
-                    )
-        await announce(
-            info.context.services.bus, tenant_id=tenant_id, queued=queued > 0
-        )
-        return AbsencePolicyView.of(tenant_id, AbsencePolicy.from_stored(policy.new))
+            )
+        return errors.payload(SetAbsencePolicyPayload)

@@ -23,6 +23,7 @@ import strawberry
 
 from transom.api.context import Info
 from transom.api.enums import Availability, ShowAs
+from transom.api.payloads import Payload, UserErrors
 from transom.api.tenants import changing_setting, visible_tenant
 from transom.db import absences as absence_repo
 from transom.db import busy_slots as slot_repo
@@ -269,30 +270,58 @@ class AvailabilityQueries:
         return AvailabilitySettings.of(tenant.id, rules_of(tenant))
 
 
+@strawberry.type(description="What setAvailabilityFollowsCalendar answers.")
+class SetAvailabilityFollowsCalendarPayload(Payload):
+    person: Annotated[Person, strawberry.lazy("transom.api.people")] | None = (
+        strawberry.field(default=None, description="The person; null when refused.")
+    )
+
+
+@strawberry.type(description="What setAvailabilitySettings answers.")
+class SetAvailabilitySettingsPayload(Payload):
+    settings: AvailabilitySettings | None = strawberry.field(
+        default=None, description="The settings as saved; null when refused."
+    )
+
+
 @strawberry.type
 class AvailabilityMutations:
     @strawberry.mutation(
         description="Turn 'availability follows calendar' on or off for a person."
     )
     async def set_availability_follows_calendar(
-        self, info: Info, person_id: strawberry.ID, follows: bool
-    ) -> Annotated[Person, strawberry.lazy("transom.api.people")] | None:
-        from transom.api.people import Person
+        self,
+        info: Info,
+        person_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The person.")
+        ],
+        follows: Annotated[
+            bool,
+            strawberry.argument(
+                description="True: their availability follows their calendar."
+            ),
+        ],
+    ) -> SetAvailabilityFollowsCalendarPayload | None:
+        with UserErrors(info) as errors:
+            from transom.api.people import Person
 
-        viewer = await info.context.viewer()
-        viewer.require_admin()
-        await _load(info, person_id)
-        async with info.context.db() as session:
-            person = await session.get(models.Person, person_id)
-            assert person is not None
-            person.availability_follows_calendar = follows
-            await session.commit()
-        await info.context.services.bus.publish(
-            person_channel(person.id), {"type": "person", "personId": person.id}
-        )
-        if info.context.services.sync is not None:
-            await info.context.services.sync.sync_people(person.tenant_id)
-        return Person.from_model(person)
+            viewer = await info.context.viewer()
+            viewer.require_admin()
+            await _load(info, person_id)
+            async with info.context.db() as session:
+                person = await session.get(models.Person, person_id)
+                assert person is not None
+                person.availability_follows_calendar = follows
+                await session.commit()
+            await info.context.services.bus.publish(
+                person_channel(person.id), {"type": "person", "personId": person.id}
+            )
+            if info.context.services.sync is not None:
+                await info.context.services.sync.sync_people(person.tenant_id)
+            return SetAvailabilityFollowsCalendarPayload(
+                person=Person.from_model(person)
+            )
+        return errors.payload(SetAvailabilityFollowsCalendarPayload)
 
     @strawberry.mutation(
         description="Change the tenant's availability settings. Switching "
@@ -300,20 +329,32 @@ class AvailabilityMutations:
         "the people's calendars are read again."
     )
     async def set_availability_settings(
-        self, info: Info, tenant_id: strawberry.ID, input: AvailabilitySettingsInput
-    ) -> AvailabilitySettings | None:
-        key = rules.AVAILABILITY_SETTING
-        change = partial(_changed, input)
-        async with changing_setting(info, tenant_id, key, change) as settings:
-            found = rules.AvailabilityRules.from_stored(settings.new)
-            if found.free_busy_only:
-                await slot_repo.scrub_text(settings.session, tenant_id=tenant_id)
-        await info.context.services.bus.publish(
-            tenant_channel(tenant_id), {"type": "tenant", "tenantId": tenant_id}
-        )
-        if info.context.services.sync is not None:
-            await info.context.services.sync.sync_people(tenant_id, full=True)
-        return AvailabilitySettings.of(tenant_id, found)
+        self,
+        info: Info,
+        tenant_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The tenant.")
+        ],
+        input: Annotated[
+            AvailabilitySettingsInput,
+            strawberry.argument(description="The settings to change."),
+        ],
+    ) -> SetAvailabilitySettingsPayload | None:
+        with UserErrors(info) as errors:
+            key = rules.AVAILABILITY_SETTING
+            change = partial(_changed, input)
+            async with changing_setting(info, tenant_id, key, change) as settings:
+                found = rules.AvailabilityRules.from_stored(settings.new)
+                if found.free_busy_only:
+                    await slot_repo.scrub_text(settings.session, tenant_id=tenant_id)
+            await info.context.services.bus.publish(
+                tenant_channel(tenant_id), {"type": "tenant", "tenantId": tenant_id}
+            )
+            if info.context.services.sync is not None:
+                await info.context.services.sync.sync_people(tenant_id, full=True)
+            return SetAvailabilitySettingsPayload(
+                settings=AvailabilitySettings.of(tenant_id, found)
+            )
+        return errors.payload(SetAvailabilitySettingsPayload)
 
 
 @strawberry.type

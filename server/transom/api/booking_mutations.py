@@ -3,19 +3,21 @@
 Both answer at once: the booking is saved with its Graph write in the outbox
 (``sync.booking_writes``), and the outbox worker brings Exchange's answer later
 (PENDING → CONFIRMED or DECLINED). Expected business outcomes of ``bookRoom``
-(slot taken, room not linked) are union members; wrong input is BAD_USER_INPUT.
+(slot taken, room not linked) are CONFLICT userErrors; wrong input is
+BAD_USER_INPUT.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.api.bookings import Booking
 from transom.api.context import Info
+from transom.api.payloads import Payload, UserError, UserErrors
 from transom.api.rooms import visible_room
 from transom.db import bookings as booking_repo
 from transom.db import models
@@ -24,7 +26,7 @@ from transom.db import tenants as tenant_repo
 from transom.domain.access import Role, Viewer
 from transom.domain.booking_requests import check_booking_request
 from transom.domain.bookings import BookingSource
-from transom.domain.errors import NotFoundError, PermissionDeniedError
+from transom.domain.errors import ErrorCode, NotFoundError, PermissionDeniedError
 from transom.sync.commands.bookings import (
     RoomUnlinked,
     SlotTaken,
@@ -50,28 +52,66 @@ class BookRoomInput:
     )
 
 
-@strawberry.type(description="The slot is already taken in the room's calendar.")
-class BookingConflict:
-    message: str = strawberry.field(description="What is in the way, in plain words.")
-    conflicting_booking: Booking = strawberry.field(
-        description="The booking that holds the slot."
+@strawberry.type(
+    description="What bookRoom answers: the PENDING booking, or why the room "
+    "cannot be booked (userErrors: CONFLICT when the slot is taken, with "
+    "conflictingBooking, or when the room has no verified mailbox, with a hint)."
+)
+class BookRoomPayload(Payload):
+    booking: Booking | None = strawberry.field(
+        default=None, description="The PENDING booking; null when refused."
+    )
+    conflicting_booking: Booking | None = strawberry.field(
+        default=None, description="The booking that holds the slot, when it is taken."
     )
 
 
-@strawberry.type(description="The room has no verified Exchange mailbox to book.")
-class RoomNotLinked:
-    message: str = strawberry.field(description="Why the room cannot be booked.")
-    room_id: strawberry.ID = strawberry.field(description="The room.")
-    hint: str = strawberry.field(description="How to fix it (link the room's mailbox).")
+@strawberry.type(
+    description="What bookNow answers: the PENDING booking, or why the room "
+    "cannot be booked (as bookRoom)."
+)
+class BookNowPayload(BookRoomPayload):
+    pass
 
 
-BookRoomResult = Annotated[
-    Booking | BookingConflict | RoomNotLinked,
-    strawberry.union(
-        "BookRoomResult",
-        description="The PENDING booking, or why the room cannot be booked.",
-    ),
-]
+@strawberry.type(description="What cancelBooking answers.")
+class CancelBookingPayload(Payload):
+    booking: Booking | None = strawberry.field(
+        default=None, description="The cancelled booking; null when refused."
+    )
+
+
+B = TypeVar("B", bound=BookRoomPayload)
+
+
+async def booked(
+    info: Info,
+    errors: UserErrors,
+    outcome: object,
+    kind: type[B],
+    *,
+    taken: str,
+    unlinked_hint: str,
+) -> B:
+    """The payload of bookRoom and bookNow for what ``book_room`` answered."""
+    if isinstance(outcome, SlotTaken):
+        refused = UserError(field=None, message=taken, code=ErrorCode.CONFLICT)
+        return kind(
+            user_errors=[refused],
+            conflicting_booking=Booking.from_model(outcome.booking),
+        )
+    if isinstance(outcome, RoomUnlinked):
+        refused = UserError(
+            field=errors.path("roomId"),
+            message=f"room {outcome.room.name!r} is not linked to an Exchange mailbox",
+            code=ErrorCode.CONFLICT,
+            hint=unlinked_hint,
+        )
+        return kind(user_errors=[refused])
+    assert isinstance(outcome, models.Booking)
+    bus = info.context.services.bus
+    await announce(bus, room_id=outcome.room_id, booking_id=outcome.id)
+    return kind(booking=Booking.from_model(outcome))
 
 
 def booking_source(viewer: Viewer, room_id: str) -> BookingSource:
@@ -91,67 +131,77 @@ class BookingMutations:
         "confirms or declines it moments later (watch roomStatus or reload)."
     )
     async def book_room(
-        self, info: Info, input: BookRoomInput
-    ) -> BookRoomResult | None:
-        viewer = await info.context.viewer()
-        source = booking_source(viewer, input.room_id)
-        await visible_room(info, input.room_id)
-        request = check_booking_request(
-            start=input.start,
-            end=input.end,
-            subject=input.subject,
-            organizer_email=input.organizer_email,
-            now=info.context.now,
-        )
-        async with info.context.db() as session:
-            room = await room_repo.get_room(session, room_id=input.room_id)
-            assert room is not None
-            outcome = await book_room(
-                session, room=room, request=request, source=source, now=info.context.now
+        self,
+        info: Info,
+        input: Annotated[
+            BookRoomInput,
+            strawberry.argument(description="The room, the time span and the meeting."),
+        ],
+    ) -> BookRoomPayload | None:
+        with UserErrors(info) as errors:
+            viewer = await info.context.viewer()
+            source = booking_source(viewer, input.room_id)
+            await visible_room(info, input.room_id)
+            request = check_booking_request(
+                start=input.start,
+                end=input.end,
+                subject=input.subject,
+                organizer_email=input.organizer_email,
+                now=info.context.now,
             )
-            await session.commit()
-        return await _answer(info, outcome)
+            async with info.context.db() as session:
+                room = await room_repo.get_room(session, room_id=input.room_id)
+                assert room is not None
+                outcome = await book_room(
+                    session,
+                    room=room,
+                    request=request,
+                    source=source,
+                    now=info.context.now,
+                )
+                await session.commit()
+            return await booked(
+                info,
+                errors,
+                outcome,
+                BookRoomPayload,
+                taken="the room is already booked during that time",
+                unlinked_hint="Link the room to its resource mailbox (linkRoomMailbox) first.",
+            )
+        return errors.payload(BookRoomPayload)
 
     @strawberry.mutation(
         description="Cancel a booking: Transom's own are withdrawn from Exchange; "
         "Outlook-made ones are declined by the room, by admins, where the tenant "
         "allows resource booking declination (else FORBIDDEN)."
     )
-    async def cancel_booking(self, info: Info, id: strawberry.ID) -> Booking | None:
-        viewer = await info.context.viewer()
-        async with info.context.db() as session:
-            booking = await _visible_booking(session, viewer, id)
-            tenant = await tenant_repo.get_tenant(session, tenant_id=booking.tenant_id)
-            assert tenant is not None
-            await cancel_booking(
-                session,
-                booking=booking,
-                tenant=tenant,
-                is_admin=viewer.role in (Role.ADMIN, Role.SUPERADMIN),
-                now=info.context.now,
-            )
-            await session.commit()
-        bus = info.context.services.bus
-        await announce(bus, room_id=booking.room_id, booking_id=booking.id)
-        return Booking.from_model(booking)
-
-
-async def _answer(info: Info, outcome: object) -> BookRoomResult:
-    if isinstance(outcome, SlotTaken):
-        return BookingConflict(
-            message="the room is already booked during that time",
-            conflicting_booking=Booking.from_model(outcome.booking),
-        )
-    if isinstance(outcome, RoomUnlinked):
-        return RoomNotLinked(
-            message=f"room {outcome.room.name!r} is not linked to an Exchange mailbox",
-            room_id=strawberry.ID(outcome.room.id),
-            hint="Link the room to its resource mailbox (linkRoomMailbox) first.",
-        )
-    assert isinstance(outcome, models.Booking)
-    bus = info.context.services.bus
-    await announce(bus, room_id=outcome.room_id, booking_id=outcome.id)
-    return Booking.from_model(outcome)
+    async def cancel_booking(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The booking to cancel.")
+        ],
+    ) -> CancelBookingPayload | None:
+        with UserErrors(info) as errors:
+            viewer = await info.context.viewer()
+            async with info.context.db() as session:
+                booking = await _visible_booking(session, viewer, id)
+                tenant = await tenant_repo.get_tenant(
+                    session, tenant_id=booking.tenant_id
+                )
+                assert tenant is not None
+                await cancel_booking(
+                    session,
+                    booking=booking,
+                    tenant=tenant,
+                    is_admin=viewer.role in (Role.ADMIN, Role.SUPERADMIN),
+                    now=info.context.now,
+                )
+                await session.commit()
+            bus = info.context.services.bus
+            await announce(bus, room_id=booking.room_id, booking_id=booking.id)
+            return CancelBookingPayload(booking=Booking.from_model(booking))
+        return errors.payload(CancelBookingPayload)
 
 
 async def _visible_booking(

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import strawberry
 
 from transom.api.enums import BookingSource, BookingState, ExtensionState
+from transom.api.node import Node
 from transom.db import models
 from transom.domain.errors import InvalidInputError
 
@@ -52,7 +53,7 @@ class Organizer:
 
 
 @strawberry.type(description="A room booked for a span of time.")
-class Booking:
+class Booking(Node):
     id: strawberry.ID = strawberry.field(description="The booking's id.")
     room_id: strawberry.ID = strawberry.field(description="The room booked.")
     subject: str | None = strawberry.field(

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.api.context import Info
 from transom.api.enums import DisplayLanguage, PairingState
+from transom.api.payloads import Payload, UserErrors
 from transom.api.rooms import Room, visible_room
 from transom.db import displays as display_repo
 from transom.domain import displays as rules
@@ -85,6 +86,14 @@ def _client_address(info: Info) -> str:
     return client.host if client is not None else "unknown"
 
 
+@strawberry.type(description="What requestDisplayPairing answers.")
+class RequestDisplayPairingPayload(Payload):
+    pairing: DisplayPairing | None = strawberry.field(
+        default=None,
+        description="The code to show and the display's secret; null when refused.",
+    )
+
+
 @strawberry.type
 class DisplayPairingMutations:
     @strawberry.mutation(
@@ -92,28 +101,34 @@ class DisplayPairingMutations:
         f"most {PAIRING_REQUESTS} per address per 10 minutes). Codes expire "
         "after 15 minutes."
     )
-    async def request_display_pairing(self, info: Info) -> DisplayPairing:
-        now = info.context.now
-        limit, address = _pairing_limit(info), _client_address(info)
-        if not limit.hit(address, now):
-            wait = math.ceil(limit.retry_after(address, now).total_seconds())
-            info.context.set_response_header("Retry-After", str(max(1, wait)))
-            raise RateLimitedError(
-                f"too many pairing requests from this address: try again in "
-                f"{max(1, wait)} seconds",
-                retry_after_seconds=wait,
+    async def request_display_pairing(
+        self, info: Info
+    ) -> RequestDisplayPairingPayload | None:
+        with UserErrors(info) as errors:
+            now = info.context.now
+            limit, address = _pairing_limit(info), _client_address(info)
+            if not limit.hit(address, now):
+                wait = math.ceil(limit.retry_after(address, now).total_seconds())
+                info.context.set_response_header("Retry-After", str(max(1, wait)))
+                raise RateLimitedError(
+                    f"too many pairing requests from this address: try again in "
+                    f"{max(1, wait)} seconds",
+                    retry_after_seconds=wait,
+                )
+            secret = rules.new_device_secret()
+            async with info.context.db() as session:
+                await display_repo.purge_expired(session, now=now)
+                code = await _unused_code(session)
+                await display_repo.create_pending(
+                    session, code=code, secret=secret, now=now
+                )
+                await session.commit()
+            return RequestDisplayPairingPayload(
+                pairing=DisplayPairing(
+                    code=code, secret=secret, expires_at=now + rules.PAIRING_TTL
+                )
             )
-        secret = rules.new_device_secret()
-        async with info.context.db() as session:
-            await display_repo.purge_expired(session, now=now)
-            code = await _unused_code(session)
-            await display_repo.create_pending(
-                session, code=code, secret=secret, now=now
-            )
-            await session.commit()
-        return DisplayPairing(
-            code=code, secret=secret, expires_at=now + rules.PAIRING_TTL
-        )
+        return errors.payload(RequestDisplayPairingPayload)
 
 
 async def _unused_code(session: AsyncSession) -> str:

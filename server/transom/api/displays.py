@@ -9,6 +9,8 @@ import strawberry
 
 from transom.api.context import Info
 from transom.api.enums import DisplayLanguage, PairingState
+from transom.api.node import Node
+from transom.api.payloads import Payload, UserErrors
 from transom.api.rooms import Room, visible_room
 from transom.api.scope import tenant_scope
 from transom.db import displays as display_repo
@@ -24,7 +26,7 @@ from transom.pubsub import (
 
 
 @strawberry.type(description="A door display paired to one room.")
-class Display:
+class Display(Node):
     id: strawberry.ID = strawberry.field(description="The display's id.")
     name: str = strawberry.field(description="A name for admins (default: the room's).")
     room_id: strawberry.ID | None = strawberry.field(
@@ -133,6 +135,34 @@ class DisplayQueries:
         return Display.from_model(await visible_display(info, id), info.context.now)
 
 
+@strawberry.type(description="What pairDisplay answers.")
+class PairDisplayPayload(Payload):
+    display: Display | None = strawberry.field(
+        default=None, description="The paired display; null when refused."
+    )
+
+
+@strawberry.type(description="What renameDisplay answers.")
+class RenameDisplayPayload(Payload):
+    display: Display | None = strawberry.field(
+        default=None, description="The renamed display; null when refused."
+    )
+
+
+@strawberry.type(description="What setDisplayLanguage answers.")
+class SetDisplayLanguagePayload(Payload):
+    display: Display | None = strawberry.field(
+        default=None, description="The display with its language; null when refused."
+    )
+
+
+@strawberry.type(description="What revokeDisplay answers.")
+class RevokeDisplayPayload(Payload):
+    display: Display | None = strawberry.field(
+        default=None, description="The revoked display; null when refused."
+    )
+
+
 @strawberry.type
 class DisplayMutations:
     @strawberry.mutation(
@@ -142,55 +172,94 @@ class DisplayMutations:
     async def pair_display(
         self,
         info: Info,
-        code: str,
-        room_id: strawberry.ID,
+        code: Annotated[
+            str, strawberry.argument(description="The pairing code the display shows.")
+        ],
+        room_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The room the display stands beside."),
+        ],
         name: Annotated[
             str | None, strawberry.argument(description="Default: the room's name.")
         ] = None,
-    ) -> Display | None:
-        viewer = await info.context.viewer()
-        viewer.require_admin()
-        room = await visible_room(info, room_id)
-        normalized = rules.normalize_code(code)
-        label = rules.check_name(name if name is not None else room.name)
-        now = info.context.now
-        async with info.context.db() as session:
-            row = await display_repo.find_pending_by_code(
-                session, code=normalized, now=now
-            )
-            if row is None:
-                raise InvalidInputError(
-                    "no display shows this code (codes expire after 15 minutes)",
-                    field="code",
+    ) -> PairDisplayPayload | None:
+        with UserErrors(info) as errors:
+            viewer = await info.context.viewer()
+            viewer.require_admin()
+            room = await visible_room(info, room_id)
+            normalized = rules.normalize_code(code)
+            label = rules.check_name(name if name is not None else room.name)
+            now = info.context.now
+            async with info.context.db() as session:
+                row = await display_repo.find_pending_by_code(
+                    session, code=normalized, now=now
                 )
-            display_repo.pair(
-                row, tenant_id=room.tenant_id, room_id=room.id, name=label, now=now
-            )
-            await session.commit()
-        await publish_display_changed(info, row)
-        return Display.from_model(row, now)
+                if row is None:
+                    raise InvalidInputError(
+                        "no display shows this code (codes expire after 15 minutes)",
+                        field="code",
+                    )
+                display_repo.pair(
+                    row, tenant_id=room.tenant_id, room_id=room.id, name=label, now=now
+                )
+                await session.commit()
+            await publish_display_changed(info, row)
+            return PairDisplayPayload(display=Display.from_model(row, now))
+        return errors.payload(PairDisplayPayload)
 
     @strawberry.mutation(description="Rename a display.")
     async def rename_display(
-        self, info: Info, id: strawberry.ID, name: str
-    ) -> Display | None:
-        return await _change(info, id, name=rules.check_name(name))
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The display.")],
+        name: Annotated[
+            str, strawberry.argument(description="Its new name (1 to 200 characters).")
+        ],
+    ) -> RenameDisplayPayload | None:
+        with UserErrors(info) as errors:
+            return RenameDisplayPayload(
+                display=await _change(info, id, name=rules.check_name(name))
+            )
+        return errors.payload(RenameDisplayPayload)
 
     @strawberry.mutation(
         description="Set a display's language; null: follow the tenant's setting."
     )
     async def set_display_language(
-        self, info: Info, id: strawberry.ID, language: DisplayLanguage | None
-    ) -> Display | None:
-        return await _change(info, id, language=language.value if language else None)
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The display.")],
+        language: Annotated[
+            DisplayLanguage | None,
+            strawberry.argument(description="Its language; null: the tenant's."),
+        ],
+    ) -> SetDisplayLanguagePayload | None:
+        with UserErrors(info) as errors:
+            return SetDisplayLanguagePayload(
+                display=await _change(
+                    info, id, language=language.value if language else None
+                )
+            )
+        return errors.payload(SetDisplayLanguagePayload)
 
     @strawberry.mutation(
         description="Revoke a display: its token stops working at once and its "
         "live connections close. Pair it again to reuse it."
     )
-    async def revoke_display(self, info: Info, id: strawberry.ID) -> Display | None:
-        now = info.context.now
-        return await _change(info, id, revoked_at=now)
+    async def revoke_display(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The display to revoke; its sockets close at once."
+            ),
+        ],
+    ) -> RevokeDisplayPayload | None:
+        with UserErrors(info) as errors:
+            now = info.context.now
+            return RevokeDisplayPayload(display=await _change(info, id, revoked_at=now))
+        return errors.payload(RevokeDisplayPayload)
 
 
 async def _change(info: Info, display_id: str, **values: object) -> Display:

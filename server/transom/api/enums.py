@@ -24,6 +24,7 @@ from transom.domain.calendar import ShowAs
 from transom.domain.connection import ConnectionStatus, LinkState, LogLevel, SyncMode
 from transom.domain.directory import CalendarStatus
 from transom.domain.displays import ExtensionState, PairingState
+from transom.domain.errors import ErrorCode
 from transom.domain.outbox import OutboxKind, OutboxStatus
 from transom.domain.sync_health import SyncHealth
 from transom.domain.tenant_settings import (
@@ -346,6 +347,23 @@ graphql_enum(
     },
 )
 
+graphql_enum(
+    ErrorCode,
+    "ErrorCode",
+    "Why something failed. userErrors carry BAD_USER_INPUT, NOT_FOUND, CONFLICT "
+    "and GRAPH_ERROR; UNAUTHENTICATED, FORBIDDEN and RATE_LIMITED appear only as "
+    "top-level errors (extensions.code).",
+    {
+        "UNAUTHENTICATED": "No, unknown or revoked credentials.",
+        "FORBIDDEN": "Known caller, not allowed to do this.",
+        "NOT_FOUND": "Absent, or another tenant's.",
+        "BAD_USER_INPUT": "A value the caller must fix (see field).",
+        "CONFLICT": "Clashes with the current state (a taken slot, an unlinked room).",
+        "RATE_LIMITED": "Too many requests; retry after the given seconds.",
+        "GRAPH_ERROR": "Microsoft 365 refused or failed; see the hint.",
+    },
+)
+
 __all__ = [
     "Approval",
     "Availability",
@@ -354,6 +372,7 @@ __all__ = [
     "CalendarStatus",
     "ConnectionStatus",
     "DisplayLanguage",
+    "ErrorCode",
     "ExtensionState",
     "LinkState",
     "LogLevel",

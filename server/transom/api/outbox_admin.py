@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.api.context import Info
 from transom.api.enums import OutboxKind, OutboxStatus
+from transom.api.node import Node
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
+from transom.api.payloads import Payload, UserErrors
 from transom.api.scope import tenant_scope
 from transom.db import models
 from transom.db import outbox as outbox_repo
@@ -21,7 +23,7 @@ from transom.sync.commands.outbox import drop_item, retry_item
 
 
 @strawberry.type(description="One write to Microsoft 365 (e.g. a booking's event).")
-class OutboxItem:
+class OutboxItem(Node):
     id: strawberry.ID = strawberry.field(description="The write's id.")
     tenant_id: strawberry.ID = strawberry.field(description="The tenant it writes for.")
     kind: OutboxKind = strawberry.field(description="What the write does.")
@@ -106,42 +108,75 @@ class OutboxQueries:
         return to_connection(page, [OutboxItem.from_model(r) for r in page.items])
 
 
+@strawberry.type(description="What retryOutboxItem answers.")
+class RetryOutboxItemPayload(Payload):
+    outbox_item: OutboxItem | None = strawberry.field(
+        default=None, description="The write, queued again; null when refused."
+    )
+
+
+@strawberry.type(description="What dropOutboxItem answers.")
+class DropOutboxItemPayload(Payload):
+    outbox_item: OutboxItem | None = strawberry.field(
+        default=None, description="The dropped write; null when refused."
+    )
+
+
 @strawberry.type
 class OutboxMutations:
     @strawberry.mutation(
         description="Run a FAILED or HELD write again now (CONFLICT otherwise)."
     )
     async def retry_outbox_item(
-        self, info: Info, id: strawberry.ID
-    ) -> OutboxItem | None:
-        viewer = await _admin(info)
-        async with info.context.db() as session:
-            item = await _visible_item(session, viewer, id)
-            retry_item(item, now=info.context.now)
-            await session.commit()
-        await info.context.services.bus.publish(OUTBOX_CHANNEL, {"type": "outbox"})
-        await _publish_outbox_changed(info, item)
-        return OutboxItem.from_model(item)
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The FAILED or HELD write to try again now."
+            ),
+        ],
+    ) -> RetryOutboxItemPayload | None:
+        with UserErrors(info) as errors:
+            viewer = await _admin(info)
+            async with info.context.db() as session:
+                item = await _visible_item(session, viewer, id)
+                retry_item(item, now=info.context.now)
+                await session.commit()
+            await info.context.services.bus.publish(OUTBOX_CHANNEL, {"type": "outbox"})
+            await _publish_outbox_changed(info, item)
+            return RetryOutboxItemPayload(outbox_item=OutboxItem.from_model(item))
+        return errors.payload(RetryOutboxItemPayload)
 
     @strawberry.mutation(
         description="Give up a PENDING, HELD or FAILED write. A dropped booking "
         "create marks the booking DECLINED; a dropped cancel restores the booking."
     )
     async def drop_outbox_item(
-        self, info: Info, id: strawberry.ID
-    ) -> OutboxItem | None:
-        viewer = await _admin(info)
-        async with info.context.db() as session:
-            item = await _visible_item(session, viewer, id)
-            booking = await drop_item(session, item, now=info.context.now)
-            await session.commit()
-        if booking is not None:
-            await info.context.services.bus.publish(
-                room_channel(booking.room_id),
-                {"type": "booking", "roomId": booking.room_id, "bookingId": booking.id},
-            )
-        await _publish_outbox_changed(info, item)
-        return OutboxItem.from_model(item)
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The write to give up.")
+        ],
+    ) -> DropOutboxItemPayload | None:
+        with UserErrors(info) as errors:
+            viewer = await _admin(info)
+            async with info.context.db() as session:
+                item = await _visible_item(session, viewer, id)
+                booking = await drop_item(session, item, now=info.context.now)
+                await session.commit()
+            if booking is not None:
+                await info.context.services.bus.publish(
+                    room_channel(booking.room_id),
+                    {
+                        "type": "booking",
+                        "roomId": booking.room_id,
+                        "bookingId": booking.id,
+                    },
+                )
+            await _publish_outbox_changed(info, item)
+            return DropOutboxItemPayload(outbox_item=OutboxItem.from_model(item))
+        return errors.payload(DropOutboxItemPayload)
 
 
 async def _publish_outbox_changed(info: Info, item: models.OutboxItem) -> None:

@@ -14,6 +14,7 @@ from transom.api.availability import (
 )
 from transom.api.context import Info
 from transom.api.enums import Approval, Availability, CalendarStatus, SyncState
+from transom.api.node import Node
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
 from transom.api.scope import tenant_scope
 from transom.db import models
@@ -22,7 +23,7 @@ from transom.domain.errors import InvalidInputError
 
 
 @strawberry.type(description="Someone in a tenant's directory.")
-class Person:
+class Person(Node):
     id: strawberry.ID = strawberry.field(description="The person's id in Transom.")
     email: str = strawberry.field(description="Primary SMTP address.")
     aliases: list[str] = strawberry.field(
@@ -75,7 +76,7 @@ class Person:
 
 
 @strawberry.type(description="A registered absence (vacation, sickness, ...).")
-class Absence:
+class Absence(Node):
     id: strawberry.ID = strawberry.field(description="The absence's id.")
     person_id: strawberry.ID = strawberry.field(description="The person who is away.")
     kind: str = strawberry.field(

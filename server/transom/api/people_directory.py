@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from transom.api.context import Info, SyncCommands
+from transom.api.payloads import Payload, UserErrors
 from transom.db import models
 from transom.domain.errors import InvalidInputError, NotFoundError
 from transom.sync.people_sync import CalendarConnection, calendar_progress
@@ -52,13 +53,21 @@ class PeopleCalendarProgress:
         )
 
 
-@strawberry.type(description="A directory import and calendar check together.")
-class ConnectPeopleResult:
-    imported: PeopleImportResult = strawberry.field(
-        description="What the directory import did."
+@strawberry.type(description="What connectPeopleCalendars answers.")
+class ConnectPeopleCalendarsPayload(Payload):
+    imported: PeopleImportResult | None = strawberry.field(
+        default=None, description="What importing the directory did; null when refused."
     )
-    progress: PeopleCalendarProgress = strawberry.field(
-        description="Where the calendars stand after the check."
+    progress: PeopleCalendarProgress | None = strawberry.field(
+        default=None,
+        description="Where everyone's calendar stands; null when refused.",
+    )
+
+
+@strawberry.type(description="What syncPeople answers.")
+class SyncPeoplePayload(Payload):
+    imported: PeopleImportResult | None = strawberry.field(
+        default=None, description="What the import did; null when refused."
     )
 
 
@@ -92,11 +101,18 @@ class PeopleDirectoryMutations:
         "primary addresses and aliases from proxyAddresses."
     )
     async def sync_people(
-        self, info: Info, tenant_id: strawberry.ID
-    ) -> PeopleImportResult | None:
-        tenant = await _tenant(info, tenant_id)
-        found = await _commands(info).refresh_directory(tenant)
-        return PeopleImportResult(**vars(found))
+        self,
+        info: Info,
+        tenant_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The tenant whose directory to import."),
+        ],
+    ) -> SyncPeoplePayload | None:
+        with UserErrors(info) as errors:
+            tenant = await _tenant(info, tenant_id)
+            found = await _commands(info).refresh_directory(tenant)
+            return SyncPeoplePayload(imported=PeopleImportResult(**vars(found)))
+        return errors.payload(SyncPeoplePayload)
 
     @strawberry.mutation(
         description="Connect everyone's calendar in one step: import the directory, "
@@ -105,14 +121,21 @@ class PeopleDirectoryMutations:
         "sync is done, then SYNCED; see peopleCalendarProgress)."
     )
     async def connect_people_calendars(
-        self, info: Info, tenant_id: strawberry.ID
-    ) -> ConnectPeopleResult | None:
-        tenant = await _tenant(info, tenant_id)
-        imported, progress = await _commands(info).connect_calendars(tenant)
-        return ConnectPeopleResult(
-            imported=PeopleImportResult(**vars(imported)),
-            progress=PeopleCalendarProgress.of(progress),
-        )
+        self,
+        info: Info,
+        tenant_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The tenant whose people to connect."),
+        ],
+    ) -> ConnectPeopleCalendarsPayload | None:
+        with UserErrors(info) as errors:
+            tenant = await _tenant(info, tenant_id)
+            imported, progress = await _commands(info).connect_calendars(tenant)
+            return ConnectPeopleCalendarsPayload(
+                imported=PeopleImportResult(**vars(imported)),
+                progress=PeopleCalendarProgress.of(progress),
+            )
+        return errors.payload(ConnectPeopleCalendarsPayload)
 
 
 @strawberry.type

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 import strawberry
 
 from transom.api.context import Info
+from transom.api.payloads import Payload, UserErrors
 from transom.api.rooms import Room, visible_room
 from transom.api.scope import tenant_scope
 from transom.api.tenants import check_time_zone, visible_tenant
@@ -79,64 +81,114 @@ def _check(raw: dict[str, object]) -> _Checked:
     return _Checked(values)
 
 
+@strawberry.type(description="What createRoom answers.")
+class CreateRoomPayload(Payload):
+    room: Room | None = strawberry.field(
+        default=None, description="The new room; null when refused."
+    )
+
+
+@strawberry.type(description="What updateRoom answers.")
+class UpdateRoomPayload(Payload):
+    room: Room | None = strawberry.field(
+        default=None, description="The room as saved; null when refused."
+    )
+
+
+@strawberry.type(description="What deleteRoom answers.")
+class DeleteRoomPayload(Payload):
+    deleted_room_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The id of the deleted room; null when refused."
+    )
+
+
 @strawberry.type
 class RoomMutations:
     @strawberry.mutation(description="Add a room.")
-    async def create_room(self, info: Info, input: CreateRoomInput) -> Room | None:
+    async def create_room(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateRoomInput, strawberry.argument(description="The new room.")
+        ],
+    ) -> CreateRoomPayload | None:
         viewer = await info.context.viewer()
         viewer.require_admin()
-        tenant_id = tenant_scope(viewer, input.tenant_id)
-        if tenant_id is None:
-            raise InvalidInputError("say which tenant", field="tenantId")
-        await visible_tenant(info, tenant_id)  # NOT_FOUND, not a foreign-key error
-        checked = _check(
-            {
-                "name": input.name,
-                "capacity": input.capacity,
-                "building": input.building,
-                "floor": input.floor,
-                "time_zone": input.time_zone,
-            }
-        ).values
-        async with info.context.db() as session:
-            row = await room_repo.create_room(
-                session,
-                tenant_id=tenant_id,
-                **checked,  # type: ignore[arg-type]
-            )
-            await session.commit()
-        await _publish_room_changed(info, row.id, tenant_id)
-        return Room.from_model(row)
+        with UserErrors(info) as errors:
+            tenant_id = tenant_scope(viewer, input.tenant_id)
+            if tenant_id is None:
+                raise InvalidInputError("say which tenant", field="tenantId")
+            await visible_tenant(info, tenant_id)  # NOT_FOUND, not a foreign-key error
+            checked = _check(
+                {
+                    "name": input.name,
+                    "capacity": input.capacity,
+                    "building": input.building,
+                    "floor": input.floor,
+                    "time_zone": input.time_zone,
+                }
+            ).values
+            async with info.context.db() as session:
+                row = await room_repo.create_room(
+                    session,
+                    tenant_id=tenant_id,
+                    **checked,  # type: ignore[arg-type]
+                )
+                await session.commit()
+            await _publish_room_changed(info, row.id, tenant_id)
+            return CreateRoomPayload(room=Room.from_model(row))
+        return errors.payload(CreateRoomPayload)
 
     @strawberry.mutation(description="Edit a room's name, capacity or place.")
     async def update_room(
-        self, info: Info, id: strawberry.ID, input: UpdateRoomInput
-    ) -> Room | None:
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The room to change.")
+        ],
+        input: Annotated[
+            UpdateRoomInput,
+            strawberry.argument(description="The fields to change; omitted ones stay."),
+        ],
+    ) -> UpdateRoomPayload | None:
         viewer = await info.context.viewer()
         viewer.require_admin()
-        room = await visible_room(info, id)
-        checked = _check(vars(input)).values
-        async with info.context.db() as session:
-            row = await room_repo.get_room(session, room_id=id)
-            assert row is not None
-            for key, value in checked.items():
-                setattr(row, key, value)
-            await session.commit()
-        await _publish_room_changed(info, id, room.tenant_id)
-        return Room.from_model(row)
+        with UserErrors(info) as errors:
+            room = await visible_room(info, id)
+            checked = _check(vars(input)).values
+            async with info.context.db() as session:
+                row = await room_repo.get_room(session, room_id=id)
+                assert row is not None
+                for key, value in checked.items():
+                    setattr(row, key, value)
+                await session.commit()
+            await _publish_room_changed(info, id, room.tenant_id)
+            return UpdateRoomPayload(room=Room.from_model(row))
+        return errors.payload(UpdateRoomPayload)
 
     @strawberry.mutation(description="Delete a room and its bookings in Transom.")
-    async def delete_room(self, info: Info, id: strawberry.ID) -> strawberry.ID | None:
+    async def delete_room(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The room to delete, with its bookings and displays."
+            ),
+        ],
+    ) -> DeleteRoomPayload | None:
         viewer = await info.context.viewer()
         viewer.require_admin()
-        room = await visible_room(info, id)
-        async with info.context.db() as session:
-            row = await room_repo.get_room(session, room_id=id)
-            if row is not None:
-                await session.delete(row)
-                await session.commit()
-        await _publish_room_changed(info, id, room.tenant_id)
-        return id
+        with UserErrors(info) as errors:
+            room = await visible_room(info, id)
+            async with info.context.db() as session:
+                row = await room_repo.get_room(session, room_id=id)
+                if row is not None:
+                    await session.delete(row)
+                    await session.commit()
+            await _publish_room_changed(info, id, room.tenant_id)
+            return DeleteRoomPayload(deleted_room_id=id)
+        return errors.payload(DeleteRoomPayload)
 
 
 async def _publish_room_changed(info: Info, room_id: str, tenant_id: str) -> None:

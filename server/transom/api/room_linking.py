@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from transom.api.context import Info
+from transom.api.payloads import Payload, UserErrors
 from transom.api.rooms import Room, visible_room
 from transom.api.tenant_connection import sync_commands
 
 
-@strawberry.type(description="What unlinking removed.")
-class UnlinkResult:
-    room: Room = strawberry.field(description="The room, now UNLINKED.")
-    removed_bookings: int = strawberry.field(
-        description="Bookings that came from Exchange and were removed."
+@strawberry.type(description="What unlinkRoomMailbox answers: what unlinking removed.")
+class UnlinkRoomMailboxPayload(Payload):
+    room: Room | None = strawberry.field(
+        default=None, description="The unlinked room; null when refused."
+    )
+    removed_bookings: int | None = strawberry.field(
+        default=None,
+        description="Bookings that came from Exchange and were removed; null when "
+        "refused.",
     )
 
 
@@ -28,6 +35,13 @@ async def _fresh_room(info: Info, room_id: str) -> Room:
     return Room.from_model(await visible_room(info, room_id))
 
 
+@strawberry.type(description="What linkRoomMailbox answers.")
+class LinkRoomMailboxPayload(Payload):
+    room: Room | None = strawberry.field(
+        default=None, description="The room with its linkState; null when refused."
+    )
+
+
 @strawberry.type
 class RoomLinkingMutations:
     @strawberry.mutation(
@@ -37,22 +51,43 @@ class RoomLinkingMutations:
         "room's future local bookings are replaced by its Exchange calendar."
     )
     async def link_room_mailbox(
-        self, info: Info, room_id: strawberry.ID, email: str
-    ) -> Room | None:
-        await _admin_room(info, room_id)
-        await sync_commands(info).link_room(room_id, email)
-        return await _fresh_room(info, room_id)
+        self,
+        info: Info,
+        room_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The room to link.")
+        ],
+        email: Annotated[
+            str, strawberry.argument(description="The Exchange room mailbox's address.")
+        ],
+    ) -> LinkRoomMailboxPayload | None:
+        with UserErrors(info) as errors:
+            await _admin_room(info, room_id)
+            await sync_commands(info).link_room(room_id, email)
+            return LinkRoomMailboxPayload(room=await _fresh_room(info, room_id))
+        return errors.payload(LinkRoomMailboxPayload)
 
     @strawberry.mutation(
         description="Stop syncing the room, delete its Graph subscription and remove "
         "the bookings that came from Exchange. Without confirm: true it answers "
-        "BAD_USER_INPUT saying what would be removed."
+        "a BAD_USER_INPUT userError saying what would be removed."
     )
     async def unlink_room_mailbox(
-        self, info: Info, room_id: strawberry.ID, confirm: bool
-    ) -> UnlinkResult | None:
-        await _admin_room(info, room_id)
-        removed = await sync_commands(info).unlink_room(room_id, confirm=confirm)
-        return UnlinkResult(
-            room=await _fresh_room(info, room_id), removed_bookings=removed
-        )
+        self,
+        info: Info,
+        room_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The room to unlink.")
+        ],
+        confirm: Annotated[
+            bool,
+            strawberry.argument(
+                description="Must be true: unlinking removes the bookings that came from Exchange."
+            ),
+        ],
+    ) -> UnlinkRoomMailboxPayload | None:
+        with UserErrors(info) as errors:
+            await _admin_room(info, room_id)
+            removed = await sync_commands(info).unlink_room(room_id, confirm=confirm)
+            return UnlinkRoomMailboxPayload(
+                room=await _fresh_room(info, room_id), removed_bookings=removed
+            )
+        return errors.payload(UnlinkRoomMailboxPayload)

@@ -10,6 +10,7 @@ import strawberry
 from transom.api.bookings import Booking, check_range
 from transom.api.context import Info
 from transom.api.enums import LinkState, RoomState
+from transom.api.node import Node
 from transom.api.scope import tenant_scope
 from transom.db import bookings as booking_repo
 from transom.db import models
@@ -33,7 +34,7 @@ class RoomStatus:
 
 
 @strawberry.type(description="A bookable meeting room.")
-class Room:
+class Room(Node):
     id: strawberry.ID = strawberry.field(description="The room's id.")
     name: str = strawberry.field(description="The room's name (1 to 200 characters).")
     capacity: int | None = strawberry.field(

@@ -28,6 +28,7 @@ from transom.api.displays import DisplayMutations, DisplayQueries
 from transom.api.errors import TransomErrors
 from transom.api.input_limits import InputLimits
 from transom.api.live import RoomDayQueries, RoomSubscriptions
+from transom.api.node_lookup import NodeQueries
 from transom.api.outbox_admin import OutboxMutations, OutboxQueries
 from transom.api.parsing import CachedParsing, OneOperation
 from transom.api.people import PeopleQueries
@@ -69,6 +70,7 @@ class Query(
     RoomDayQueries,
     SyncQueries,
     RoomUsageQueries,
+    NodeQueries,
 ):
     pass
 

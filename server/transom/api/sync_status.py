@@ -10,6 +10,7 @@ import strawberry
 from transom.api.bookings import check_range
 from transom.api.context import Info
 from transom.api.enums import LogLevel, SyncHealth, SyncMode
+from transom.api.payloads import Payload, UserErrors
 from transom.api.rooms import Room, visible_room
 from transom.api.scope import tenant_scope
 from transom.api.sync_health import health_at, stale_limit
@@ -229,19 +230,53 @@ class SyncQueries:
         )
 
 
+@strawberry.type(description="What syncRoom answers.")
+class SyncRoomPayload(Payload):
+    room: Room | None = strawberry.field(
+        default=None, description="The room being resynced; null when refused."
+    )
+
+
+@strawberry.type(description="What syncTenant answers.")
+class SyncTenantPayload(Payload):
+    synced_rooms: int | None = strawberry.field(
+        default=None,
+        description="How many linked rooms are being resynced; null when refused.",
+    )
+
+
 @strawberry.type
 class SyncMutations:
     @strawberry.mutation(
         description="Resync the room from Exchange now (a full read of its window)."
     )
-    async def sync_room(self, info: Info, room_id: strawberry.ID) -> Room | None:
-        viewer = await info.context.viewer()
-        viewer.require_admin()
-        row = await visible_room(info, room_id)
-        await sync_commands(info).sync_room(room_id)
-        return Room.from_model(row)
+    async def sync_room(
+        self,
+        info: Info,
+        room_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The room to sync now.")
+        ],
+    ) -> SyncRoomPayload | None:
+        with UserErrors(info) as errors:
+            viewer = await info.context.viewer()
+            viewer.require_admin()
+            row = await visible_room(info, room_id)
+            await sync_commands(info).sync_room(room_id)
+            return SyncRoomPayload(room=Room.from_model(row))
+        return errors.payload(SyncRoomPayload)
 
     @strawberry.mutation(description="Resync every linked room of the tenant now.")
-    async def sync_tenant(self, info: Info, tenant_id: strawberry.ID) -> int | None:
-        await admin_tenant(info, tenant_id)
-        return await sync_commands(info).sync_tenant(tenant_id)
+    async def sync_tenant(
+        self,
+        info: Info,
+        tenant_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The tenant whose rooms to sync now."),
+        ],
+    ) -> SyncTenantPayload | None:
+        with UserErrors(info) as errors:
+            await admin_tenant(info, tenant_id)
+            return SyncTenantPayload(
+                synced_rooms=await sync_commands(info).sync_tenant(tenant_id)
+            )
+        return errors.payload(SyncTenantPayload)

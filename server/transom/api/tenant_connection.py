@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
 from transom.api.context import Info, SyncCommands
 from transom.api.enums import ConnectionStatus
+from transom.api.payloads import Payload, UserErrors
 from transom.api.rooms import Room
 from transom.api.tenants import Tenant, visible_tenant
 from transom.db import rooms as room_repo
@@ -67,12 +69,31 @@ class ConnectionTest:
     )
 
 
-@strawberry.type(description="What importRooms did.")
-class RoomImportResult:
-    created: int = strawberry.field(description="Rooms created.")
-    updated: int = strawberry.field(description="Rooms that existed and were updated.")
-    rooms: list[Room] = strawberry.field(
-        description="Every room the import created or updated, by name."
+@strawberry.type(description="What importRooms answers: what the import did.")
+class ImportRoomsPayload(Payload):
+    created: int | None = strawberry.field(
+        default=None, description="Rooms created; null when refused."
+    )
+    updated: int | None = strawberry.field(
+        default=None, description="Rooms updated; null when refused."
+    )
+    rooms: list[Room] | None = strawberry.field(
+        default=None, description="The imported rooms, by name; null when refused."
+    )
+
+
+@strawberry.type(description="What connectTenant answers.")
+class ConnectTenantPayload(Payload):
+    connection_test: ConnectionTest | None = strawberry.field(
+        default=None,
+        description="What testing the saved credentials found; null when refused.",
+    )
+
+
+@strawberry.type(description="What testTenantConnection answers.")
+class TestTenantConnectionPayload(Payload):
+    connection_test: ConnectionTest | None = strawberry.field(
+        default=None, description="What the test found; null when refused."
     )
 
 
@@ -99,44 +120,72 @@ class TenantConnectionMutations:
         "Syncing resumes by itself once they work."
     )
     async def connect_tenant(
-        self, info: Info, input: ConnectTenantInput
-    ) -> ConnectionTest | None:
-        await admin_tenant(info, input.tenant_id)
-        directory_id = check_directory_id(input.directory_id)
-        client_id = check_client_id(input.client_id)
-        report = await sync_commands(info).connect_tenant(
-            input.tenant_id,
-            directory_id=directory_id,
-            client_id=client_id,
-            client_secret=input.client_secret or None,
-            secret_expires_at=input.secret_expires_at,
-            certificate_pem=input.certificate_pem or None,
-        )
-        return await _result(info, input.tenant_id, report)
+        self,
+        info: Info,
+        input: Annotated[
+            ConnectTenantInput,
+            strawberry.argument(
+                description="The tenant's Entra app: directory (tenant) id, client id, secret and its expiry."
+            ),
+        ],
+    ) -> ConnectTenantPayload | None:
+        with UserErrors(info) as errors:
+            await admin_tenant(info, input.tenant_id)
+            directory_id = check_directory_id(input.directory_id)
+            client_id = check_client_id(input.client_id)
+            report = await sync_commands(info).connect_tenant(
+                input.tenant_id,
+                directory_id=directory_id,
+                client_id=client_id,
+                client_secret=input.client_secret or None,
+                secret_expires_at=input.secret_expires_at,
+                certificate_pem=input.certificate_pem or None,
+            )
+            return ConnectTenantPayload(
+                connection_test=await _result(info, input.tenant_id, report)
+            )
+        return errors.payload(ConnectTenantPayload)
 
     @strawberry.mutation(
         description="Acquire a token, read the organization and list its rooms."
     )
     async def test_tenant_connection(
-        self, info: Info, tenant_id: strawberry.ID
-    ) -> ConnectionTest | None:
-        await admin_tenant(info, tenant_id)
-        report = await sync_commands(info).test_connection(tenant_id)
-        return await _result(info, tenant_id, report)
+        self,
+        info: Info,
+        tenant_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The tenant to test.")
+        ],
+    ) -> TestTenantConnectionPayload | None:
+        with UserErrors(info) as errors:
+            await admin_tenant(info, tenant_id)
+            report = await sync_commands(info).test_connection(tenant_id)
+            return TestTenantConnectionPayload(
+                connection_test=await _result(info, tenant_id, report)
+            )
+        return errors.payload(TestTenantConnectionPayload)
 
     @strawberry.mutation(
         description="Create or update rooms from the tenant's Graph places "
         "(idempotent by mailbox)."
     )
     async def import_rooms(
-        self, info: Info, tenant_id: strawberry.ID
-    ) -> RoomImportResult | None:
-        await admin_tenant(info, tenant_id)
-        done = await sync_commands(info).import_rooms(tenant_id)
-        async with info.context.db() as session:
-            rows = await room_repo.get_rooms(session, room_ids=list(done.room_ids))
-        return RoomImportResult(
-            created=done.created,
-            updated=done.updated,
-            rooms=[Room.from_model(r) for r in sorted(rows, key=lambda r: r.name)],
-        )
+        self,
+        info: Info,
+        tenant_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The tenant whose Exchange room mailboxes to import."
+            ),
+        ],
+    ) -> ImportRoomsPayload | None:
+        with UserErrors(info) as errors:
+            await admin_tenant(info, tenant_id)
+            done = await sync_commands(info).import_rooms(tenant_id)
+            async with info.context.db() as session:
+                rows = await room_repo.get_rooms(session, room_ids=list(done.room_ids))
+            return ImportRoomsPayload(
+                created=done.created,
+                updated=done.updated,
+                rooms=[Room.from_model(r) for r in sorted(rows, key=lambda r: r.name)],
+            )
+        return errors.payload(ImportRoomsPayload)

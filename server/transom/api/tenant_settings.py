@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from transom.api.context import Info
 from transom.api.enums import DisplayLanguage, PrivateMeetingHandling, Weekday
+from transom.api.payloads import Payload, UserErrors
 from transom.db import tenants as tenant_repo
 from transom.domain import tenant_settings as rules
 from transom.domain.errors import NotFoundError
@@ -136,24 +137,46 @@ def _changes(input: TenantSettingsInput) -> dict[str, Any]:
     return changes
 
 
+@strawberry.type(description="What updateTenantSettings answers.")
+class UpdateTenantSettingsPayload(Payload):
+    settings: TenantSettings | None = strawberry.field(
+        default=None, description="The settings as saved; null when refused."
+    )
+
+
 @strawberry.type
 class TenantSettingsMutations:
     @strawberry.mutation(description="Change a tenant's settings (its admins).")
     async def update_tenant_settings(
-        self, info: Info, tenant_id: strawberry.ID, input: TenantSettingsInput
-    ) -> TenantSettings | None:
-        viewer = await info.context.viewer()
-        viewer.check_tenant(tenant_id, "Tenant", tenant_id)
-        viewer.require_admin()
-        async with info.context.db() as session:
-            row = await tenant_repo.get_tenant(session, tenant_id=tenant_id)
-            if row is None:
-                raise NotFoundError.of("Tenant", tenant_id)
-            current = rules.TenantSettings.from_stored(row.settings)
-            updated = current.applied(_changes(input), info.context.now)
-            row.settings = {**(row.settings or {}), **updated.to_stored()}
-            await session.commit()
-        await info.context.services.bus.publish(
-            tenant_channel(tenant_id), {"type": "tenantSettings", "tenantId": tenant_id}
-        )
-        return TenantSettings.of(tenant_id, updated)
+        self,
+        info: Info,
+        tenant_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The tenant.")
+        ],
+        input: Annotated[
+            TenantSettingsInput,
+            strawberry.argument(
+                description="The settings to change; omitted ones stay."
+            ),
+        ],
+    ) -> UpdateTenantSettingsPayload | None:
+        with UserErrors(info) as errors:
+            viewer = await info.context.viewer()
+            viewer.check_tenant(tenant_id, "Tenant", tenant_id)
+            viewer.require_admin()
+            async with info.context.db() as session:
+                row = await tenant_repo.get_tenant(session, tenant_id=tenant_id)
+                if row is None:
+                    raise NotFoundError.of("Tenant", tenant_id)
+                current = rules.TenantSettings.from_stored(row.settings)
+                updated = current.applied(_changes(input), info.context.now)
+                row.settings = {**(row.settings or {}), **updated.to_stored()}
+                await session.commit()
+            await info.context.services.bus.publish(
+                tenant_channel(tenant_id),
+                {"type": "tenantSettings", "tenantId": tenant_id},
+            )
+            return UpdateTenantSettingsPayload(
+                settings=TenantSettings.of(tenant_id, updated)
+            )
+        return errors.payload(UpdateTenantSettingsPayload)

@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.api.context import Info
 from transom.api.enums import ConnectionStatus
+from transom.api.node import Node
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
+from transom.api.payloads import Payload, UserErrors
 from transom.api.rooms import Room
 from transom.api.tenant_settings import TenantSettings, settings_of
 from transom.db import models
@@ -37,7 +39,7 @@ class MicrosoftConnection:
 
 
 @strawberry.type(description="An organisation with its own Entra ID app.")
-class Tenant:
+class Tenant(Node):
     id: strawberry.ID = strawberry.field(description="The tenant's id.")
     name: str = strawberry.field(description="The organisation's name.")
     time_zone: str = strawberry.field(
@@ -179,21 +181,34 @@ class CreateTenantInput:
     )
 
 
+@strawberry.type(description="What createTenant answers.")
+class CreateTenantPayload(Payload):
+    tenant: Tenant | None = strawberry.field(
+        default=None, description="The new tenant; null when refused."
+    )
+
+
 @strawberry.type
 class TenantMutations:
     @strawberry.mutation(description="Create a tenant (superadmin only).")
     async def create_tenant(
-        self, info: Info, input: CreateTenantInput
-    ) -> Tenant | None:
-        viewer = await info.context.viewer()
-        viewer.require_superadmin()
-        name = input.name.strip()
-        if not name:
-            raise InvalidInputError("a tenant needs a name", field="name")
-        time_zone = check_time_zone(input.time_zone)
-        async with info.context.db() as session:
-            row = await tenant_repo.create_tenant(
-                session, name=name, time_zone=time_zone
-            )
-            await session.commit()
-        return Tenant.from_model(row)
+        self,
+        info: Info,
+        input: Annotated[
+            CreateTenantInput, strawberry.argument(description="The new tenant.")
+        ],
+    ) -> CreateTenantPayload | None:
+        with UserErrors(info) as errors:
+            viewer = await info.context.viewer()
+            viewer.require_superadmin()
+            name = input.name.strip()
+            if not name:
+                raise InvalidInputError("a tenant needs a name", field="name")
+            time_zone = check_time_zone(input.time_zone)
+            async with info.context.db() as session:
+                row = await tenant_repo.create_tenant(
+                    session, name=name, time_zone=time_zone
+                )
+                await session.commit()
+            return CreateTenantPayload(tenant=Tenant.from_model(row))
+        return errors.payload(CreateTenantPayload)

@@ -132,8 +132,8 @@ form.addEventListener("submit", async (event) => {
   }
   await whileBusy(form.querySelector("button[type=submit]"), async () => {
     try {
-      const { pairDisplay } = await request("PairDisplay", { code: form.elements.code.value, roomId: roomSelect.value });
-      toast(`Paired “${pairDisplay.name}”.`);
+      const paired = (await request("PairDisplay", { code: form.elements.code.value, roomId: roomSelect.value })).pairDisplay.display;
+      toast(`Paired “${paired.name}”.`);
       form.reset();
       await load();
     } catch (error) {

@@ -203,10 +203,10 @@ document.getElementById("link-mailbox").addEventListener("click", async (event) 
   linkState.textContent = "Verifying the mailbox with Microsoft 365…";
   await whileBusy(event.currentTarget, async () => {
     try {
-      const { linkRoomMailbox } = await request("LinkRoomMailbox", { roomId: editing.id, email });
-      showLinkState({ ...editing, ...linkRoomMailbox });
-      if (linkRoomMailbox.linkState === "FAILED") {
-        const reason = [linkRoomMailbox.linkError, linkRoomMailbox.linkHint].filter(Boolean).join(" ");
+      const linked = (await request("LinkRoomMailbox", { roomId: editing.id, email })).linkRoomMailbox.room;
+      showLinkState({ ...editing, ...linked });
+      if (linked.linkState === "FAILED") {
+        const reason = [linked.linkError, linked.linkHint].filter(Boolean).join(" ");
         showErrors(form, { errors: [{ message: reason || "The mailbox could not be verified.", extensions: { field: "email" } }] });
       }
       await load();

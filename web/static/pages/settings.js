@@ -68,7 +68,7 @@ form.addEventListener("submit", async (event) => {
   await whileBusy(form.querySelector("button[type=submit]"), async () => {
     try {
       const { updateTenantSettings } = await request("UpdateTenantSettings", { tenantId: tenant.id, input });
-      fill(updateTenantSettings);
+      fill(updateTenantSettings.settings);
       dirty = false;
       saved.textContent = `Saved for ${tenant.name}.`;
     } catch (error) {

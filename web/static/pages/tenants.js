@@ -101,10 +101,10 @@ async function connect(node, form, tenant) {
   };
   await whileBusy(form.querySelector("button[type=submit]"), async () => {
     try {
-      const { connectTenant } = await request("ConnectTenant", { input });
+      const tested = (await request("ConnectTenant", { input })).connectTenant.connectionTest;
       form.elements.clientSecret.value = "";
-      showConnection(node, { ...connectTenant, checkedAt: new Date().toISOString() });
-      toast(`${tenant.name}: ${connectTenant.message}`);
+      showConnection(node, { ...tested, checkedAt: new Date().toISOString() });
+      toast(`${tenant.name}: ${tested.message}`);
       await load();
     } catch (error) {
       showErrors(form, error);
@@ -116,9 +116,9 @@ async function testConnection(node, form, button, tenant) {
   clearErrors(form);
   await whileBusy(button, async () => {
     try {
-      const { testTenantConnection } = await request("TestTenantConnection", { tenantId: tenant.id });
-      showConnection(node, { ...testTenantConnection, checkedAt: new Date().toISOString() });
-      toast(`${tenant.name}: ${testTenantConnection.message}`);
+      const tested = (await request("TestTenantConnection", { tenantId: tenant.id })).testTenantConnection.connectionTest;
+      showConnection(node, { ...tested, checkedAt: new Date().toISOString() });
+      toast(`${tenant.name}: ${tested.message}`);
     } catch (error) {
       showErrors(form, error);
     }
@@ -130,7 +130,7 @@ async function testConnection(node, form, button, tenant) {
 async function syncNow(button, tenant) {
   await whileBusy(button, async () => {
     try {
-      const { syncTenant } = await request("SyncTenant", { tenantId: tenant.id });
+      const syncTenant = (await request("SyncTenant", { tenantId: tenant.id })).syncTenant.syncedRooms;
       toast(syncTenant ? `${tenant.name}: syncing ${syncTenant} linked room${syncTenant === 1 ? "" : "s"} now.` : `${tenant.name}: no room is syncing; link rooms on the Rooms page, or fix the connection.`);
     } catch (error) {
       toast(`${tenant.name}: ${error.message}`);
