@@ -28,7 +28,8 @@ def _graphiql_files() -> ModuleType:
     the package's dependencies are not installed in the build environment)."""
     path = ROOT / "server" / "transom" / "graphiql" / "files.py"
     spec = importlib.util.spec_from_file_location("graphiql_files", path)
-    assert spec is not None and spec.loader is not None
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -8,7 +8,8 @@ subscribing a websocket costs no round trip to Redis. Redis errors become
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import cast
 
 import anyio
 import redis.asyncio as aioredis
@@ -68,4 +69,6 @@ class RedisTransport:
 async def _close(pubsub: aioredis.client.PubSub) -> None:
     # Closing a connection that already died has nothing left to release.
     with contextlib.suppress(RedisError, OSError):
-        await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
+        # Some redis-py releases leave aclose untyped, others type it.
+        close = cast("Callable[[], Awaitable[None]]", pubsub.aclose)
+        await close()
