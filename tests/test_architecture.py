@@ -90,3 +90,43 @@ def test_only_the_graph_adapter_imports_msgraph_or_azure_identity() -> None:
             ):
                 offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
     assert offenders == []
+
+
+API_AREAS = {"rooms", "bookings", "displays", "tenants", "people", "absences", "sync",
+             "transport", "limits"}  # fmt: skip
+API_SHARED = {"__init__", "schema", "context", "errors", "loaders", "pagination", "scope",
+              "viewer", "build", "payloads", "node", "node_lookup", "enums",
+              "changes_only", "shared_events", "live"}  # fmt: skip
+
+
+def test_api_is_arranged_by_area() -> None:
+    """The API's root holds what every area shares; each area has its folder."""
+    api = PACKAGE / "api"
+    folders = {p.name for p in api.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    modules = {p.stem for p in api.glob("*.py")}
+    assert folders == API_AREAS
+    assert modules == API_SHARED
+
+
+def test_every_reference_to_an_api_module_resolves() -> None:
+    """A dotted ``transom.api.…`` name in code, tests or docs names a real module
+    (or a name in one), so a move cannot leave a stale reference behind."""
+    import importlib
+    import importlib.util
+    import re
+
+    root = PACKAGE.parents[1]
+    sources = [root / "README.md", *root.glob("docs/*.md")]
+    sources += [*(root / "server").rglob("*.py"), *(root / "tests").rglob("*.py")]
+    stale = set()
+    for path in sources:
+        for name in re.findall(r"transom\.api(?:\.[a-z_]+)+", path.read_text()):
+            parts = name.split(".")
+            # the longest prefix that is a module; what follows may be a name in it
+            while parts and importlib.util.find_spec(".".join(parts)) is None:
+                parts.pop()
+            rest = name.split(".")[len(parts) :]
+            module = importlib.import_module(".".join(parts))
+            if len(rest) > 1 or (rest and not hasattr(module, rest[0])):
+                stale.add(f"{path.relative_to(root)}: {name}")
+    assert sorted(stale) == []

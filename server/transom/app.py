@@ -18,11 +18,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
 from transom.api.context import Services
-from transom.api.cors import cors_middleware
-from transom.api.http import graphql_app
-from transom.api.room_snapshots import RoomSnapshots
+from transom.api.rooms.snapshots import RoomSnapshots
 from transom.api.schema import build_schema
-from transom.api.sync_health import stale_limit
+from transom.api.sync.health import stale_limit
+from transom.api.transport.cors import cors_middleware
+from transom.api.transport.http import graphql_app
 from transom.check.readiness import readyz
 from transom.db.engine import create_engine, create_sessions
 from transom.db.migrate import upgrade_to_head

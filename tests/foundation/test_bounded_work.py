@@ -13,8 +13,8 @@ from websockets.exceptions import ConnectionClosed
 
 from tests.factories import make_room, make_tenant, make_token
 from tests.graphql_client import GraphQLClient
-from transom.api.http import MAX_BODY
-from transom.api.legacy_ws import LegacyWSHandler
+from transom.api.transport.http import MAX_BODY
+from transom.api.transport.legacy_ws import LegacyWSHandler
 from transom.domain.access import Role
 
 pytestmark = pytest.mark.anyio

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.timeout(900)
 
 SIGNAGE_OPERATIONS = REPO / "schema" / "operations" / "signage"
 ALLOW_LIST = (
-    "from transom.api.persisted import SIGNAGE_OPERATIONS, allowed_hashes; "
+    "from transom.api.transport.persisted import SIGNAGE_OPERATIONS, allowed_hashes; "
     "from transom.settings import Settings; "
     "print(len(allowed_hashes(Settings.from_env().assets_dir / SIGNAGE_OPERATIONS)))"
 )

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from transom.admin_auth.cookies import SESSION_COOKIE, check_cookie_request
 from transom.admin_auth.sessions import find_signed_in
 from transom.api.loaders import Loaders
-from transom.api.room_snapshots import RoomSnapshots
+from transom.api.rooms.snapshots import RoomSnapshots
 from transom.db import displays as display_repo
 from transom.db import models
 from transom.db.engine import Sessions

@@ -1,7 +1,7 @@
 """Subscriptions: live room status, a room's day and a tenant's sync, over websockets.
 
 Each subscription waits on the bus for id-only events, then reloads through the
-process-wide :class:`~transom.api.room_snapshots.RoomSnapshots` (one short
+process-wide :class:`~transom.api.rooms.snapshots.RoomSnapshots` (one short
 session per reload, shared by every subscriber of the room) and re-checks the
 tenant. What it pushes is built once per snapshot and kind of viewer (door
 displays see bookings masked by the tenant's privacy settings, others as they
@@ -30,15 +30,15 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 
-from transom.api.bookings import Booking
+from transom.api.bookings.types import Booking
 from transom.api.context import Info
-from transom.api.display_view import for_viewer
+from transom.api.displays.view import for_viewer
 from transom.api.enums import RoomState
-from transom.api.room_snapshots import RoomSnapshot
-from transom.api.rooms import RoomStatus, status_of, visible_room
+from transom.api.rooms.snapshots import RoomSnapshot
+from transom.api.rooms.types import RoomStatus, status_of, visible_room
 from transom.api.shared_events import SharedEvent
-from transom.api.sync_health import health_at
-from transom.api.tenants import Tenant, visible_tenant
+from transom.api.sync.health import health_at
+from transom.api.tenants.types import Tenant, visible_tenant
 from transom.db import displays as display_repo
 from transom.db import tenants as tenant_repo
 from transom.domain.access import Role, Viewer

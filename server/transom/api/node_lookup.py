@@ -15,14 +15,14 @@ import strawberry
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transom.api.bookings import Booking
+from transom.api.bookings.types import Booking
 from transom.api.context import Info
-from transom.api.displays import Display
+from transom.api.displays.admin import Display
 from transom.api.node import Node
-from transom.api.outbox_admin import OutboxItem
-from transom.api.people import Absence, Person
-from transom.api.rooms import Room
-from transom.api.tenants import Tenant
+from transom.api.people.types import Absence, Person
+from transom.api.rooms.types import Room
+from transom.api.sync.outbox import OutboxItem
+from transom.api.tenants.types import Tenant
 from transom.db import models
 from transom.domain.access import Role, Viewer
 from transom.domain.errors import InvalidInputError

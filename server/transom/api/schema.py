@@ -12,41 +12,41 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from transom.api.absence_mutations import AbsenceMutations
-from transom.api.absence_policy import AbsencePolicyMutations, AbsencePolicyQueries
-from transom.api.availability import (
+from transom.api.absences.mutations import AbsenceMutations
+from transom.api.absences.policy import AbsencePolicyMutations, AbsencePolicyQueries
+from transom.api.bookings.mutations import BookingMutations
+from transom.api.build import BuildQueries
+from transom.api.changes_only import ChangesOnlySchema
+from transom.api.displays.actions import DisplayActionMutations
+from transom.api.displays.admin import DisplayMutations, DisplayQueries
+from transom.api.displays.pairing import DisplayPairingMutations, DisplayPairingQueries
+from transom.api.errors import TransomErrors
+from transom.api.limits.input_text import InputLimits
+from transom.api.limits.query_cost import QueryCost
+from transom.api.live import RoomDayQueries, RoomSubscriptions
+from transom.api.node_lookup import NodeQueries
+from transom.api.people.availability import (
     AvailabilityMutations,
     AvailabilityQueries,
     AvailabilitySubscriptions,
 )
-from transom.api.booking_mutations import BookingMutations
-from transom.api.build import BuildQueries
-from transom.api.changes_only import ChangesOnlySchema
-from transom.api.display_actions import DisplayActionMutations
-from transom.api.display_pairing import DisplayPairingMutations, DisplayPairingQueries
-from transom.api.displays import DisplayMutations, DisplayQueries
-from transom.api.errors import TransomErrors
-from transom.api.input_limits import InputLimits
-from transom.api.live import RoomDayQueries, RoomSubscriptions
-from transom.api.node_lookup import NodeQueries
-from transom.api.outbox_admin import OutboxMutations, OutboxQueries
-from transom.api.parsing import CachedParsing, OneOperation
-from transom.api.people import PeopleQueries
-from transom.api.people_directory import (
+from transom.api.people.directory import (
     PeopleDirectoryMutations,
     PeopleDirectoryQueries,
 )
-from transom.api.persisted import PersistedOperations
-from transom.api.query_cost import QueryCost
-from transom.api.room_admin import RoomMutations
-from transom.api.room_linking import RoomLinkingMutations
-from transom.api.room_usage import RoomUsageQueries
-from transom.api.rooms import RoomQueries
+from transom.api.people.types import PeopleQueries
+from transom.api.rooms.admin import RoomMutations
+from transom.api.rooms.linking import RoomLinkingMutations
+from transom.api.rooms.types import RoomQueries
+from transom.api.rooms.usage import RoomUsageQueries
 from transom.api.shared_events import SharingExecutor
-from transom.api.sync_status import SyncMutations, SyncQueries
-from transom.api.tenant_connection import TenantConnectionMutations
-from transom.api.tenant_settings import TenantSettingsMutations
-from transom.api.tenants import TenantMutations, TenantQueries
+from transom.api.sync.outbox import OutboxMutations, OutboxQueries
+from transom.api.sync.status import SyncMutations, SyncQueries
+from transom.api.tenants.connection import TenantConnectionMutations
+from transom.api.tenants.settings import TenantSettingsMutations
+from transom.api.tenants.types import TenantMutations, TenantQueries
+from transom.api.transport.parsing import CachedParsing, OneOperation
+from transom.api.transport.persisted import PersistedOperations
 from transom.api.viewer import ViewerQueries
 
 MAX_DEPTH = 12

@@ -6,7 +6,7 @@ import strawberry
 
 from transom.api.context import Info
 from transom.api.enums import Role
-from transom.api.tenants import Tenant, visible_tenant
+from transom.api.tenants.types import Tenant, visible_tenant
 
 
 @strawberry.type(description="The authenticated caller.")

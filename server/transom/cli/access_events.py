@@ -3,7 +3,7 @@
 The command line changes the database and then publishes ``access:<credential>``
 on the configured event bus (``TRANSOM_PUBSUB_URL``), so every server process
 re-checks its open websockets of those credentials at once
-(:mod:`transom.api.socket_access`). A ``memory://`` bus lives inside one server
+(:mod:`transom.api.transport.socket_access`). A ``memory://`` bus lives inside one server
 process and cannot be reached from here: those servers notice on their next
 periodic re-check (``TRANSOM_ACCESS_RECHECK_INTERVAL``).
 """

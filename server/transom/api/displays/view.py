@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from transom.api.bookings import Booking, Organizer
+from transom.api.bookings.types import Booking, Organizer
 from transom.db import models
 from transom.domain.access import Role, Viewer
 from transom.domain.tenant_settings import TenantSettings

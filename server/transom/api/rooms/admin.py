@@ -9,9 +9,9 @@ import strawberry
 
 from transom.api.context import Info
 from transom.api.payloads import Payload, UserErrors
-from transom.api.rooms import Room, visible_room
+from transom.api.rooms.types import Room, visible_room
 from transom.api.scope import tenant_scope
-from transom.api.tenants import check_time_zone, visible_tenant
+from transom.api.tenants.types import check_time_zone, visible_tenant
 from transom.db import rooms as room_repo
 from transom.domain.errors import InvalidInputError
 from transom.pubsub import room_channel, tenant_channel

@@ -7,15 +7,15 @@ from typing import Annotated
 
 import strawberry
 
-from transom.api.availability import (
-    BusySlot,
-    person_availability,
-    person_busy_slots,
-)
 from transom.api.context import Info
 from transom.api.enums import Approval, Availability, CalendarStatus, SyncState
 from transom.api.node import Node
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
+from transom.api.people.availability import (
+    BusySlot,
+    person_availability,
+    person_busy_slots,
+)
 from transom.api.scope import tenant_scope
 from transom.db import models
 from transom.db import people as people_repo

@@ -51,7 +51,7 @@ class RoomSnapshot:
 
 @dataclass
 class RoomSnapshots:
-    stale_limit: timedelta = timedelta(hours=2)  # transom.api.sync_health
+    stale_limit: timedelta = timedelta(hours=2)  # transom.api.sync.health
     _latest: dict[str, RoomSnapshot] = field(default_factory=dict)
     _loading: dict[str, tuple[float, asyncio.Future[RoomSnapshot]]] = field(
         default_factory=dict

@@ -11,7 +11,7 @@ from transom.api.context import Info
 from transom.api.enums import DisplayLanguage, PairingState
 from transom.api.node import Node
 from transom.api.payloads import Payload, UserErrors
-from transom.api.rooms import Room, visible_room
+from transom.api.rooms.types import Room, visible_room
 from transom.api.scope import tenant_scope
 from transom.db import displays as display_repo
 from transom.db import models

@@ -31,16 +31,16 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from transom.api.context import Context, Services
-from transom.api.legacy_ws import LegacyWSHandler
-from transom.api.media_types import (
+from transom.api.shared_events import encode_json
+from transom.api.transport.legacy_ws import LegacyWSHandler
+from transom.api.transport.media_types import (
     SubResponse,
     is_request_error,
     mark,
     without_data,
 )
-from transom.api.shared_events import encode_json
-from transom.api.socket_access import SCOPE_KEY as ACCESS_WATCH
-from transom.api.socket_access import AccessWatch
+from transom.api.transport.socket_access import SCOPE_KEY as ACCESS_WATCH
+from transom.api.transport.socket_access import AccessWatch
 from transom.domain.json_depth import JSONTooDeepError, loads_bounded
 
 MAX_BODY = 1_000_000

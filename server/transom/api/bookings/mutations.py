@@ -15,10 +15,10 @@ from typing import Annotated, TypeVar
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transom.api.bookings import Booking
+from transom.api.bookings.types import Booking
 from transom.api.context import Info
 from transom.api.payloads import Payload, UserError, UserErrors
-from transom.api.rooms import visible_room
+from transom.api.rooms.types import visible_room
 from transom.db import bookings as booking_repo
 from transom.db import models
 from transom.db import rooms as room_repo

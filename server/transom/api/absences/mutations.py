@@ -17,7 +17,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from transom.api.context import Info
 from transom.api.payloads import Payload, UserErrors, user_error
-from transom.api.people import Absence
+from transom.api.people.types import Absence
 from transom.db import absences as absence_repo
 from transom.db import models
 from transom.db import people as people_repo

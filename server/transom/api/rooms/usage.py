@@ -13,7 +13,7 @@ import strawberry
 
 from transom.api.context import Info
 from transom.api.enums import Weekday
-from transom.api.tenants import visible_tenant
+from transom.api.tenants.types import visible_tenant
 from transom.db import room_usage as usage_repo
 from transom.domain import room_usage as rules
 from transom.domain.access import Role

@@ -17,8 +17,8 @@ from transom.api.enums import ConnectionStatus
 from transom.api.node import Node
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
 from transom.api.payloads import Payload, UserErrors
-from transom.api.rooms import Room
-from transom.api.tenant_settings import TenantSettings, settings_of
+from transom.api.rooms.types import Room
+from transom.api.tenants.settings import TenantSettings, settings_of
 from transom.db import models
 from transom.db import rooms as room_repo
 from transom.db import tenants as tenant_repo

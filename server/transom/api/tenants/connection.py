@@ -10,8 +10,8 @@ import strawberry
 from transom.api.context import Info, SyncCommands
 from transom.api.enums import ConnectionStatus
 from transom.api.payloads import Payload, UserErrors
-from transom.api.rooms import Room
-from transom.api.tenants import Tenant, visible_tenant
+from transom.api.rooms.types import Room
+from transom.api.tenants.types import Tenant, visible_tenant
 from transom.db import rooms as room_repo
 from transom.domain.connection import ConnectionReport
 from transom.domain.errors import ConflictError

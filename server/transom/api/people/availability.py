@@ -24,7 +24,7 @@ import strawberry
 from transom.api.context import Info
 from transom.api.enums import Availability, ShowAs
 from transom.api.payloads import Payload, UserErrors
-from transom.api.tenants import changing_setting, visible_tenant
+from transom.api.tenants.types import changing_setting, visible_tenant
 from transom.db import absences as absence_repo
 from transom.db import busy_slots as slot_repo
 from transom.db import models
@@ -34,7 +34,7 @@ from transom.domain.errors import InvalidInputError, NotFoundError
 from transom.pubsub import person_channel, tenant_channel
 
 if TYPE_CHECKING:
-    from transom.api.people import Person
+    from transom.api.people.types import Person
 
 
 LOOKAROUND = timedelta(days=2)
@@ -272,7 +272,7 @@ class AvailabilityQueries:
 
 @strawberry.type(description="What setAvailabilityFollowsCalendar answers.")
 class SetAvailabilityFollowsCalendarPayload(Payload):
-    person: Annotated[Person, strawberry.lazy("transom.api.people")] | None = (
+    person: Annotated[Person, strawberry.lazy("transom.api.people.types")] | None = (
         strawberry.field(default=None, description="The person; null when refused.")
     )
 
@@ -303,7 +303,7 @@ class AvailabilityMutations:
         ],
     ) -> SetAvailabilityFollowsCalendarPayload | None:
         with UserErrors(info) as errors:
-            from transom.api.people import Person
+            from transom.api.people.types import Person
 
             viewer = await info.context.viewer()
             viewer.require_admin()

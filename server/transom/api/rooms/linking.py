@@ -8,8 +8,8 @@ import strawberry
 
 from transom.api.context import Info
 from transom.api.payloads import Payload, UserErrors
-from transom.api.rooms import Room, visible_room
-from transom.api.tenant_connection import sync_commands
+from transom.api.rooms.types import Room, visible_room
+from transom.api.tenants.connection import sync_commands
 
 
 @strawberry.type(description="What unlinkRoomMailbox answers: what unlinking removed.")

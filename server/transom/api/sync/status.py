@@ -7,15 +7,15 @@ from typing import Annotated
 
 import strawberry
 
-from transom.api.bookings import check_range
+from transom.api.bookings.types import check_range
 from transom.api.context import Info
 from transom.api.enums import LogLevel, SyncHealth, SyncMode
 from transom.api.payloads import Payload, UserErrors
-from transom.api.rooms import Room, visible_room
+from transom.api.rooms.types import Room, visible_room
 from transom.api.scope import tenant_scope
-from transom.api.sync_health import health_at, stale_limit
-from transom.api.tenant_connection import admin_tenant, sync_commands
-from transom.api.tenants import visible_tenant
+from transom.api.sync.health import health_at, stale_limit
+from transom.api.tenants.connection import admin_tenant, sync_commands
+from transom.api.tenants.types import visible_tenant
 from transom.db import bookings as booking_repo
 from transom.db import models
 from transom.db import rooms as room_repo

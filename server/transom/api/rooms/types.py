@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from transom.api.bookings import Booking, check_range
+from transom.api.bookings.types import Booking, check_range
 from transom.api.context import Info
 from transom.api.enums import LinkState, RoomState
 from transom.api.node import Node
@@ -19,8 +19,8 @@ from transom.domain import bookings as rules
 from transom.domain.errors import NotFoundError
 
 if TYPE_CHECKING:
-    from transom.api.sync_status import RoomSync
-    from transom.api.tenants import Tenant
+    from transom.api.sync.status import RoomSync
+    from transom.api.tenants.types import Tenant
 
 STATUS_WINDOW = timedelta(days=2)
 
@@ -91,8 +91,8 @@ class Room(Node):
     )
     async def sync(
         self, info: Info
-    ) -> Annotated[RoomSync, strawberry.lazy("transom.api.sync_status")] | None:
-        from transom.api.sync_status import room_sync
+    ) -> Annotated[RoomSync, strawberry.lazy("transom.api.sync.status")] | None:
+        from transom.api.sync.status import room_sync
 
         return await room_sync(info, self.id)
 
@@ -124,8 +124,8 @@ class Room(Node):
     @strawberry.field(description="The tenant that owns this room.")
     async def tenant(
         self, info: Info
-    ) -> Annotated[Tenant, strawberry.lazy("transom.api.tenants")]:
-        from transom.api.tenants import Tenant
+    ) -> Annotated[Tenant, strawberry.lazy("transom.api.tenants.types")]:
+        from transom.api.tenants.types import Tenant
 
         row = await info.context.loaders.tenant.load(self.tenant_id)
         if row is None:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from transom.api.context import Info
 from transom.api.enums import DisplayLanguage, PairingState
 from transom.api.payloads import Payload, UserErrors
-from transom.api.rooms import Room, visible_room
+from transom.api.rooms.types import Room, visible_room
 from transom.db import displays as display_repo
 from transom.domain import displays as rules
 from transom.domain.access import Role

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from transom.api.context import Info
 from transom.api.enums import SyncTarget
 from transom.api.payloads import Payload, UserErrors
-from transom.api.tenants import changing_setting, visible_tenant
+from transom.api.tenants.types import changing_setting, visible_tenant
 from transom.db import models
 from transom.domain.absences import (
     DEFAULT_TARGETS,

@@ -1,0 +1,1 @@
+"""Absences: registrations from HR systems and the tenant's absence policy."""

@@ -1,0 +1,1 @@
+"""Bookings: the booking and organizer types, bookRoom and cancelBooking."""

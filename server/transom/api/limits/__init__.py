@@ -1,0 +1,1 @@
+"""Bounded work: text the database cannot store, and query cost."""

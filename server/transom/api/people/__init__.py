@@ -1,0 +1,1 @@
+"""People: the directory, calendar connections and availability."""

@@ -1,0 +1,1 @@
+"""Rooms: the room type and queries, admin edits, mailbox links, live snapshots, usage analytics."""

@@ -1,0 +1,1 @@
+"""Sync with Microsoft 365: status and health per mailbox, writes waiting in the outbox."""

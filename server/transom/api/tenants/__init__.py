@@ -1,0 +1,1 @@
+"""Tenants: the tenant type, its Microsoft 365 connection and its settings."""
