@@ -45,6 +45,7 @@ from transom.api.sync.status import SyncMutations, SyncQueries
 from transom.api.tenants.connection import TenantConnectionMutations
 from transom.api.tenants.settings import TenantSettingsMutations
 from transom.api.tenants.types import TenantMutations, TenantQueries
+from transom.api.tokens.admin import ApiTokenMutations, ApiTokenQueries
 from transom.api.transport.parsing import CachedParsing, OneOperation
 from transom.api.transport.persisted import PersistedOperations
 from transom.api.viewer import ViewerQueries
@@ -70,6 +71,7 @@ class Query(
     RoomDayQueries,
     SyncQueries,
     RoomUsageQueries,
+    ApiTokenQueries,
     NodeQueries,
 ):
     pass
@@ -92,6 +94,7 @@ class Mutation(
     TenantConnectionMutations,
     RoomLinkingMutations,
     SyncMutations,
+    ApiTokenMutations,
 ):
     pass
 

@@ -45,6 +45,7 @@ PAGES = (
     Page("/admin/sync-log", "sync_log.html", "Sync log"),
     Page("/admin/analytics", "analytics.html", "Analytics"),
     Page("/admin/settings", "settings.html", "Settings"),
+    Page("/admin/tokens", "tokens.html", "API tokens"),
 )
 
 
