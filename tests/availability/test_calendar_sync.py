@@ -351,3 +351,47 @@ async def test_a_full_resync_drops_slots_exchange_no_longer_has(
         return rows if len(rows) == 1 and rows[0][0] != "gone-from-exchange" else None
 
     await eventually(resynced, 10, "stale slot dropped")
+
+
+async def test_newcomers_follow_their_calendar_only_when_the_tenant_says_so(
+    world: PeopleWorld,
+) -> None:
+    # given the directory imported with the default (newcomers follow)
+    await world.data(SYNC_PEOPLE, {"tenantId": world.tenant_id})
+    before = await world.people()
+    assert all(p["availabilityFollowsCalendar"] for p in before.values())
+    # when the tenant turns the default off and two people join
+    settings = await world.data(
+        NEWCOMERS, {"tenantId": world.tenant_id, "follows": False}
+    )
+    assert settings["setAvailabilitySettings"]["settings"] == {
+        "newcomersFollowCalendar": False
+    }
+    add_user(world.emulator, TENANT_ID, "Nestor Wilke", "nestorw")
+    add_user(world.emulator, TENANT_ID, "Lynne Robbins", "lynner")
+    await world.data(SYNC_PEOPLE, {"tenantId": world.tenant_id})
+    # then the newcomers start from absences only; the others keep their switch
+    after = await world.people()
+    assert after[f"nestorw@{TENANT_DOMAIN}"]["availabilityFollowsCalendar"] is False
+    assert after[f"lynner@{TENANT_DOMAIN}"]["availabilityFollowsCalendar"] is False
+    for email in before:
+        assert after[email]["availabilityFollowsCalendar"] is True
+    # and the filter finds exactly them
+    found = await world.data(
+        NOT_FOLLOWING, {"tenantId": world.tenant_id, "follows": False}
+    )
+    assert sorted(p["email"] for p in found["people"]["nodes"]) == [
+        f"lynner@{TENANT_DOMAIN}",
+        f"nestorw@{TENANT_DOMAIN}",
+    ]
+
+
+NEWCOMERS = """
+mutation N($tenantId: ID!, $follows: Boolean!) {
+  setAvailabilitySettings(tenantId: $tenantId, input: {newcomersFollowCalendar: $follows}) {
+    settings { newcomersFollowCalendar } } }
+"""
+NOT_FOLLOWING = """
+query F($tenantId: ID!, $follows: Boolean!) {
+  people(tenantId: $tenantId, followsCalendar: $follows) { nodes { email } } }
+"""
