@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import anyio
 import pytest
 from msgraph.generated.models.event import Event
 from msgraph.generated.models.free_busy_status import FreeBusyStatus
@@ -395,3 +396,56 @@ NOT_FOLLOWING = """
 query F($tenantId: ID!, $follows: Boolean!) {
   people(tenantId: $tenantId, followsCalendar: $follows) { nodes { email } } }
 """
+
+
+DISCONNECT = """
+mutation D($tenantId: ID!) { disconnectPeopleCalendars(tenantId: $tenantId) {
+  disconnected progress { total synced syncing notConnected } } }
+"""
+
+
+async def test_disconnecting_calendars_stops_following_and_forgets_them(
+    world: PeopleWorld,
+) -> None:
+    # given Adele's calendar is followed, with a meeting now
+    await followed(world, ADELE)
+    event = await in_outlook(world, ADELE, "Budget review")
+    await availability_is(world, ADELE, "BUSY", 10)
+    assert await slot_count(world, ADELE) == 1
+    subscriptions = await world.control("GET", "/_emulator/subscriptions")
+    assert any(ADELE in s["resource"] for s in subscriptions["value"])
+
+    # when the admin disconnects the tenant's calendars
+    done = (await world.data(DISCONNECT, {"tenantId": world.tenant_id}))[
+        "disconnectPeopleCalendars"
+    ]
+
+    # then nobody's calendar is followed and nothing of it is kept
+    assert done["disconnected"] >= 1
+    assert done["progress"]["synced"] == done["progress"]["syncing"] == 0
+    people = await world.people()
+    assert people[ADELE]["calendarStatus"] == "NOT_CONNECTED"
+    assert people[ADELE]["availability"] == "AVAILABLE"  # from absences only
+    assert await slot_count(world, ADELE) == 0
+    states = await world.sql(
+        "SELECT count(*) FROM mailbox_sync_states WHERE person_id IS NOT NULL"
+    )
+    assert states[0][0] == 0
+    subscriptions = await world.control("GET", "/_emulator/subscriptions")
+    assert not any(ADELE in s["resource"] for s in subscriptions["value"])
+    # and Exchange keeps the meeting
+    async with graph_client(world.emulator_url) as client:
+        kept = (
+            await client.users.by_user_id(ADELE).events.by_event_id(str(event.id)).get()
+        )
+    assert kept is not None
+    assert kept.subject == "Budget review"
+
+    # when she makes another meeting, Transom does not follow it
+    await in_outlook(world, ADELE, "Unseen")
+    await anyio.sleep(3)
+    assert await slot_count(world, ADELE) == 0
+
+    # when the calendars are connected again, she is followed again
+    await followed(world, ADELE)
+    await availability_is(world, ADELE, "BUSY", 10)

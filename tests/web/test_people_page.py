@@ -110,3 +110,19 @@ def test_connecting_every_calendar_shows_progress_to_done_and_the_refused(
     ui.get_by_label("Availability", exact=True).select_option("false")
     expect(person).to_have_count(1)
     expect(person).to_contain_text("Newcomer 010")
+
+    # when the admin disconnects every calendar, after a confirmation that says
+    # what stops, what is deleted in Transom and that Exchange keeps everything
+    ui.get_by_role("button", name="Disconnect calendars…").click()
+    dialog = ui.get_by_role("dialog", name="Disconnect every calendar?")
+    expect(dialog).to_contain_text("nothing is deleted in Exchange")
+    expect(dialog).to_contain_text("Deleted in Transom")
+    dialog.get_by_role("button", name="Disconnect calendars").click()
+
+    # then nobody's calendar is followed any more
+    expect(
+        ui.get_by_role("status").filter(has_text="Stopped following")
+    ).to_be_visible()
+    expect(ui.locator("#progress")).to_contain_text("Followed: 0")
+    expect(headline).to_have_text(f"{PEOPLE} people; no calendar connected yet.")
+    assert serious_violations(ui) == []

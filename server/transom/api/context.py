@@ -69,6 +69,8 @@ class SyncCommands(Protocol):
         self, tenant: models.Tenant
     ) -> tuple[PeopleImport, CalendarConnection]: ...
 
+    async def disconnect_calendars(self, tenant_id: str) -> int: ...
+
 
 @dataclass
 class Services:

@@ -219,6 +219,23 @@ document.getElementById("connect-all").addEventListener("click", async (event) =
   await load();
 });
 
+const disconnectDialog = document.getElementById("disconnect-confirm");
+document.getElementById("disconnect-all").addEventListener("click", () => disconnectDialog.showModal());
+document.getElementById("disconnect-no").addEventListener("click", () => disconnectDialog.close());
+document.getElementById("disconnect-yes").addEventListener("click", async (event) => {
+  await whileBusy(event.currentTarget, async () => {
+    try {
+      const done = (await request("DisconnectPeopleCalendars", { tenantId: tenant.id })).disconnectPeopleCalendars;
+      toast(`Stopped following ${done.disconnected} calendars; nothing was deleted in Exchange.`);
+    } catch (error) {
+      toast(error.message);
+    }
+  });
+  disconnectDialog.close();
+  await load();
+});
+disconnectDialog.addEventListener("close", () => document.getElementById("disconnect-all").focus());
+
 newcomers.addEventListener("change", async () => {
   newcomers.disabled = true;
   try {
