@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -87,3 +88,32 @@ def test_cancelled_events_are_not_stored() -> None:
     event = CalendarEvent("e", "Sync", T0, T0 + timedelta(hours=1))
     assert rules.keeps(event)
     assert not rules.keeps(dataclasses.replace(event, is_cancelled=True))
+
+
+@pytest.mark.parametrize("details", [False, True])
+@pytest.mark.parametrize("free_busy_only", [False, True])
+def test_private_meeting_details_are_kept_only_when_asked_and_never_free_busy_only(
+    details: bool, free_busy_only: bool
+) -> None:
+    stored = {"privateMeetingDetails": details, "freeBusyOnly": free_busy_only}
+    rules = AvailabilityRules.from_stored(stored)
+    event = CalendarEvent(
+        id="e",
+        subject="Salary talk",
+        start=T0,
+        end=T0 + timedelta(hours=1),
+        location_name="Room 1",
+        sensitivity=Sensitivity.PRIVATE,
+    )
+    kept = to_busy_slot(event, rules)
+    shown = details and not free_busy_only
+    assert (kept.subject == "Salary talk") == shown
+    assert (kept.location == "Room 1") == shown
+
+
+def test_private_meetings_are_ignored_when_they_do_not_count() -> None:
+    private = BusySlot("e", T0, T0 + timedelta(hours=1), ShowAs.BUSY, is_private=True)
+    counted = AvailabilityRules.from_stored(None)
+    ignored = AvailabilityRules.from_stored({"privateMeetingsCount": False})
+    assert availability_at([private], T0, counted) is Availability.BUSY
+    assert availability_at([private], T0, ignored) is Availability.AVAILABLE

@@ -117,9 +117,14 @@ async def drop_unseen(
 
 
 async def scrub_text(
-    session: AsyncSession, *, tenant_id: str, person_id: str | None = None
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    person_id: str | None = None,
+    only_private: bool = False,
 ) -> int:
-    """Free/busy-only: no subject or location stays stored; how many rows."""
+    """No subject or location stays stored (free/busy-only), or none of a
+    private meeting's (``only_private``); how many rows."""
     stmt = update(models.PersonBusySlot).where(
         models.PersonBusySlot.tenant_id == tenant_id,
         or_(
@@ -129,6 +134,8 @@ async def scrub_text(
     )
     if person_id is not None:
         stmt = stmt.where(models.PersonBusySlot.person_id == person_id)
+    if only_private:
+        stmt = stmt.where(models.PersonBusySlot.is_private.is_(True))
     result = await session.execute(
         stmt.values(subject=None, location=None).execution_options(
             synchronize_session=False

@@ -53,7 +53,8 @@ class AvailabilityRules:
     """A tenant's availability settings. Stored JSON (keys optional)::
 
     {"mapping": {"TENTATIVE": "BUSY"}, "includeFree": false, "freeBusyOnly": false,
-     "newcomersFollowCalendar": true}
+     "newcomersFollowCalendar": true, "privateMeetingsCount": true,
+     "privateMeetingDetails": false}
     """
 
     mapping: Mapping[ShowAs, Availability] = field(default_factory=dict)
@@ -62,6 +63,10 @@ class AvailabilityRules:
     # Whether people new in the directory start with "availability follows
     # calendar" on (each person's own switch decides after that).
     newcomers_follow_calendar: bool = True
+    # Private (and confidential) meetings: whether they count for availability
+    # at all, and whether their title and location are kept (never by default).
+    private_meetings_count: bool = True
+    private_meeting_details: bool = False
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, Any] | None) -> AvailabilityRules:
@@ -76,6 +81,8 @@ class AvailabilityRules:
             include_free=data.get("includeFree") is True,
             free_busy_only=data.get("freeBusyOnly") is True,
             newcomers_follow_calendar=data.get("newcomersFollowCalendar") is not False,
+            private_meetings_count=data.get("privateMeetingsCount") is not False,
+            private_meeting_details=data.get("privateMeetingDetails") is True,
         )
 
     def of_show_as(self, show_as: ShowAs) -> Availability:
@@ -87,7 +94,10 @@ class AvailabilityRules:
         return not event.is_cancelled and event.type is not EventType.SERIES_MASTER
 
     def counts(self, slot: BusySlot) -> bool:
-        """Whether a stored slot counts when read (free ones only if included)."""
+        """Whether a stored slot counts when read (free ones only if included,
+        private ones only while private meetings count)."""
+        if slot.is_private and not self.private_meetings_count:
+            return False
         return self.include_free or slot.show_as is not ShowAs.FREE
 
 
@@ -108,7 +118,9 @@ class BusySlot:
 
 def to_busy_slot(event: CalendarEvent, rules: AvailabilityRules) -> BusySlot:
     """The slot to store for ``event`` under the tenant's privacy rules."""
-    hide = rules.free_busy_only or event.is_private
+    hide = rules.free_busy_only or (
+        event.is_private and not rules.private_meeting_details
+    )
     return BusySlot(
         event_id=event.id,
         start=event.start,

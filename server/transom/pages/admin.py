@@ -43,6 +43,7 @@ PAGES = (
     Page("/admin/rooms", "rooms.html", "Rooms"),
     Page("/admin/displays", "displays.html", "Displays"),
     Page("/admin/people", "people.html", "People"),
+    Page("/admin/availability", "availability.html", "Availability rules"),
     Page("/admin/sync-log", "sync_log.html", "Sync log"),
     Page("/admin/analytics", "analytics.html", "Analytics"),
     Page("/admin/settings", "settings.html", "Settings"),

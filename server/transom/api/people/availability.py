@@ -151,7 +151,7 @@ async def person_busy_slots(
         slots = await slot_repo.slots_between(
             session, person_id=person.id, start=start, end=end
         )
-    hide = found.free_busy_only
+    hide, details = found.free_busy_only, found.private_meeting_details
     return [
         BusySlot(
             start=s.start,
@@ -160,8 +160,8 @@ async def person_busy_slots(
             availability=Availability(found.of_show_as(s.show_as).value),
             is_private=s.is_private,
             is_all_day=s.is_all_day,
-            subject=None if hide or s.is_private else s.subject,
-            location=None if hide or s.is_private else s.location,
+            subject=None if hide or (s.is_private and not details) else s.subject,
+            location=None if hide or (s.is_private and not details) else s.location,
         )
         for s in sorted(slots, key=lambda s: (s.start, s.end))
         if found.counts(s)
@@ -212,6 +212,14 @@ class AvailabilitySettings:
         description="People new in the directory start with 'availability follows "
         "calendar' on (each person's own switch decides after that)."
     )
+    private_meetings_count: bool = strawberry.field(
+        description="Private (and confidential) meetings count for availability; "
+        "off: they are ignored (stored, never counted)."
+    )
+    private_meeting_details: bool = strawberry.field(
+        description="The title and location of private meetings are kept (off by "
+        "default: only their times); free/busy-only keeps none in any case."
+    )
 
     @classmethod
     def of(cls, tenant_id: str, found: rules.AvailabilityRules) -> AvailabilitySettings:
@@ -227,6 +235,8 @@ class AvailabilitySettings:
             include_free=found.include_free,
             free_busy_only=found.free_busy_only,
             newcomers_follow_calendar=found.newcomers_follow_calendar,
+            private_meetings_count=found.private_meetings_count,
+            private_meeting_details=found.private_meeting_details,
         )
 
 
@@ -248,6 +258,16 @@ class AvailabilitySettingsInput:
         description="Whether people new in the directory start with 'availability "
         "follows calendar' on; omitted: unchanged.",
     )
+    private_meetings_count: bool | None = strawberry.field(
+        default=None,
+        description="Whether private meetings count for availability; omitted: "
+        "unchanged.",
+    )
+    private_meeting_details: bool | None = strawberry.field(
+        default=None,
+        description="Whether private meetings' title and location are kept; "
+        "switching it off clears them at once. Omitted: unchanged.",
+    )
 
 
 def _changed(input: AvailabilitySettingsInput, old: dict[str, Any]) -> dict[str, Any]:
@@ -262,6 +282,10 @@ def _changed(input: AvailabilitySettingsInput, old: dict[str, Any]) -> dict[str,
         stored["freeBusyOnly"] = input.free_busy_only
     if input.newcomers_follow_calendar is not None:
         stored["newcomersFollowCalendar"] = input.newcomers_follow_calendar
+    if input.private_meetings_count is not None:
+        stored["privateMeetingsCount"] = input.private_meetings_count
+    if input.private_meeting_details is not None:
+        stored["privateMeetingDetails"] = input.private_meeting_details
     return stored
 
 
@@ -337,8 +361,9 @@ class AvailabilityMutations:
 
     @strawberry.mutation(
         description="Change the tenant's availability settings. Switching "
-        "free/busy-only on clears every stored subject and location at once; "
-        "the people's calendars are read again."
+        "free/busy-only on clears every stored subject and location at once "
+        "(private meeting details off: those of private meetings); the people's "
+        "calendars are read again."
     )
     async def set_availability_settings(
         self,
@@ -356,8 +381,12 @@ class AvailabilityMutations:
             change = partial(_changed, input)
             async with changing_setting(info, tenant_id, key, change) as settings:
                 found = rules.AvailabilityRules.from_stored(settings.new)
-                if found.free_busy_only:
-                    await slot_repo.scrub_text(settings.session, tenant_id=tenant_id)
+                if found.free_busy_only or not found.private_meeting_details:
+                    await slot_repo.scrub_text(
+                        settings.session,
+                        tenant_id=tenant_id,
+                        only_private=not found.free_busy_only,
+                    )
             await info.context.services.bus.publish(
                 tenant_channel(tenant_id), {"type": "tenant", "tenantId": tenant_id}
             )

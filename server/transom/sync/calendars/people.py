@@ -110,9 +110,13 @@ class PersonCalendarLoop(CalendarLoop):
             if person is None:
                 raise MissingCredentialsError("the person left the directory")
             state = await state_for_person(session, tenant_id=tenant.id, person=person)
-            if rules_of(tenant).free_busy_only:
+            found = rules_of(tenant)
+            if found.free_busy_only or not found.private_meeting_details:
                 await slot_repo.scrub_text(
-                    session, tenant_id=tenant.id, person_id=person.id
+                    session,
+                    tenant_id=tenant.id,
+                    person_id=person.id,
+                    only_private=not found.free_busy_only,
                 )
             await session.commit()
         return tenant, state
@@ -140,8 +144,13 @@ class PersonCalendarLoop(CalendarLoop):
             return 0
         # The rules as they are now, in the transaction that writes the page:
         # a page read before free/busy-only was switched on stores no text.
+        # PostgreSQL: the share lock makes a settings change wait for this
+        # write, so its scrub sees these rows.
         tenant = await session.get(
-            models.Tenant, self.person.tenant_id, populate_existing=True
+            models.Tenant,
+            self.person.tenant_id,
+            populate_existing=True,
+            with_for_update={"read": True},
         )
         rules = rules_of(tenant)
         latest = {e.id: e for e in page.updates}.values()
@@ -156,7 +165,29 @@ class PersonCalendarLoop(CalendarLoop):
             removed_ids=dropped,
             seen_at=stamp,
         )
+        await self._rules_still_hold(session, rules)
         return len(kept) + len(dropped)
+
+    async def _rules_still_hold(
+        self, session: AsyncSession, used: AvailabilityRules
+    ) -> None:
+        """SQLite takes no row locks and read the rules before this transaction
+        began: now that it holds the write lock, read them again and take back
+        text a stricter rule no longer allows."""
+        tenant = await session.get(
+            models.Tenant, self.person.tenant_id, populate_existing=True
+        )
+        now = rules_of(tenant)
+        stricter = (now.free_busy_only and not used.free_busy_only) or (
+            used.private_meeting_details and not now.private_meeting_details
+        )
+        if stricter:
+            await slot_repo.scrub_text(
+                session,
+                tenant_id=self.person.tenant_id,
+                person_id=self.person.id,
+                only_private=not now.free_busy_only,
+            )
 
     async def _finish_full_round(
         self,
