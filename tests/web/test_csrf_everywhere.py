@@ -51,6 +51,19 @@ def variables(name: str, tenant_id: str, room_id: str) -> dict[str, Any]:
             "tenantId": tenant_id,
             "input": {"showSubject": False},
         },
+        "CreateApiToken": {
+            "input": {"tenantId": tenant_id, "name": "Forged", "role": "ADMIN"}
+        },
+        "RevokeApiToken": {"id": some_id},
+        "SyncPeople": {"tenantId": tenant_id},
+        "ConnectPeopleCalendars": {"tenantId": tenant_id},
+        "DisconnectPeopleCalendars": {"tenantId": tenant_id},
+        "SetAvailabilityFollowsCalendar": {"personId": some_id, "follows": False},
+        "SetNewcomersFollowCalendar": {"tenantId": tenant_id, "follows": False},
+        "SetAvailabilityRules": {
+            "tenantId": tenant_id,
+            "input": {"freeBusyOnly": True},
+        },
     }[name]
 
 
@@ -77,12 +90,16 @@ async def test_every_admin_mutation_without_the_csrf_token_is_refused(
         after = graphql(
             client,
             "query ($id: ID!, $t: ID!) { room(id: $id) { name } "
-            "tenant(id: $t) { settings { showSubject } } }",
+            "tenant(id: $t) { settings { showSubject } } "
+            "apiTokens(tenantId: $t) { id } "
+            "availabilitySettings(tenantId: $t) { freeBusyOnly } }",
             {"id": room.id, "t": tenant.id},
             csrf=csrf,
         )
     assert after["data"]["room"]["name"] == room.name
     assert after["data"]["tenant"]["settings"]["showSubject"] is True
+    assert after["data"]["apiTokens"] == []
+    assert after["data"]["availabilitySettings"]["freeBusyOnly"] is False
 
 
 async def test_signing_out_without_the_csrf_token_is_refused(
