@@ -104,6 +104,7 @@ async function start() {
     list.replaceChildren(el("p", { class: "empty" }, "No tenant yet."));
     return;
   }
+  document.getElementById("audit-zone").textContent = `Times in ${tenant.timeZone}.`;
   await load();
   // New changes appear while the first page is shown (not while paging back).
   watchTenant(tenant, () => {

@@ -168,9 +168,9 @@ async def _audit(
     target; the meeting (never a private one's subject) is the change."""
     booking = await _booking(session, item)
     room = await session.get(models.Room, booking.room_id) if booking else None
-    after: dict[str, object] = {"exchange": action.value}
+    after: dict[str, object] = {}
     if booking is not None:
-        after |= {
+        after = {
             "bookingId": booking.id,
             "meeting": "a private meeting" if booking.is_private else booking.subject,
             "organizer": booking.organizer_email,
