@@ -13,11 +13,14 @@ import pytest
 from tests.emulated_tenant import run_seed
 from tests.factories import make_room, make_tenant
 from tests.servers import serve_in_thread
+from tests.sync.outbox_harness import booking_world, world
 from transom.db.engine import Sessions
 from transom.db.tokens import create_token
 from transom.domain.access import Role
 from transom.emulator import create_app as create_emulator
 from transom.settings import Settings
+
+__all__ = ["booking_world", "world"]  # the outbox's world, for automatic changes
 
 RETENTION_DAYS = 30
 

@@ -295,3 +295,36 @@ def test_a_cell_a_spreadsheet_would_run_is_quoted(
     # then the cell starts with a quote mark, so it is shown, not run
     (row,) = csv.DictReader(io.StringIO(text))
     assert row["Target"] == "'" + value
+
+
+PAIR = """
+mutation ($code: String!, $roomId: ID!) {
+  pairDisplay(code: $code, roomId: $roomId) { display { id } userErrors { code } }
+}
+"""
+
+
+def test_a_paired_display_is_recorded_and_may_not_read_the_log(
+    api: GraphQLClient, tenants: Tenants
+) -> None:
+    # given a display paired by the tenant's admin
+    pairing = api.data(
+        "mutation { requestDisplayPairing { pairing { code secret } } }"
+    )["requestDisplayPairing"]["pairing"]
+    api.data(
+        PAIR,
+        {"code": pairing["code"], "roomId": tenants.contoso_room},
+        token=tenants.contoso_admin,
+    )
+    # then the pairing is in the tenant's log (asking to pair is no admin's act)
+    (entry,) = entries(api, tenants.contoso_admin)
+    assert (entry["action"], entry["targetType"]) == ("pairDisplay", "Display")
+    assert json.loads(entry["after"])["room"] == "Aurora"
+    # and the display itself may read neither the log nor its export
+    assert api.error_codes(LOG, token=pairing["secret"]) == ["FORBIDDEN"]
+    export = httpx.get(
+        f"{api.base_url}/admin/audit.csv",
+        headers={"Authorization": f"Bearer {pairing['secret']}"},
+        timeout=30,
+    )
+    assert export.status_code == 403
