@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.servers import free_port, serve_in_thread
@@ -27,6 +26,7 @@ from tests.web.browser_steps import (
     other_admin,
     outlook_meeting,
     room_row,
+    serious_violations,
     wait_until,
 )
 from tests.web.conftest import AdminUi, _tenant_with_admin, screenshot
@@ -84,15 +84,6 @@ def admin_ui(
     tenant_id = asyncio.run(_tenant_with_admin(settings))
     with serve_in_thread(create_app(settings, clock=clock), port=port) as url:
         yield AdminUi(url, emulator_url, tenant_id)
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 def link_in_the_browser(ui: Page) -> None:
