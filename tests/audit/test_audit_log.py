@@ -163,6 +163,19 @@ def test_secrets_are_never_recorded(api: GraphQLClient, tenants: Tenants) -> Non
     assert CLIENT_SECRET not in export.text
     assert CLIENT_SECRET not in json.dumps(entries(api, tenants.superadmin))
 
+    # when an admin creates an API token, whose secret is answered once
+    created = api.data(
+        """mutation ($input: CreateApiTokenInput!) {
+             createApiToken(input: $input) { secret apiToken { id } } }""",
+        {"input": {"tenantId": tenants.contoso, "name": "HR sync", "role": "READER"}},
+        token=tenants.contoso_admin,
+    )["createApiToken"]
+    # then the log names the token but never holds its secret
+    (entry,) = entries(api, tenants.contoso_admin, action="createApiToken")
+    assert (entry["targetType"], entry["targetName"]) == ("ApiToken", "HR sync")
+    assert entry["tenantId"] == tenants.contoso
+    assert created["secret"] not in json.dumps(entries(api, tenants.superadmin))
+
 
 async def _add_old_entries(settings: Settings, tenant_id: str, now: Any) -> None:
     engine = create_engine(settings.database_url)
