@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
+from transom.api.audit.export import audit_export_routes
 from transom.api.context import Services
 from transom.api.rooms.snapshots import RoomSnapshots
 from transom.api.schema import build_schema
@@ -100,6 +101,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
         Route("/graphql", graphql_page, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route(WEBHOOK_PATH, graph_webhook, methods=["POST"]),
+        *audit_export_routes(),
         *admin_routes(settings),
         *signage_routes(settings),
         *graphiql_routes(settings.assets_dir, enabled=settings.graphiql),

@@ -97,6 +97,7 @@ class Settings:
     graphiql: bool = False
     db_pool_size: int = 10
     db_max_overflow: int = 20
+    audit_retention_days: int = 365
     pubsub_namespace: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -150,6 +151,9 @@ class Settings:
             graphiql=_bool(env, "TRANSOM_GRAPHIQL", default=False),
             db_pool_size=_int(env, "TRANSOM_DB_POOL_SIZE", 10, 1, 1000),
             db_max_overflow=_int(env, "TRANSOM_DB_MAX_OVERFLOW", 20, 0, 1000),
+            audit_retention_days=_int(
+                env, "TRANSOM_AUDIT_RETENTION_DAYS", 365, 1, 36_500
+            ),
         )
 
 

@@ -23,6 +23,7 @@ PAGES = [
     "Analytics",
     "Settings",
     "API tokens",
+    "Audit log",
 ]
 ROOM = "Foundry Anvil"
 

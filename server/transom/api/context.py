@@ -23,6 +23,7 @@ from transom.db import models
 from transom.db.engine import Sessions
 from transom.db.tokens import find_token, note_used
 from transom.domain.access import Role, Viewer
+from transom.domain.audit import AuditNote
 from transom.domain.clock import Clock
 from transom.domain.connection import ConnectionReport, RoomImport
 from transom.domain.displays import is_device_token
@@ -101,6 +102,8 @@ class Context:
     _viewer: Viewer | None = None
     _authenticated: asyncio.Event = field(default_factory=asyncio.Event)
     loaders: Loaders = field(init=False)
+    # What the running mutation noted for the audit log (api/audit/recorder.py).
+    audit_notes: list[AuditNote] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.db)
@@ -119,6 +122,11 @@ class Context:
         if self._viewer is None:
             self._viewer = await self._authenticate()
             self._authenticated.set()
+        return self._viewer
+
+    @property
+    def current_viewer(self) -> Viewer | None:
+        """The caller if an operation has authenticated it, else None."""
         return self._viewer
 
     async def authenticated(self) -> Viewer:

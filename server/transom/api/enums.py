@@ -18,6 +18,7 @@ import strawberry
 
 from transom.domain.absences import Approval, SyncState, SyncTarget
 from transom.domain.access import Role
+from transom.domain.audit import ActorKind
 from transom.domain.availability import Availability
 from transom.domain.bookings import BookingSource, BookingState, RoomState
 from transom.domain.calendar import ShowAs
@@ -62,6 +63,17 @@ graphql_enum(
         "ADMIN": "Read and change one tenant.",
         "READER": "Read one tenant; changes nothing.",
         "DISPLAY": "A paired door display: its one room, booking and check-in there.",
+    },
+)
+
+graphql_enum(
+    ActorKind,
+    "AuditActorKind",
+    "Who made a change recorded in the audit log.",
+    {
+        "ADMIN": "An admin signed in to the admin UI (actor: the e-mail).",
+        "TOKEN": "An API token (actor: its name).",
+        "AUTOMATIC": "Transom itself, e.g. a no-show release written to Exchange.",
     },
 )
 
@@ -365,6 +377,7 @@ graphql_enum(
 )
 
 __all__ = [
+    "ActorKind",
     "Approval",
     "Availability",
     "BookingSource",

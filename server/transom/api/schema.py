@@ -14,6 +14,8 @@ from strawberry.extensions import (
 
 from transom.api.absences.mutations import AbsenceMutations
 from transom.api.absences.policy import AbsencePolicyMutations, AbsencePolicyQueries
+from transom.api.audit.log import AuditLogQueries
+from transom.api.audit.recorder import audit_every_mutation
 from transom.api.bookings.mutations import BookingMutations
 from transom.api.build import BuildQueries
 from transom.api.changes_only import ChangesOnlySchema
@@ -72,6 +74,7 @@ class Query(
     SyncQueries,
     RoomUsageQueries,
     ApiTokenQueries,
+    AuditLogQueries,
     NodeQueries,
 ):
     pass
@@ -97,6 +100,10 @@ class Mutation(
     ApiTokenMutations,
 ):
     pass
+
+
+# Every successful mutation is recorded in the audit log, present and future.
+audit_every_mutation(Mutation)
 
 
 # Strawberry accepts extension instances, though its annotation lists only

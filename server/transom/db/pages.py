@@ -67,14 +67,17 @@ async def fetch_page(
     *,
     first: int,
     after: str | None,
+    descending: bool = False,
 ) -> Page[T]:
-    """Run ``stmt`` ordered by ``order`` (last column unique), from ``after``."""
+    """Run ``stmt`` ordered by ``order`` (last column unique), from ``after``;
+    ``descending``: every column in reverse (newest first)."""
     if not 1 <= first <= MAX_PAGE:
         raise InvalidInputError(f"first must be 1..{MAX_PAGE}", field="first")
     if after is not None:
         values = _check_types(decode_cursor(after, len(order)), order)
-        stmt = stmt.where(_after(order, values))
-    stmt = stmt.order_by(*order).limit(first + 1)
+        stmt = stmt.where(_after(order, values, descending=descending))
+    ordering = [c.desc() for c in order] if descending else list(order)
+    stmt = stmt.order_by(*ordering).limit(first + 1)
     rows = list((await session.scalars(stmt)).all())
     items = rows[:first]
     cursors = [encode_cursor([getattr(r, c.key) for c in order]) for r in items]
@@ -108,10 +111,16 @@ def _fits(value: Any, expected: type) -> bool:
     return True
 
 
-def _after(order: Sequence[InstrumentedAttribute[Any]], values: list[Any]) -> Any:
+def _after(
+    order: Sequence[InstrumentedAttribute[Any]],
+    values: list[Any],
+    *,
+    descending: bool = False,
+) -> Any:
     """Rows strictly after ``values`` in ``order`` (columns must be non-null)."""
     clauses = []
     for index, column in enumerate(order):
         equal = [order[i] == values[i] for i in range(index)]
-        clauses.append(and_(*equal, column > values[index]))
+        beyond = column < values[index] if descending else column > values[index]
+        clauses.append(and_(*equal, beyond))
     return or_(*clauses)

@@ -48,6 +48,7 @@ PAGES = (
     Page("/admin/analytics", "analytics.html", "Analytics"),
     Page("/admin/settings", "settings.html", "Settings"),
     Page("/admin/tokens", "tokens.html", "API tokens"),
+    Page("/admin/audit", "audit.html", "Audit log"),
 )
 
 

@@ -87,7 +87,7 @@ form.addEventListener("submit", async (event) => {
       saved.hidden = false;
       saved.replaceChildren(
         el("h2", {}, lines.length ? "Saved" : "Saved: nothing changed"),
-        lines.length ? el("ul", { class: "changes" }, lines.map((line) => el("li", {}, line))) : "",
+        lines.length ? el("ul", { class: "rule-changes" }, lines.map((line) => el("li", {}, line))) : "",
         after.freeBusyOnly && !before.freeBusyOnly ? el("p", {}, "Every title and location kept so far was deleted.") : "",
       );
       toast("Availability rules saved.");

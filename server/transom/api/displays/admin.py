@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from transom.api.audit.recorder import note_change
 from transom.api.context import Info
 from transom.api.enums import DisplayLanguage, PairingState
 from transom.api.node import Node
@@ -16,6 +17,7 @@ from transom.api.scope import tenant_scope
 from transom.db import displays as display_repo
 from transom.db import models
 from transom.domain import displays as rules
+from transom.domain.audit import AuditTarget, camel_keys
 from transom.domain.errors import InvalidInputError, NotFoundError
 from transom.pubsub import (
     access_channel,
@@ -203,6 +205,12 @@ class DisplayMutations:
                     row, tenant_id=room.tenant_id, room_id=room.id, name=label, now=now
                 )
                 await session.commit()
+            note_change(
+                info,
+                tenant_id=room.tenant_id,
+                target=AuditTarget("Display", row.id, row.name),
+                after={"roomId": room.id, "room": room.name, "name": label},
+            )
             await publish_display_changed(info, row)
             return PairDisplayPayload(display=Display.from_model(row, now))
         return errors.payload(PairDisplayPayload)
@@ -272,10 +280,18 @@ async def _change(info: Info, display_id: str, **values: object) -> Display:
         )
         if row is None:
             raise NotFoundError.of("Display", display_id)
+        before = {key: getattr(row, key) for key in values}
         for key, value in values.items():
             if key != "revoked_at" or row.revoked_at is None:
                 setattr(row, key, value)
         await session.commit()
+    note_change(
+        info,
+        tenant_id=row.tenant_id,
+        target=AuditTarget("Display", row.id, row.name),
+        before=camel_keys(before),
+        after=camel_keys({key: getattr(row, key) for key in values}),
+    )
     await publish_display_changed(info, row)
     if "revoked_at" in values:  # its open websockets close (any process)
         await info.context.services.bus.publish(

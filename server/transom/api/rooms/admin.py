@@ -7,12 +7,14 @@ from typing import Annotated
 
 import strawberry
 
+from transom.api.audit.recorder import note_change
 from transom.api.context import Info
 from transom.api.payloads import Payload, UserErrors
 from transom.api.rooms.types import Room, visible_room
 from transom.api.scope import tenant_scope
 from transom.api.tenants.types import check_time_zone, visible_tenant
 from transom.db import rooms as room_repo
+from transom.domain.audit import AuditTarget, camel_keys
 from transom.domain.errors import InvalidInputError
 from transom.pubsub import room_channel, tenant_channel
 
@@ -159,9 +161,17 @@ class RoomMutations:
             async with info.context.db() as session:
                 row = await room_repo.get_room(session, room_id=id)
                 assert row is not None
+                before = {key: getattr(row, key) for key in checked}
                 for key, value in checked.items():
                     setattr(row, key, value)
                 await session.commit()
+            note_change(
+                info,
+                tenant_id=row.tenant_id,
+                target=AuditTarget("Room", row.id, row.name),
+                before=camel_keys(before),
+                after=camel_keys(checked),
+            )
             await _publish_room_changed(info, id, room.tenant_id)
             return UpdateRoomPayload(room=Room.from_model(row))
         return errors.payload(UpdateRoomPayload)
@@ -186,6 +196,12 @@ class RoomMutations:
                 if row is not None:
                     await session.delete(row)
                     await session.commit()
+            note_change(
+                info,
+                tenant_id=room.tenant_id,
+                target=AuditTarget("Room", id, room.name),
+                before={"name": room.name},
+            )
             await _publish_room_changed(info, id, room.tenant_id)
             return DeleteRoomPayload(deleted_room_id=id)
         return errors.payload(DeleteRoomPayload)

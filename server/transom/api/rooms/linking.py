@@ -6,10 +6,12 @@ from typing import Annotated
 
 import strawberry
 
+from transom.api.audit.recorder import note_change
 from transom.api.context import Info
 from transom.api.payloads import Payload, UserErrors
 from transom.api.rooms.types import Room, visible_room
 from transom.api.tenants.connection import sync_commands
+from transom.domain.audit import AuditTarget
 
 
 @strawberry.type(description="What unlinkRoomMailbox answers: what unlinking removed.")
@@ -24,15 +26,28 @@ class UnlinkRoomMailboxPayload(Payload):
     )
 
 
-async def _admin_room(info: Info, room_id: str) -> None:
+async def _admin_room(info: Info, room_id: str) -> Room:
     viewer = await info.context.viewer()
     viewer.require_admin()
-    await visible_room(info, room_id)
-
-
-async def _fresh_room(info: Info, room_id: str) -> Room:
-    info.context.loaders.room.clear(room_id)
     return Room.from_model(await visible_room(info, room_id))
+
+
+async def _fresh_room(info: Info, before: Room) -> Room:
+    """The room as it is now; its mailbox link noted for the audit log."""
+    info.context.loaders.room.clear(before.id)
+    after = Room.from_model(await visible_room(info, before.id))
+    note_change(
+        info,
+        tenant_id=after.tenant_id,
+        target=AuditTarget("Room", after.id, after.name),
+        before=_link(before),
+        after=_link(after),
+    )
+    return after
+
+
+def _link(room: Room) -> dict[str, object]:
+    return {"mailbox": room.mailbox, "linkState": room.link_state}
 
 
 @strawberry.type(description="What linkRoomMailbox answers.")
@@ -61,9 +76,9 @@ class RoomLinkingMutations:
         ],
     ) -> LinkRoomMailboxPayload | None:
         with UserErrors(info) as errors:
-            await _admin_room(info, room_id)
+            before = await _admin_room(info, room_id)
             await sync_commands(info).link_room(room_id, email)
-            return LinkRoomMailboxPayload(room=await _fresh_room(info, room_id))
+            return LinkRoomMailboxPayload(room=await _fresh_room(info, before))
         return errors.payload(LinkRoomMailboxPayload)
 
     @strawberry.mutation(
@@ -85,9 +100,9 @@ class RoomLinkingMutations:
         ],
     ) -> UnlinkRoomMailboxPayload | None:
         with UserErrors(info) as errors:
-            await _admin_room(info, room_id)
+            before = await _admin_room(info, room_id)
             removed = await sync_commands(info).unlink_room(room_id, confirm=confirm)
             return UnlinkRoomMailboxPayload(
-                room=await _fresh_room(info, room_id), removed_bookings=removed
+                room=await _fresh_room(info, before), removed_bookings=removed
             )
         return errors.payload(UnlinkRoomMailboxPayload)

@@ -8,11 +8,13 @@ from typing import Annotated, Any
 
 import strawberry
 
+from transom.api.audit.recorder import note_change
 from transom.api.context import Info
 from transom.api.enums import DisplayLanguage, PrivateMeetingHandling, Weekday
 from transom.api.payloads import Payload, UserErrors
 from transom.db import tenants as tenant_repo
 from transom.domain import tenant_settings as rules
+from transom.domain.audit import AuditTarget
 from transom.domain.errors import NotFoundError
 from transom.pubsub import tenant_channel
 
@@ -172,6 +174,13 @@ class TenantSettingsMutations:
                 updated = current.applied(_changes(input), info.context.now)
                 row.settings = {**(row.settings or {}), **updated.to_stored()}
                 await session.commit()
+            note_change(
+                info,
+                tenant_id=tenant_id,
+                target=AuditTarget("TenantSettings", tenant_id, row.name),
+                before=current.to_stored(),
+                after=updated.to_stored(),
+            )
             await info.context.services.bus.publish(
                 tenant_channel(tenant_id),
                 {"type": "tenantSettings", "tenantId": tenant_id},

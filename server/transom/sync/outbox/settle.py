@@ -17,9 +17,19 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transom.db import audit as audit_repo
 from transom.db import models
 from transom.db import outbox as outbox_repo
 from transom.db.rooms import lock_room
+from transom.domain.audit import (
+    AUTOMATIC_ACTOR,
+    ActorKind,
+    AuditTarget,
+    AutomaticAction,
+    exchange_action,
+    redacted,
+    retention_cutoff,
+)
 from transom.domain.displays import ExtensionState
 from transom.domain.outbox import OutboxKind, OutboxStatus
 from transom.graph import GraphError
@@ -109,9 +119,16 @@ async def checkpoint(
 
 
 async def finish(
-    session: AsyncSession, *, item_id: str, outcome: Outcome, now: datetime
+    session: AsyncSession,
+    *,
+    item_id: str,
+    outcome: Outcome,
+    now: datetime,
+    audit_retention_days: int | None = None,
 ) -> str | None:
-    """DONE (or PENDING again for a poll), booking updated, follow-up enqueued."""
+    """DONE (or PENDING again for a poll), booking updated, follow-up enqueued;
+    a change Transom made in Exchange by itself goes to the audit log (pruned
+    to ``audit_retention_days``)."""
     item = await _item(session, item_id)
     item.result = dict(outcome.result)
     _record(item, None)
@@ -121,6 +138,9 @@ async def finish(
         item.attempts = 0
     else:
         item.status = OutboxStatus.DONE.value
+        action = exchange_action(item.kind, item.payload or {}, outcome.result)
+        if action is not None:
+            await _audit(session, item, action, now, audit_retention_days)
     changed = await _update_booking(session, item, outcome.booking, now)
     if outcome.follow_up is not None:
         outbox_repo.enqueue(
@@ -132,6 +152,44 @@ async def finish(
             booking_id=item.booking_id,
         )
     return changed.room_id if changed is not None else None
+
+
+AUTOMATIC = audit_repo.Actor(ActorKind.AUTOMATIC, None, AUTOMATIC_ACTOR)
+
+
+async def _audit(
+    session: AsyncSession,
+    item: models.OutboxItem,
+    action: AutomaticAction,
+    now: datetime,
+    retention_days: int | None,
+) -> None:
+    """The audit entry of an automatic change in Exchange: the room is the
+    target; the meeting (never a private one's subject) is the change."""
+    booking = await _booking(session, item)
+    room = await session.get(models.Room, booking.room_id) if booking else None
+    after: dict[str, object] = {}
+    if booking is not None:
+        after = {
+            "bookingId": booking.id,
+            "meeting": "a private meeting" if booking.is_private else booking.subject,
+            "organizer": booking.organizer_email,
+            "start": booking.start,
+            "end": booking.end,
+            "reason": booking.decline_reason,
+        }
+    audit_repo.add_entry(
+        session,
+        at=now,
+        tenant_id=item.tenant_id,
+        actor=AUTOMATIC,
+        action=action.value,
+        target=AuditTarget("Room", room.id, room.name) if room else None,
+        before=None,
+        after=redacted(after),
+    )
+    if retention_days is not None:
+        await audit_repo.prune(session, before=retention_cutoff(now, retention_days))
 
 
 async def reschedule(

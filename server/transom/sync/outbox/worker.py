@@ -113,6 +113,7 @@ class OutboxWorker:
         self._sessions = sessions
         self._bus = bus
         self._clock = clock
+        self._audit_days = settings.audit_retention_days
         self._batch_size = batch_size
         self._leases = Leases(
             sessions=sessions, clock=clock, lease=lease, heartbeat=heartbeat
@@ -187,7 +188,11 @@ class OutboxWorker:
             return
         async with self._sessions() as session:
             room_id = await settle.finish(
-                session, item_id=item_id, outcome=outcome, now=self._clock()
+                session,
+                item_id=item_id,
+                outcome=outcome,
+                now=self._clock(),
+                audit_retention_days=self._audit_days,
             )
             await session.commit()
         await self._announce(room_id)
