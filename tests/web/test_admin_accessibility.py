@@ -24,6 +24,8 @@ PAGES = [
     "Settings",
     "API tokens",
     "Audit log",
+    "Availability rules",
+    "Absence policy",
 ]
 ROOM = "Foundry Anvil"
 

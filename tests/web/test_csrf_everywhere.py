@@ -60,6 +60,7 @@ def variables(name: str, tenant_id: str, room_id: str) -> dict[str, Any]:
         "DisconnectPeopleCalendars": {"tenantId": tenant_id},
         "SetAvailabilityFollowsCalendar": {"personId": some_id, "follows": False},
         "SetNewcomersFollowCalendar": {"tenantId": tenant_id, "follows": False},
+        "SetAbsencePolicy": {"tenantId": tenant_id, "input": {"private": False}},
         "SetAvailabilityRules": {
             "tenantId": tenant_id,
             "input": {"freeBusyOnly": True},

@@ -44,6 +44,7 @@ PAGES = (
     Page("/admin/displays", "displays.html", "Displays"),
     Page("/admin/people", "people.html", "People"),
     Page("/admin/availability", "availability.html", "Availability rules"),
+    Page("/admin/absence-policy", "absence_policy.html", "Absence policy"),
     Page("/admin/sync-log", "sync_log.html", "Sync log"),
     Page("/admin/analytics", "analytics.html", "Analytics"),
     Page("/admin/settings", "settings.html", "Settings"),

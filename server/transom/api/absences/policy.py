@@ -9,6 +9,7 @@ that start syncing get one, and changed subjects or privacy update the events.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Annotated, Any
 
@@ -25,6 +26,7 @@ from transom.domain.absences import (
     POLICY_SETTING,
     AbsencePolicy,
     normalize_kind,
+    reply_texts,
 )
 from transom.domain.errors import InvalidInputError, NotFoundError
 from transom.sync.commands.absences import announce, schedule_sync
@@ -236,6 +238,83 @@ class AbsencePolicyQueries:
         tenant = await _tenant(info, tenant_id)
         stored = (tenant.settings or {}).get(POLICY_SETTING)
         return AbsencePolicyView.of(tenant.id, AbsencePolicy.from_stored(stored))
+
+    @strawberry.field(
+        description="How absences would look in Outlook: the tenant's policy, "
+        "or the policy with `input` applied (nothing is saved). Sickness always "
+        "gets the neutral subject of its target."
+    )
+    async def absence_policy_preview(
+        self,
+        info: Info,
+        tenant_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The tenant (yours, unless you are a superadmin)."
+            ),
+        ],
+        input: Annotated[
+            AbsencePolicyInput | None,
+            strawberry.argument(
+                description="Unsaved changes to preview (as for setAbsencePolicy)."
+            ),
+        ] = None,
+        person_name: Annotated[
+            str,
+            strawberry.argument(description="The example person's name."),
+        ] = "Adele Vance",
+    ) -> AbsencePolicyPreview | None:
+        tenant = await _tenant(info, tenant_id)
+        stored = dict((tenant.settings or {}).get(POLICY_SETTING) or {})
+        if input is not None:
+            stored = _stored(input, stored)
+        name = person_name.strip()[:200] or "Adele Vance"
+        return _preview(AbsencePolicy.from_stored(stored), name, info.context.now)
+
+
+@strawberry.type(description="How one kind's absences would look in Outlook.")
+class AbsenceSubjectPreview:
+    kind: str = strawberry.field(description="The absence kind.")
+    target: SyncTarget = strawberry.field(description="Where it goes in Outlook.")
+    subject: str | None = strawberry.field(
+        description="The Outlook event's subject; null when the kind never "
+        "reaches Outlook."
+    )
+
+
+@strawberry.type(description="How absences would look in Outlook under a policy.")
+class AbsencePolicyPreview:
+    person_name: str = strawberry.field(description="The example person.")
+    subjects: list[AbsenceSubjectPreview] = strawberry.field(
+        description="Every known kind and the tenant's own, with its subject."
+    )
+    replies: AbsenceReplyTemplate = strawberry.field(
+        description="The automatic replies an out-of-office absence ending in a "
+        "week switches on, in the policy's reply language (filled in)."
+    )
+
+
+def _preview(policy: AbsencePolicy, name: str, now: datetime) -> AbsencePolicyPreview:
+    kinds = dict.fromkeys([*DEFAULT_TARGETS, *policy.kinds])
+    texts = reply_texts(policy, person_name=name, end=now + timedelta(days=7))
+    return AbsencePolicyPreview(
+        person_name=name,
+        subjects=[
+            AbsenceSubjectPreview(
+                kind=kind,
+                target=SyncTarget(policy.target(kind).value),
+                subject=None
+                if policy.target(kind) is SyncTarget.NEVER
+                else policy.subject(kind, name),
+            )
+            for kind in kinds
+        ],
+        replies=AbsenceReplyTemplate(
+            language=policy.reply_language,
+            internal=texts.internal,
+            external=texts.external,
+        ),
+    )
 
 
 @strawberry.type(description="What setAbsencePolicy answers.")
