@@ -43,6 +43,7 @@ from transom.api.shared_events import SharingExecutor
 from transom.api.sync.outbox import OutboxMutations, OutboxQueries
 from transom.api.sync.status import SyncMutations, SyncQueries
 from transom.api.tenants.connection import TenantConnectionMutations
+from transom.api.tenants.onboarding import TenantOnboardingMutations
 from transom.api.tenants.settings import TenantSettingsMutations
 from transom.api.tenants.types import TenantMutations, TenantQueries
 from transom.api.transport.parsing import CachedParsing, OneOperation
@@ -90,6 +91,7 @@ class Mutation(
     DisplayPairingMutations,
     DisplayActionMutations,
     TenantConnectionMutations,
+    TenantOnboardingMutations,
     RoomLinkingMutations,
     SyncMutations,
 ):
