@@ -281,6 +281,8 @@ async def test_disconnect_deletes_transom_data_and_subscriptions_not_exchange_ev
     assert await session.scalar(select(func.count()).select_from(models.Room)) == 0
     assert await session.scalar(select(func.count()).select_from(models.Tenant)) == 0
     assert len(_room_events(emulator)) == 1  # the meeting stays in Exchange
+    gone = await api.post("{ rooms { id } }")  # the tenant's own token is deleted
+    assert [e["extensions"]["code"] for e in gone["errors"]] == ["UNAUTHENTICATED"]
 
 
 async def _outlook_meeting(emulator) -> None:

@@ -8,7 +8,8 @@ a fresh client, where the credentials still work (one that cannot be deleted
 expires by itself within days, and its notifications are ignored); (3) the
 tenant row is deleted, and the database cascades to its rooms, bookings,
 people, absences, displays, tokens, admins, sync state, outbox and log; (4)
-the open websockets of its displays and tokens are told, so they close.
+the open websockets of its displays, tokens and admins' sessions are told,
+so they close.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import anyio
 from sqlalchemy import delete, func, select
 
+from transom.admin_auth.sessions import session_credential
 from transom.db import models
 from transom.domain.connection import ConnectionStatus
 from transom.domain.errors import NotFoundError
@@ -115,6 +117,14 @@ async def delete_tenant(env: SyncEnv, tenant_id: str) -> None:
                 select(models.ApiToken.id).where(models.ApiToken.tenant_id == tenant_id)
             )
         )
+        credentials += [
+            session_credential(str(session_id))
+            for session_id in await session.scalars(
+                select(models.AdminSession.id)
+                .join(models.AdminUser)
+                .where(models.AdminUser.tenant_id == tenant_id)
+            )
+        ]
         await session.execute(
             delete(models.Tenant).where(models.Tenant.id == tenant_id)
         )
