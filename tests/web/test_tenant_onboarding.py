@@ -17,6 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.graph.test_adapter_faults import self_signed_certificate
 from tests.servers import serve_in_thread
 from tests.web.admins import make_admin
 from tests.web.browser_steps import connect, other_admin, sign_in, wait_until
@@ -208,6 +209,27 @@ def test_a_superadmin_adds_a_tenant_step_by_step_and_renews_its_secret(
         "data-status", "CONNECTED"
     )
     screenshot(ui, "tenants-secret-renewed")
+
+    # and a certificate uploaded to the app replaces the secret
+    key_pem, cert_pem = self_signed_certificate()
+    control(
+        superadmin, "POST", f"{app}/certificates", {"certificatePem": cert_pem.decode()}
+    )
+    control(superadmin, "POST", f"{app}/secrets/all/expire")
+    upload = card.get_by_label("Certificate with private key (PEM)")
+    upload.set_input_files(
+        {"name": "transom.pem", "mimeType": "text/plain", "buffer": key_pem + cert_pem}
+    )
+    expect(card.locator(".credential")).to_have_text(
+        "The app signs in with a client secret."
+    )
+    card.get_by_role("button", name="Upload certificate").click()
+    expect(card.locator(".credential")).to_have_text(
+        "The app signs in with a certificate."
+    )
+    expect(card.locator(".connection [data-status]")).to_have_attribute(
+        "data-status", "CONNECTED"
+    )
 
 
 @pytest.mark.browser

@@ -29,7 +29,10 @@ async function load() {
     list.replaceChildren(...(tenants.length ? cards.values() : [el("p", { class: "empty" }, "No tenants yet. A superadmin adds them with “Add a tenant”.")]));
   } else {
     // Keep the forms (and whatever the admin is typing); refresh the status only.
-    tenants.forEach((t) => showConnection(cards.get(t.id), t.connection));
+    tenants.forEach((t) => {
+      showConnection(cards.get(t.id), t.connection);
+      showCredential(cards.get(t.id), t);
+    });
   }
   showBanners(tenants);
   list.removeAttribute("aria-busy");
@@ -46,6 +49,7 @@ function card(tenant) {
   title.id = `${prefix}-name`;
   title.textContent = tenant.name;
   showConnection(node, tenant.connection);
+  showCredential(node, tenant);
   const form = node.querySelector(".connect-form");
   form.setAttribute("aria-label", `Microsoft 365 connection of ${tenant.name}`);
   node.querySelectorAll("[data-name]").forEach((input) => {
@@ -73,6 +77,12 @@ function card(tenant) {
   sync.nextElementSibling.id = `${prefix}-sync-help`;
   sync.addEventListener("click", () => syncNow(sync, tenant));
   return node;
+}
+
+function showCredential(node, tenant) {
+  const line = node.querySelector(".credential");
+  line.textContent = !tenant.clientId ? "No app saved yet." : tenant.usesCertificate ? "The app signs in with a certificate." : "The app signs in with a client secret.";
+  line.dataset.credential = !tenant.clientId ? "NONE" : tenant.usesCertificate ? "CERTIFICATE" : "SECRET";
 }
 
 function showConnection(node, connection) {
