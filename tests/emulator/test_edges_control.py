@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from azure.core.exceptions import ClientAuthenticationError
+from azure.identity.aio import CertificateCredential
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 from msgraph.generated.users.item.calendar_view.delta.delta_request_builder import (
@@ -15,8 +16,9 @@ from msgraph.generated.users.item.calendar_view.delta.delta_request_builder impo
 )
 
 from tests.emulator.core_directory import ADELE, core_app
-from tests.emulator.graph_clients import graph_client
+from tests.emulator.graph_clients import EmulatorAioTransport, graph_client
 from tests.emulator.raw_http import bearer, request_token
+from tests.emulator.test_core_identity import SCOPE, self_signed_certificate
 from tests.servers import serve_in_thread
 from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 
@@ -85,6 +87,65 @@ async def test_revoked_consent_leaves_tokens_without_roles(emulator_url: str):
     # then
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "Authorization_RequestDenied"
+
+
+async def test_granted_roles_decide_new_tokens_and_an_old_token_keeps_its_own(
+    emulator_url: str,
+):
+    async with httpx.AsyncClient(base_url=emulator_url) as client:
+        # given: a token issued while every permission was granted
+        before = await bearer(client)
+        users = (await client.get("/v1.0/users", headers=before)).json()["value"]
+        mailbox = users[0]["mail"]
+        set_roles = await client.put(
+            f"{APP}/roles", json={"roles": ["User.Read.All", "MailboxSettings.Read"]}
+        )
+
+        # when
+        after = await bearer(client)
+        read = await client.get(f"/v1.0/users/{mailbox}/mailboxSettings", headers=after)
+        write = await client.patch(
+            f"/v1.0/users/{mailbox}/mailboxSettings", json={}, headers=after
+        )
+        places = await client.get("/v1.0/places/microsoft.graph.room", headers=after)
+        old = await client.get("/v1.0/places/microsoft.graph.room", headers=before)
+        bad = await client.put(f"{APP}/roles", json={"roles": "Place.Read.All"})
+
+    # then
+    assert set_roles.json() == {"roles": ["User.Read.All", "MailboxSettings.Read"]}
+    assert read.status_code == 200
+    assert write.status_code == 403
+    assert write.json()["error"]["code"] == "ErrorAccessDenied"
+    assert places.status_code == 403
+    assert places.json()["error"]["code"] == "Authorization_RequestDenied"
+    assert old.status_code == 200  # a token keeps its roles until it expires
+    assert bad.status_code == 400
+
+
+async def test_an_uploaded_certificate_signs_client_assertions(emulator_url: str):
+    # given: a certificate uploaded to the app (its public part)
+    cert_pem, bundle = self_signed_certificate()
+    async with httpx.AsyncClient(base_url=emulator_url) as client:
+        uploaded = await client.post(
+            f"{APP}/certificates", json={"certificatePem": cert_pem}
+        )
+        refused = await client.post(f"{APP}/certificates", json={"certificatePem": "x"})
+    credential = CertificateCredential(
+        TENANT_ID,
+        CLIENT_ID,
+        certificate_data=bundle,
+        transport=EmulatorAioTransport(emulator_url),
+    )
+    try:
+        token = await credential.get_token(SCOPE)
+    finally:
+        await credential.close()
+
+    # then: tokens for assertions signed with its key
+    assert uploaded.status_code == 201
+    assert uploaded.json()["thumbprint"]
+    assert refused.status_code == 400
+    assert token.token
 
 
 async def test_access_policy_denies_mailboxes_outside_it(emulator_url: str):

@@ -35,18 +35,24 @@ def variables(name: str, tenant_id: str, room_id: str) -> dict[str, Any]:
                 "clientId": some_id,
             }
         },
+        "CreateTenant": {"input": {"name": "Forged", "features": ["ROOMS"]}},
+        "DisconnectTenant": {"tenantId": tenant_id, "confirm": True},
         "DropOutboxItem": {"id": some_id},
         "ImportRooms": {"tenantId": tenant_id},
         "LinkRoomMailbox": {"roomId": room_id, "email": "aurora@contoso.example"},
         "PairDisplay": {"code": "ABCDEF", "roomId": room_id},
         "RenameDisplay": {"id": some_id, "name": "Forged"},
+        "RenewTenantSecret": {"tenantId": tenant_id, "clientSecret": "forged"},
         "RetryOutboxItem": {"id": some_id},
         "RevokeDisplay": {"id": some_id},
+        "SetTenantFeatures": {"tenantId": tenant_id, "features": ["ABSENCES"]},
         "SyncRoom": {"roomId": room_id},
         "SyncTenant": {"tenantId": tenant_id},
         "TestTenantConnection": {"tenantId": tenant_id},
+        "TestTenantPermissions": {"tenantId": tenant_id},
         "UnlinkRoomMailbox": {"roomId": room_id, "confirm": True},
         "UpdateRoom": {"id": room_id, "input": {"name": "Forged"}},
+        "UploadTenantCertificate": {"tenantId": tenant_id, "certificatePem": "x"},
         "UpdateTenantSettings": {
             "tenantId": tenant_id,
             "input": {"showSubject": False},
@@ -91,7 +97,7 @@ async def test_every_admin_mutation_without_the_csrf_token_is_refused(
         after = graphql(
             client,
             "query ($id: ID!, $t: ID!) { room(id: $id) { name } "
-            "tenant(id: $t) { settings { showSubject } } "
+            "tenant(id: $t) { features settings { showSubject } } "
             "apiTokens(tenantId: $t) { id } "
             "availabilitySettings(tenantId: $t) { freeBusyOnly } }",
             {"id": room.id, "t": tenant.id},
@@ -101,6 +107,7 @@ async def test_every_admin_mutation_without_the_csrf_token_is_refused(
     assert after["data"]["tenant"]["settings"]["showSubject"] is True
     assert after["data"]["apiTokens"] == []
     assert after["data"]["availabilitySettings"]["freeBusyOnly"] is False
+    assert after["data"]["tenant"]["features"] == ["ROOMS", "DOOR_DISPLAYS"]
 
 
 async def test_signing_out_without_the_csrf_token_is_refused(

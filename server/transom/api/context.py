@@ -28,6 +28,7 @@ from transom.domain.clock import Clock
 from transom.domain.connection import ConnectionReport, RoomImport
 from transom.domain.displays import is_device_token
 from transom.domain.errors import UnauthenticatedError
+from transom.domain.onboarding import Disconnected, PermissionCheck, TenantFeature
 from transom.pubsub import Bus
 from transom.settings import Settings
 from transom.sync.people_sync import CalendarConnection, PeopleImport
@@ -51,6 +52,22 @@ class SyncCommands(Protocol):
     ) -> ConnectionReport: ...
 
     async def test_connection(self, tenant_id: str) -> ConnectionReport: ...
+
+    async def test_permissions(
+        self, tenant_id: str
+    ) -> tuple[tuple[TenantFeature, ...], tuple[PermissionCheck, ...]]: ...
+
+    async def renew_secret(
+        self, tenant_id: str, client_secret: str, secret_expires_at: datetime | None
+    ) -> ConnectionReport: ...
+
+    async def upload_certificate(
+        self, tenant_id: str, certificate_pem: str
+    ) -> ConnectionReport: ...
+
+    async def disconnect_tenant(
+        self, tenant_id: str, *, confirm: bool
+    ) -> Disconnected: ...
 
     async def import_rooms(self, tenant_id: str) -> RoomImport: ...
 

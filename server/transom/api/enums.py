@@ -26,6 +26,7 @@ from transom.domain.connection import ConnectionStatus, LinkState, LogLevel, Syn
 from transom.domain.directory import CalendarStatus
 from transom.domain.displays import ExtensionState, PairingState
 from transom.domain.errors import ErrorCode
+from transom.domain.onboarding import PermissionStatus, TenantFeature
 from transom.domain.outbox import OutboxKind, OutboxStatus
 from transom.domain.sync_health import SyncHealth
 from transom.domain.tenant_settings import (
@@ -376,6 +377,32 @@ graphql_enum(
     },
 )
 
+
+graphql_enum(
+    TenantFeature,
+    "TenantFeature",
+    "What a tenant uses Transom for; it decides the Graph permissions its app needs.",
+    {
+        "ROOMS": "Meeting rooms: import, link their mailboxes, sync and book them.",
+        "DOOR_DISPLAYS": "Door displays beside the rooms (book now, extend, end, check in).",
+        "ABSENCES": "Absences written to people's calendars, with automatic replies.",
+        "AVAILABILITY": "People's availability read from their calendars.",
+    },
+)
+
+graphql_enum(
+    PermissionStatus,
+    "PermissionStatus",
+    "What one real Graph call found about one application permission.",
+    {
+        "GRANTED": "The call worked: the permission is granted (with admin consent).",
+        "MISSING": "Graph refused the call: the permission is not granted.",
+        "SHUT_OUT": "Granted, but the application access policy shuts out the "
+        "mailbox the call was made on.",
+        "NOT_TESTED": "Not tested: no token, no mailbox to try it on, or Graph failed.",
+    },
+)
+
 __all__ = [
     "ActorKind",
     "Approval",
@@ -392,6 +419,7 @@ __all__ = [
     "OutboxKind",
     "OutboxStatus",
     "PairingState",
+    "PermissionStatus",
     "PrivateMeetingHandling",
     "Role",
     "RoomState",
@@ -400,6 +428,7 @@ __all__ = [
     "SyncMode",
     "SyncState",
     "SyncTarget",
+    "TenantFeature",
     "Weekday",
     "graphql_enum",
 ]

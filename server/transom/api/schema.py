@@ -45,6 +45,7 @@ from transom.api.shared_events import SharingExecutor
 from transom.api.sync.outbox import OutboxMutations, OutboxQueries
 from transom.api.sync.status import SyncMutations, SyncQueries
 from transom.api.tenants.connection import TenantConnectionMutations
+from transom.api.tenants.onboarding import TenantOnboardingMutations
 from transom.api.tenants.settings import TenantSettingsMutations
 from transom.api.tenants.types import TenantMutations, TenantQueries
 from transom.api.tokens.admin import ApiTokenMutations, ApiTokenQueries
@@ -95,6 +96,7 @@ class Mutation(
     DisplayPairingMutations,
     DisplayActionMutations,
     TenantConnectionMutations,
+    TenantOnboardingMutations,
     RoomLinkingMutations,
     SyncMutations,
     ApiTokenMutations,

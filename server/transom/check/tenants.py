@@ -17,38 +17,30 @@ A failed token stops the tenant's checks (every call would fail the same way).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.check.findings import Finding
 from transom.db import models
-from transom.graph import (
-    GraphAuthError,
-    GraphAuthKind,
-    GraphError,
-    GraphTenantClient,
-    MailboxAccessDeniedError,
-)
+from transom.domain.onboarding import PermissionStatus
+from transom.graph import GraphTenantClient
 from transom.security import SecretBox
 from transom.settings import Settings
 from transom.sync.credentials import MissingCredentialsError, graph_client_for
+from transom.sync.permission_probes import (
+    Probe,
+    fetch_organization,
+    fetch_rooms,
+    fetch_users,
+    run_probe,
+)
 
 CONSENT_FIX = (
     "add the application permission {permission} in Entra ID > App registrations "
     "> API permissions, then Grant admin consent"
 )
-
-
-@dataclass(frozen=True)
-class Probe:
-    permission: str
-    purpose: str
-    call: Callable[[GraphTenantClient], Awaitable[Any]]
 
 
 async def check_tenants(
@@ -85,36 +77,18 @@ async def check_tenant(
 
 
 async def _run(area: str, probe: Probe, client: GraphTenantClient) -> Finding:
-    try:
-        await probe.call(client)
-    except GraphAuthError as exc:
-        if exc.kind is GraphAuthKind.CONSENT_MISSING:
-            return Finding.failed(
-                area,
-                f"{probe.permission} is not granted ({probe.purpose} was refused)",
-                CONSENT_FIX.format(permission=probe.permission),
-            )
-        return Finding.failed(area, f"no token: {_reason(exc)}", exc.hint)
-    except MailboxAccessDeniedError as exc:
+    found = await run_probe(probe, client)
+    if found.status is PermissionStatus.GRANTED:
+        return Finding.passed(area, found.message)
+    if found.status is PermissionStatus.MISSING:
         return Finding.failed(
-            area,
-            f"the application access policy shuts out {probe.purpose}",
-            exc.hint,
+            area, found.message, CONSENT_FIX.format(permission=probe.permission)
         )
-    except GraphError as exc:
-        return Finding.failed(area, f"{probe.purpose}: {_reason(exc)}", exc.hint)
-    return Finding.passed(area, f"{probe.permission}: {probe.purpose} works")
+    return Finding.failed(area, found.message, found.hint or "see the message")
 
 
 def _token_failed(finding: Finding) -> bool:
     return finding.message.startswith("no token")
-
-
-def _reason(exc: GraphError) -> str:
-    kind = getattr(exc, "kind", None)
-    label = str(kind).lower().replace("_", " ") if kind is not None else ""
-    first = (str(exc).splitlines() or [""])[0][:160]
-    return f"{label} ({first})" if label else first
 
 
 async def _probes(
@@ -123,9 +97,9 @@ async def _probes(
     """The calls for the features this tenant uses (rooms, people)."""
     hour = (now, now + timedelta(hours=1))
     probes = [
-        Probe("Organization.Read.All", "reading the organization", _organization),
-        Probe("User.Read.All", "listing users", _users),
-        Probe("Place.Read.All", "listing rooms", _rooms),
+        Probe("Organization.Read.All", "reading the organization", fetch_organization),
+        Probe("User.Read.All", "listing users", fetch_users),
+        Probe("Place.Read.All", "listing rooms", fetch_rooms),
     ]
     room = await session.scalar(
         select(models.Room.mailbox_email).where(
@@ -164,15 +138,3 @@ async def _probes(
             ),
         ]
     return probes
-
-
-async def _organization(graph: GraphTenantClient) -> object:
-    return await graph.fetch_organization()
-
-
-async def _users(graph: GraphTenantClient) -> object:
-    return await graph.fetch_users()
-
-
-async def _rooms(graph: GraphTenantClient) -> object:
-    return await graph.fetch_rooms()

@@ -10,6 +10,12 @@ Directory and credentials
   expires every secret)
   ``DELETE /_emulator/tenants/{tid}/apps/{cid}/secrets/{sid}``
   ``POST   /_emulator/tenants/{tid}/apps/{cid}/consent`` ``{"consented": bool}``
+  ``PUT    /_emulator/tenants/{tid}/apps/{cid}/roles`` ``{"roles": ["Place.Read.All", ...]}``
+  - the application permissions granted with admin consent (Entra's API
+  permissions page); tokens issued afterwards carry exactly these ``roles``
+  (a token issued before keeps its own until it expires, as in Entra)
+  ``POST   /_emulator/tenants/{tid}/apps/{cid}/certificates`` ``{"certificatePem"}``
+  - upload a certificate's public part (Certificates & secrets > Certificates)
   ``PUT    /_emulator/tenants/{tid}/apps/{cid}/access-policy`` ``{"mailboxes": [...]}``
   ``DELETE /_emulator/tenants/{tid}/apps/{cid}/access-policy``
   ``PATCH  /_emulator/tenants/{tid}/rooms/{room}/calendar-processing``
@@ -171,6 +177,8 @@ class ControlRoutes:
             (f"{app}/secrets/{{sid}}/expire", self.expire_secret, "POST"),
             (f"{app}/secrets/{{sid}}", self.remove_secret, "DELETE"),
             (f"{app}/consent", self.consent, "POST"),
+            (f"{app}/roles", self.set_roles, "PUT"),
+            (f"{app}/certificates", self.add_certificate, "POST"),
             (f"{app}/access-policy", self.set_policy, "PUT"),
             (f"{app}/access-policy", self.clear_policy, "DELETE"),
             (
@@ -246,6 +254,27 @@ class ControlRoutes:
             raise ControlError(400, "'consented' must be true or false")
         self.emulator.set_consent(tid, cid, consented)
         return JSONResponse({"consented": consented})
+
+    async def set_roles(self, request: Request) -> Response:
+        tid, cid = self._app_ids(request)
+        roles = (await _body(request)).get("roles")
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            raise ControlError(400, "'roles' must be a list of permission names")
+        app = self.emulator.app(tid, cid)
+        app.roles = list(dict.fromkeys(roles))
+        self.emulator.dirty = True
+        return JSONResponse({"roles": app.roles})
+
+    async def add_certificate(self, request: Request) -> Response:
+        tid, cid = self._app_ids(request)
+        pem = (await _body(request)).get("certificatePem")
+        if not isinstance(pem, str) or "BEGIN CERTIFICATE" not in pem:
+            raise ControlError(400, "'certificatePem' must be a PEM certificate")
+        try:
+            cert = self.emulator.register_certificate(tid, cid, pem)
+        except ValueError as exc:
+            raise ControlError(400, f"not a certificate: {exc}") from exc
+        return JSONResponse(vars(cert).copy(), 201)
 
     async def set_policy(self, request: Request) -> Response:
         tid, cid = self._app_ids(request)

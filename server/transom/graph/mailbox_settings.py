@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from msgraph.generated.models.mailbox_settings import MailboxSettings
+
 from transom.domain.calendar import AutomaticReplies, MailboxSchedule
 from transom.graph._http import UTC_PREFERENCE, GraphHttp, action_request
 from transom.graph.convert_mailbox import (
@@ -47,6 +49,14 @@ class MailboxSettingsOperations:
         return (
             from_graph_automatic_replies(found) if isinstance(found, dict) else setting
         )
+
+    async def check_mailbox_settings_write(self, mailbox: str) -> None:
+        """An empty PATCH of the mailbox settings: Graph answers 403 without
+        MailboxSettings.ReadWrite and changes nothing with it (a permission
+        probe that writes nothing)."""
+        builder = self._http.sdk.users.by_user_id(mailbox).mailbox_settings
+        info = builder.to_patch_request_information(MailboxSettings())
+        await self._http.json(info, mailbox=mailbox)
 
     async def fetch_schedule(
         self,

@@ -214,6 +214,12 @@ class SyncSupervisor:
             with anyio.fail_after(30):
                 await ended.wait()
 
+    async def stop_tenant(self, tenant_id: str) -> None:
+        """Cancel every loop of the tenant here and wait until they have ended
+        (the tenant is no longer wanted, so reconciling does not restart them)."""
+        for key in [k for k, loop in self.loops.items() if loop.tenant_id == tenant_id]:
+            await self.stop_room(key)
+
     def notify(
         self, notification: Mapping[str, Any], *, arrived: float | None = None
     ) -> bool:

@@ -3,13 +3,17 @@
 // the tenantSync subscription brings the new status without a reload.
 import { request } from "../graphql.js";
 import { explanation, statusBadge } from "../connection.js";
-import { showBanners, watchTenant } from "../tenant.js";
+import { permissionResults } from "../permissions.js";
+import { isSuperadmin, showBanners, watchTenant } from "../tenant.js";
 import { clearErrors, debounced, el, showErrors, toast, whileBusy } from "../ui.js";
+import { setUpOnboarding } from "./onboarding.js";
 
 const list = document.getElementById("tenants");
 const template = document.getElementById("tenant-card");
 const watched = new Set();
 const cards = new Map();
+const disconnectDialog = document.getElementById("disconnect-confirm");
+let disconnecting = null;
 
 let loads = 0;
 
@@ -22,10 +26,13 @@ async function load() {
   if (!known) {
     cards.clear();
     tenants.forEach((t) => cards.set(t.id, card(t)));
-    list.replaceChildren(...(tenants.length ? cards.values() : [el("p", { class: "empty" }, "No tenants yet. A superadmin creates them with the createTenant mutation.")]));
+    list.replaceChildren(...(tenants.length ? cards.values() : [el("p", { class: "empty" }, "No tenants yet. A superadmin adds them with “Add a tenant”.")]));
   } else {
     // Keep the forms (and whatever the admin is typing); refresh the status only.
-    tenants.forEach((t) => showConnection(cards.get(t.id), t.connection));
+    tenants.forEach((t) => {
+      showConnection(cards.get(t.id), t.connection);
+      showCredential(cards.get(t.id), t);
+    });
   }
   showBanners(tenants);
   list.removeAttribute("aria-busy");
@@ -42,11 +49,12 @@ function card(tenant) {
   title.id = `${prefix}-name`;
   title.textContent = tenant.name;
   showConnection(node, tenant.connection);
-  const form = node.querySelector("form");
+  showCredential(node, tenant);
+  const form = node.querySelector(".connect-form");
   form.setAttribute("aria-label", `Microsoft 365 connection of ${tenant.name}`);
-  form.querySelectorAll("[data-name]").forEach((input) => {
+  node.querySelectorAll("[data-name]").forEach((input) => {
     input.id = `${prefix}-${input.dataset.name}`;
-    const label = form.querySelector(`label[data-for="${input.dataset.name}"]`);
+    const label = node.querySelector(`label[data-for="${input.dataset.name}"]`);
     label.htmlFor = input.id;
     const help = input.closest(".field").querySelector(".help");
     if (help) {
@@ -54,6 +62,7 @@ function card(tenant) {
       input.setAttribute("aria-describedby", help.id);
     }
   });
+  setUpCredentials(node, tenant);
   form.elements.directoryId.value = tenant.directoryId || "";
   form.elements.clientId.value = tenant.clientId || "";
   form.elements.secretExpiresAt.value = tenant.secretExpiresAt ? tenant.secretExpiresAt.slice(0, 10) : "";
@@ -70,6 +79,12 @@ function card(tenant) {
   return node;
 }
 
+function showCredential(node, tenant) {
+  const line = node.querySelector(".credential");
+  line.textContent = !tenant.clientId ? "No app saved yet." : tenant.usesCertificate ? "The app signs in with a certificate." : "The app signs in with a client secret.";
+  line.dataset.credential = !tenant.clientId ? "NONE" : tenant.usesCertificate ? "CERTIFICATE" : "SECRET";
+}
+
 function showConnection(node, connection) {
   const box = node.querySelector(".connection");
   box.replaceChildren(el("p", {}, "Status: ", statusBadge(connection.status)), el("div", { class: "explanation" }, explanation(connection)));
@@ -83,6 +98,115 @@ function missing(form) {
   if (!form.elements.clientId.value.trim()) errors.push({ message: "Enter the Application (client) ID.", extensions: { field: "clientId" } });
   return errors;
 }
+
+function setUpCredentials(node, tenant) {
+  const renew = node.querySelector(".renew-form");
+  renew.setAttribute("aria-label", `Renew the client secret of ${tenant.name}`);
+  renew.addEventListener("submit", (event) => {
+    event.preventDefault();
+    renewSecret(node, renew, tenant);
+  });
+  const certificate = node.querySelector(".certificate-form");
+  certificate.setAttribute("aria-label", `Certificate of ${tenant.name}`);
+  certificate.addEventListener("submit", (event) => {
+    event.preventDefault();
+    uploadCertificate(node, certificate, tenant);
+  });
+  const permissions = node.querySelector(".test-permissions");
+  permissions.addEventListener("click", () => testPermissions(node, permissions, tenant));
+  if (isSuperadmin()) {
+    node.querySelector(".superadmin-only").hidden = false;
+    const button = node.querySelector(".disconnect");
+    button.setAttribute("aria-label", `Disconnect ${tenant.name}…`);
+    button.addEventListener("click", () => askDisconnect(button, tenant));
+  }
+}
+
+async function renewSecret(node, form, tenant) {
+  clearErrors(form);
+  const secret = form.elements.renewSecret.value;
+  if (!secret) return showErrors(form, { errors: [{ message: "Paste the new secret's Value.", extensions: { field: "clientSecret" } }] });
+  const expiry = form.elements.renewExpires.value;
+  await whileBusy(form.querySelector("button[type=submit]"), async () => {
+    try {
+      const variables = { tenantId: tenant.id, clientSecret: secret, secretExpiresAt: expiry ? `${expiry}T00:00:00Z` : null };
+      const tested = (await request("RenewTenantSecret", variables)).renewTenantSecret.connectionTest;
+      form.reset();
+      showConnection(node, { ...tested, checkedAt: new Date().toISOString() });
+      toast(`${tenant.name}: ${tested.message}`);
+      await load();
+    } catch (error) {
+      showErrors(form, error);
+    }
+  });
+}
+
+async function uploadCertificate(node, form, tenant) {
+  clearErrors(form);
+  const file = form.elements.certificateFile.files[0];
+  if (!file) return showErrors(form, { errors: [{ message: "Choose the PEM file (key and certificate).", extensions: { field: "certificatePem" } }] });
+  await whileBusy(form.querySelector("button[type=submit]"), async () => {
+    try {
+      const tested = (await request("UploadTenantCertificate", { tenantId: tenant.id, certificatePem: await file.text() })).uploadTenantCertificate.connectionTest;
+      form.reset();
+      showConnection(node, { ...tested, checkedAt: new Date().toISOString() });
+      toast(`${tenant.name}: ${tested.message}`);
+      await load();
+    } catch (error) {
+      showErrors(form, error);
+    }
+  });
+}
+
+async function testPermissions(node, button, tenant) {
+  const box = node.querySelector(".permission-results");
+  await whileBusy(button, async () => {
+    try {
+      const result = (await request("TestTenantPermissions", { tenantId: tenant.id })).testTenantPermissions;
+      const setup = (await request("TenantEntraSetup", { id: tenant.id })).tenant.entraSetup;
+      box.replaceChildren(...permissionResults(result, setup.adminConsentUrl, `tenant-${tenant.id}`));
+    } catch (error) {
+      box.replaceChildren(el("p", { class: "form-error", role: "alert" }, error.message));
+    }
+  });
+}
+
+// The API answers an unconfirmed disconnect with what it would delete.
+async function askDisconnect(button, tenant) {
+  disconnecting = { tenant, button };
+  document.getElementById("disconnect-title").textContent = `Disconnect ${tenant.name}?`;
+  const counts = document.getElementById("disconnect-counts");
+  counts.textContent = "the tenant with its rooms and their mailbox links, bookings, people, absences, and door displays with their tokens";
+  try {
+    await request("DisconnectTenant", { tenantId: tenant.id, confirm: false });
+  } catch (error) {
+    const preview = error.errors && error.errors.find((e) => e.extensions && e.extensions.code === "BAD_USER_INPUT");
+    if (!preview) return toast(`${tenant.name}: ${error.message}`);
+    const found = /deletes in Transom (.*?)\. Nothing/.exec(preview.message);
+    if (found) counts.textContent = `${tenant.name} itself and ${found[1]}`;
+  }
+  disconnectDialog.showModal();
+}
+
+document.getElementById("disconnect-no").addEventListener("click", () => disconnectDialog.close());
+disconnectDialog.addEventListener("close", () => {
+  if (disconnecting && document.body.contains(disconnecting.button)) disconnecting.button.focus();
+});
+document.getElementById("disconnect-yes").addEventListener("click", async (event) => {
+  const { tenant } = disconnecting;
+  await whileBusy(event.currentTarget, async () => {
+    try {
+      await request("DisconnectTenant", { tenantId: tenant.id, confirm: true });
+      disconnectDialog.close();
+      toast(`${tenant.name} is disconnected: its data is deleted in Transom; nothing was deleted in Exchange.`);
+      await load();
+      document.getElementById("main").focus();
+    } catch (error) {
+      disconnectDialog.close();
+      toast(`${tenant.name}: ${error.message}`);
+    }
+  });
+});
 
 async function connect(node, form, tenant) {
   clearErrors(form);
@@ -145,6 +269,8 @@ function watch(tenant) {
   watched.add(tenant.id);
   watchTenant(tenant, reloadSoon, { refreshBannersToo: false });
 }
+
+if (isSuperadmin()) setUpOnboarding(() => load());
 
 load().catch((error) => {
   list.replaceChildren(el("p", { class: "form-error", role: "alert" }, `Could not load tenants: ${error.message}`));

@@ -103,7 +103,7 @@ class TestTenantConnectionPayload(Payload):
     )
 
 
-async def _result(
+async def connection_test(
     info: Info, tenant_id: str, report: ConnectionReport
 ) -> ConnectionTest:
     info.context.loaders.tenant.clear(tenant_id)
@@ -148,7 +148,7 @@ class TenantConnectionMutations:
                 certificate_pem=input.certificate_pem or None,
             )
             return ConnectTenantPayload(
-                connection_test=await _result(info, input.tenant_id, report)
+                connection_test=await connection_test(info, input.tenant_id, report)
             )
         return errors.payload(ConnectTenantPayload)
 
@@ -166,7 +166,7 @@ class TenantConnectionMutations:
             await admin_tenant(info, tenant_id)
             report = await sync_commands(info).test_connection(tenant_id)
             return TestTenantConnectionPayload(
-                connection_test=await _result(info, tenant_id, report)
+                connection_test=await connection_test(info, tenant_id, report)
             )
         return errors.payload(TestTenantConnectionPayload)
 

@@ -13,16 +13,22 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.api.context import Info
-from transom.api.enums import ConnectionStatus
+from transom.api.enums import ConnectionStatus, TenantFeature
 from transom.api.node import Node
 from transom.api.pagination import DEFAULT_PAGE, Connection, to_connection
 from transom.api.payloads import Payload, UserErrors
 from transom.api.rooms.types import Room
+from transom.api.tenants.entra import EntraSetup
 from transom.api.tenants.settings import TenantSettings, settings_of
 from transom.db import models
 from transom.db import rooms as room_repo
 from transom.db import tenants as tenant_repo
 from transom.domain.errors import InvalidInputError, NotFoundError
+from transom.domain.onboarding import (
+    DEFAULT_FEATURES,
+    features_from_stored,
+    features_to_stored,
+)
 
 
 @strawberry.type(description="The Microsoft 365 connection, explained.")
@@ -53,6 +59,13 @@ class Tenant(Node):
     connection: MicrosoftConnection = strawberry.field(
         description="The Microsoft 365 connection and what is wrong with it."
     )
+    features: list[TenantFeature] = strawberry.field(
+        description="What the tenant uses Transom for (chosen when it was added); "
+        "they decide the Graph permissions its app needs."
+    )
+    uses_certificate: bool = strawberry.field(
+        description="The app authenticates with a certificate rather than a secret."
+    )
 
     @classmethod
     def from_model(cls, row: models.Tenant) -> Tenant:
@@ -70,7 +83,17 @@ class Tenant(Node):
                 hint=row.connection_hint,
                 checked_at=row.connection_checked_at,
             ),
+            features=list(features_from_stored(row.settings)),
+            uses_certificate=bool(row.client_certificate_encrypted),
         )
+
+    @strawberry.field(
+        description="The steps in Entra ID for this tenant's app: permissions, "
+        "admin consent link, access policy."
+    )
+    async def entra_setup(self, info: Info) -> EntraSetup:
+        row = await visible_tenant(info, self.id)
+        return EntraSetup.of(row, str(info.context.services.settings.authority_url))
 
     @strawberry.field(description="This tenant's rooms, by building and name.")
     async def rooms(self, info: Info) -> list[Room]:
@@ -179,6 +202,10 @@ class CreateTenantInput:
     time_zone: str = strawberry.field(
         default="UTC", description="IANA time zone, e.g. Europe/Copenhagen."
     )
+    features: list[TenantFeature] | None = strawberry.field(
+        default=None,
+        description="What it uses Transom for; omitted: rooms and door displays.",
+    )
 
 
 @strawberry.type(description="What createTenant answers.")
@@ -205,10 +232,14 @@ class TenantMutations:
             if not name:
                 raise InvalidInputError("a tenant needs a name", field="name")
             time_zone = check_time_zone(input.time_zone)
+            features = features_to_stored(
+                DEFAULT_FEATURES if input.features is None else input.features
+            )
             async with info.context.db() as session:
                 row = await tenant_repo.create_tenant(
                     session, name=name, time_zone=time_zone
                 )
+                row.settings = {**(row.settings or {}), "features": features}
                 await session.commit()
             return CreateTenantPayload(tenant=Tenant.from_model(row))
         return errors.payload(CreateTenantPayload)

@@ -13,11 +13,13 @@ from datetime import datetime
 from transom.db import models
 from transom.db import rooms as room_repo
 from transom.domain.connection import ConnectionReport, ConnectionStatus, RoomImport
-from transom.domain.errors import InvalidInputError
+from transom.domain.errors import ConflictError, InvalidInputError, NotFoundError
+from transom.domain.onboarding import Disconnected, PermissionCheck, TenantFeature
 from transom.pubsub import SYNC_CHANNEL
 from transom.sync import connection, people_disconnect, people_sync
 from transom.sync.calendars.state import person_key
-from transom.sync.commands import linking, rooms_import
+from transom.sync.commands import disconnect, linking, permissions, rooms_import
+from transom.sync.commands.certificates import check_certificate
 from transom.sync.commands.errors import graph_failures_as_errors
 from transom.sync.env import SyncEnv
 from transom.sync.outbox.held import resume_tenant_writes
@@ -42,6 +44,8 @@ class SyncService:
         secret_expires_at: datetime | None,
         certificate_pem: str | None,
     ) -> ConnectionReport:
+        if certificate_pem:
+            check_certificate(certificate_pem, self.env.clock())
         await connection.save_credentials(
             self.env,
             tenant_id,
@@ -64,6 +68,80 @@ class SyncService:
             )
         await self._signal({"type": "refresh"})
         return report
+
+    async def test_permissions(
+        self, tenant_id: str
+    ) -> tuple[tuple[TenantFeature, ...], tuple[PermissionCheck, ...]]:
+        """One real Graph call per permission the tenant's features need."""
+        return await permissions.test_permissions(self.env, tenant_id)
+
+    async def renew_secret(
+        self, tenant_id: str, client_secret: str, secret_expires_at: datetime | None
+    ) -> ConnectionReport:
+        """A new client secret for the app already connected; then a test."""
+        if not client_secret.strip():
+            raise InvalidInputError(
+                "paste the new secret's Value", field="clientSecret"
+            )
+        if secret_expires_at is not None and secret_expires_at <= self.env.clock():
+            raise InvalidInputError(
+                "that date has passed: enter the new secret's expiry date",
+                field="secretExpiresAt",
+            )
+        directory_id, client_id = await self._app_of(tenant_id)
+        return await self.connect_tenant(
+            tenant_id,
+            directory_id=directory_id,
+            client_id=client_id,
+            client_secret=client_secret.strip(),
+            secret_expires_at=secret_expires_at,
+            certificate_pem=None,
+        )
+
+    async def upload_certificate(
+        self, tenant_id: str, certificate_pem: str
+    ) -> ConnectionReport:
+        """Use a certificate (PEM with its key) instead of a secret; then a test."""
+        directory_id, client_id = await self._app_of(tenant_id)
+        return await self.connect_tenant(
+            tenant_id,
+            directory_id=directory_id,
+            client_id=client_id,
+            client_secret=None,
+            secret_expires_at=None,
+            certificate_pem=certificate_pem,
+        )
+
+    async def _app_of(self, tenant_id: str) -> tuple[str, str]:
+        async with self.env.sessions() as session:
+            tenant = await session.get(models.Tenant, tenant_id)
+            if tenant is None:
+                raise NotFoundError.of("Tenant", tenant_id)
+            if not tenant.directory_id or not tenant.client_id:
+                raise ConflictError(
+                    "connect the tenant first (directory id and client id)"
+                )
+            return tenant.directory_id, tenant.client_id
+
+    async def disconnect_tenant(self, tenant_id: str, *, confirm: bool) -> Disconnected:
+        """Stop the sync, delete Graph subscriptions and the tenant's data in
+        Transom (nothing in Exchange). Unconfirmed: say what would happen."""
+        data = await disconnect.tenant_data(self.env, tenant_id)
+        if not confirm:
+            raise InvalidInputError(
+                f"Disconnecting {data.name} stops its sync, deletes its Graph "
+                f"subscriptions and deletes in Transom {data.sentence()}. Nothing "
+                "is deleted in Exchange. Send confirm: true to go ahead.",
+                field="confirm",
+            )
+        before = await disconnect.stop_sync(self.env, tenant_id)
+        if self.supervisor is not None:
+            await self.supervisor.stop_tenant(tenant_id)
+        await self._signal({"type": "refresh"})
+        deleted, left = await disconnect.delete_subscriptions(self.env, before)
+        await disconnect.delete_tenant(self.env, tenant_id)
+        await self._signal({"type": "refresh"})
+        return Disconnected(data, deleted, left)
 
     async def import_rooms(self, tenant_id: str) -> RoomImport:
         with graph_failures_as_errors("importing rooms"):
