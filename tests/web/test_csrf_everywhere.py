@@ -66,6 +66,7 @@ def variables(name: str, tenant_id: str, room_id: str) -> dict[str, Any]:
         "DisconnectPeopleCalendars": {"tenantId": tenant_id},
         "SetAvailabilityFollowsCalendar": {"personId": some_id, "follows": False},
         "SetNewcomersFollowCalendar": {"tenantId": tenant_id, "follows": False},
+        "SetTenantSignIn": {"tenantId": tenant_id, "input": {"enabled": False}},
         "SetAbsencePolicy": {"tenantId": tenant_id, "input": {"private": False}},
         "SetAvailabilityRules": {
             "tenantId": tenant_id,

@@ -28,6 +28,7 @@ from transom.domain.displays import ExtensionState, PairingState
 from transom.domain.errors import ErrorCode
 from transom.domain.onboarding import PermissionStatus, TenantFeature
 from transom.domain.outbox import OutboxKind, OutboxStatus
+from transom.domain.sign_in_roles import RuleKind
 from transom.domain.sync_health import SyncHealth
 from transom.domain.tenant_settings import (
     DisplayLanguage,
@@ -402,6 +403,16 @@ graphql_enum(
         "NOT_TESTED": "Not tested: no token, no mailbox to try it on, or Graph failed.",
     },
 )
+graphql_enum(
+    RuleKind,
+    "SignInRuleKind",
+    "What a Sign in with Microsoft role rule matches in the ID token.",
+    {
+        "USER": "One person: their user principal name or object id.",
+        "GROUP": "Members of an Entra security group (object id, groups claim).",
+        "APP_ROLE": "People given an app role of the app (its value, roles claim).",
+    },
+)
 
 __all__ = [
     "ActorKind",
@@ -423,6 +434,7 @@ __all__ = [
     "PrivateMeetingHandling",
     "Role",
     "RoomState",
+    "RuleKind",
     "ShowAs",
     "SyncHealth",
     "SyncMode",

@@ -47,6 +47,7 @@ from transom.api.sync.status import SyncMutations, SyncQueries
 from transom.api.tenants.connection import TenantConnectionMutations
 from transom.api.tenants.onboarding import TenantOnboardingMutations
 from transom.api.tenants.settings import TenantSettingsMutations
+from transom.api.tenants.sign_in import TenantSignInMutations, TenantSignInQueries
 from transom.api.tenants.types import TenantMutations, TenantQueries
 from transom.api.tokens.admin import ApiTokenMutations, ApiTokenQueries
 from transom.api.transport.parsing import CachedParsing, OneOperation
@@ -75,6 +76,7 @@ class Query(
     SyncQueries,
     RoomUsageQueries,
     ApiTokenQueries,
+    TenantSignInQueries,
     AuditLogQueries,
     NodeQueries,
 ):
@@ -100,6 +102,7 @@ class Mutation(
     RoomLinkingMutations,
     SyncMutations,
     ApiTokenMutations,
+    TenantSignInMutations,
 ):
     pass
 

@@ -85,3 +85,27 @@ async def rules_of(session: AsyncSession, *, tenant_id: str) -> list[RoleRule]:
         .order_by(models.SsoRoleRule.kind, models.SsoRoleRule.value)
     )
     return [RoleRule(RuleKind(r.kind), r.value, Role(r.role)) for r in rows]
+
+
+async def replace_settings(
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    domains: list[str],
+    rules: list[RoleRule],
+) -> None:
+    """Sign-in on with exactly these domains (lower-cased) and role rules."""
+    wanted = {d.strip().lower() for d in domains}
+    await session.execute(
+        delete(models.SsoDomain).where(
+            models.SsoDomain.tenant_id == tenant_id,
+            models.SsoDomain.domain.not_in(wanted),
+        )
+    )
+    await session.execute(
+        delete(models.SsoRoleRule).where(models.SsoRoleRule.tenant_id == tenant_id)
+    )
+    await session.flush()
+    await enable_sso(session, tenant_id=tenant_id, domains=sorted(wanted))
+    for rule in rules:
+        await set_rule(session, tenant_id=tenant_id, rule=rule)
