@@ -18,6 +18,7 @@ import strawberry
 
 from transom.domain.absences import Approval, SyncState, SyncTarget
 from transom.domain.access import Role
+from transom.domain.admin_accounts import SignInMethod
 from transom.domain.availability import Availability
 from transom.domain.bookings import BookingSource, BookingState, RoomState
 from transom.domain.calendar import ShowAs
@@ -62,6 +63,17 @@ graphql_enum(
         "ADMIN": "Read and change one tenant.",
         "READER": "Read one tenant; changes nothing.",
         "DISPLAY": "A paired door display: its one room, booking and check-in there.",
+    },
+)
+
+graphql_enum(
+    SignInMethod,
+    "SignInMethod",
+    "How an admin account signs in to the admin UI.",
+    {
+        "PASSWORD": "With its e-mail and a password (argon2id hash kept).",
+        "MICROSOFT": "With its Microsoft work account (Sign in with Microsoft); "
+        "its role is renewed from the tenant's role rules at each such sign-in.",
     },
 )
 
@@ -383,6 +395,7 @@ __all__ = [
     "Role",
     "RoomState",
     "ShowAs",
+    "SignInMethod",
     "SyncHealth",
     "SyncMode",
     "SyncState",

@@ -14,6 +14,8 @@ from strawberry.extensions import (
 
 from transom.api.absences.mutations import AbsenceMutations
 from transom.api.absences.policy import AbsencePolicyMutations, AbsencePolicyQueries
+from transom.api.admins.mutations import AdminMutations
+from transom.api.admins.types import AdminQueries
 from transom.api.bookings.mutations import BookingMutations
 from transom.api.build import BuildQueries
 from transom.api.changes_only import ChangesOnlySchema
@@ -71,6 +73,7 @@ class Query(
     SyncQueries,
     RoomUsageQueries,
     NodeQueries,
+    AdminQueries,
 ):
     pass
 
@@ -92,6 +95,7 @@ class Mutation(
     TenantConnectionMutations,
     RoomLinkingMutations,
     SyncMutations,
+    AdminMutations,
 ):
     pass
 
