@@ -36,6 +36,8 @@ class Page:
     path: str
     template: str
     title: str
+    admins_only: bool = False
+    """Shown in the navigation to superadmins and admins, not to readers."""
 
 
 PAGES = (
@@ -45,6 +47,7 @@ PAGES = (
     Page("/admin/sync-log", "sync_log.html", "Sync log"),
     Page("/admin/analytics", "analytics.html", "Analytics"),
     Page("/admin/settings", "settings.html", "Settings"),
+    Page("/admin/admins", "admins.html", "Admins", admins_only=True),
 )
 
 
