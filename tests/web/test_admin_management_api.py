@@ -4,20 +4,18 @@ the Admins page's own (schema/operations/web/)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import anyio
 import httpx
 import pytest
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
 
 from tests.factories import make_tenant, make_token
 from tests.graphql_client import GraphQLClient
 from tests.web.admins import (
     PASSWORD,
+    admin_socket,
+    closed_within,
     graphql,
     make_admin,
     signed_in_client,
@@ -292,31 +290,6 @@ async def test_bad_input_is_a_coded_user_error(server, session) -> None:
     assert [a["email"] for a in me.ok("AdminsOfTenant", tenantId=tenant.id)] == [BOSS]
     me.close()
     operator.close()
-
-
-async def admin_socket(base_url: str, cookie: str) -> ClientConnection:
-    """A signed-in admin page's websocket, acknowledged and used once."""
-    ws = await connect(
-        base_url.replace("http", "ws") + "/graphql",
-        subprotocols=["graphql-transport-ws"],
-        additional_headers={"Cookie": f"transom_session={cookie}"},
-        origin=base_url,  # type: ignore[arg-type]  # websockets takes a str
-    )
-    await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
-    assert json.loads(await ws.recv())["type"] == "connection_ack"
-    payload = {"query": "{ viewer { role } }"}
-    await ws.send(json.dumps({"type": "subscribe", "id": "1", "payload": payload}))
-    assert json.loads(await ws.recv())["type"] == "next"
-    return ws
-
-
-async def closed_within(ws: ClientConnection, seconds: float) -> int | None:
-    with anyio.fail_after(seconds):
-        try:
-            while True:
-                await ws.recv()
-        except ConnectionClosed:
-            return ws.close_code
 
 
 @pytest.mark.parametrize(
