@@ -28,6 +28,7 @@ def variables(name: str, tenant_id: str, room_id: str) -> dict[str, Any]:
     """Valid variables for each mutation the admin UI sends."""
     some_id = "00000000-0000-0000-0000-000000000000"
     return {
+        "ChangeAdminRole": {"id": some_id, "role": "READER"},
         "ConnectTenant": {
             "input": {
                 "tenantId": tenant_id,
@@ -35,17 +36,21 @@ def variables(name: str, tenant_id: str, room_id: str) -> dict[str, Any]:
                 "clientId": some_id,
             }
         },
+        "CreateAdmin": {"input": {"email": "forged@contoso.example", "role": "ADMIN"}},
         "DropOutboxItem": {"id": some_id},
         "ImportRooms": {"tenantId": tenant_id},
         "LinkRoomMailbox": {"roomId": room_id, "email": "aurora@contoso.example"},
         "PairDisplay": {"code": "ABCDEF", "roomId": room_id},
+        "RemoveAdmin": {"id": some_id},
         "RenameDisplay": {"id": some_id, "name": "Forged"},
+        "ResetAdminPassword": {"id": some_id},
         "RetryOutboxItem": {"id": some_id},
         "RevokeDisplay": {"id": some_id},
         "SyncRoom": {"roomId": room_id},
         "SyncTenant": {"tenantId": tenant_id},
         "TestTenantConnection": {"tenantId": tenant_id},
         "UnlinkRoomMailbox": {"roomId": room_id, "confirm": True},
+        "UnlockAdmin": {"id": some_id},
         "UpdateRoom": {"id": room_id, "input": {"name": "Forged"}},
         "UpdateTenantSettings": {
             "tenantId": tenant_id,
