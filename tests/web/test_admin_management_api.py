@@ -208,6 +208,10 @@ async def test_a_tenant_admin_keeps_to_their_tenant_and_makes_no_superadmin(
             assert boss.refused(name, id=target)[0]["code"] == "NOT_FOUND"
         refused = boss.refused("ChangeAdminRole", id=target, role="READER")
         assert refused[0]["code"] == "NOT_FOUND"
+    lookup = "query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Admin { email } } }"
+    ids = [foreign.id, root.id, everyone[0]["id"]]
+    found = graphql(boss.client, lookup, {"ids": ids}, csrf=boss.csrf)["data"]
+    assert found["nodes"] == [None, None, {"email": BOSS}]
     # while the superadmin sees and manages every tenant's accounts
     operator = Caller(server, ROOT)
     all_of_fabrikam = operator.ok("AdminsOfTenant", tenantId=fabrikam.id)

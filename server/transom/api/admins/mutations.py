@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.admin_auth.accounts import (
@@ -134,9 +135,11 @@ class AdminMutations:
                         tenant_id=tenant_id,
                         reader=input.role is Role.READER,
                     )
+                    await session.commit()
                 except AccountError as exc:
                     raise InvalidInputError(str(exc), field="email") from exc
-                await session.commit()
+                except IntegrityError as exc:  # created meanwhile by someone else
+                    raise ConflictError(f"an account {email} exists already") from exc
             await _tell_tenants(info, account.admin.tenant_id)
             return CreateAdminPayload(
                 admin=await _shown(info, account.admin),

@@ -53,7 +53,8 @@ class Admin(Node):
     )
     created_at: datetime = strawberry.field(description="When it was created (UTC).")
     is_you: bool = strawberry.field(
-        description="True for the account you are signed in as."
+        description="True for the account you are signed in as (in `admins` and "
+        "mutation answers; always false through `node`)."
     )
 
     @classmethod
