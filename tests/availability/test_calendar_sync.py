@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import anyio
 import pytest
 from msgraph.generated.models.event import Event
 from msgraph.generated.models.free_busy_status import FreeBusyStatus
@@ -351,3 +352,100 @@ async def test_a_full_resync_drops_slots_exchange_no_longer_has(
         return rows if len(rows) == 1 and rows[0][0] != "gone-from-exchange" else None
 
     await eventually(resynced, 10, "stale slot dropped")
+
+
+async def test_newcomers_follow_their_calendar_only_when_the_tenant_says_so(
+    world: PeopleWorld,
+) -> None:
+    # given the directory imported with the default (newcomers follow)
+    await world.data(SYNC_PEOPLE, {"tenantId": world.tenant_id})
+    before = await world.people()
+    assert all(p["availabilityFollowsCalendar"] for p in before.values())
+    # when the tenant turns the default off and two people join
+    settings = await world.data(
+        NEWCOMERS, {"tenantId": world.tenant_id, "follows": False}
+    )
+    assert settings["setAvailabilitySettings"]["settings"] == {
+        "newcomersFollowCalendar": False
+    }
+    add_user(world.emulator, TENANT_ID, "Nestor Wilke", "nestorw")
+    add_user(world.emulator, TENANT_ID, "Lynne Robbins", "lynner")
+    await world.data(SYNC_PEOPLE, {"tenantId": world.tenant_id})
+    # then the newcomers start from absences only; the others keep their switch
+    after = await world.people()
+    assert after[f"nestorw@{TENANT_DOMAIN}"]["availabilityFollowsCalendar"] is False
+    assert after[f"lynner@{TENANT_DOMAIN}"]["availabilityFollowsCalendar"] is False
+    for email in before:
+        assert after[email]["availabilityFollowsCalendar"] is True
+    # and the filter finds exactly them
+    found = await world.data(
+        NOT_FOLLOWING, {"tenantId": world.tenant_id, "follows": False}
+    )
+    assert sorted(p["email"] for p in found["people"]["nodes"]) == [
+        f"lynner@{TENANT_DOMAIN}",
+        f"nestorw@{TENANT_DOMAIN}",
+    ]
+
+
+NEWCOMERS = """
+mutation N($tenantId: ID!, $follows: Boolean!) {
+  setAvailabilitySettings(tenantId: $tenantId, input: {newcomersFollowCalendar: $follows}) {
+    settings { newcomersFollowCalendar } } }
+"""
+NOT_FOLLOWING = """
+query F($tenantId: ID!, $follows: Boolean!) {
+  people(tenantId: $tenantId, followsCalendar: $follows) { nodes { email } } }
+"""
+
+
+DISCONNECT = """
+mutation D($tenantId: ID!) { disconnectPeopleCalendars(tenantId: $tenantId) {
+  disconnected progress { total synced syncing notConnected } } }
+"""
+
+
+async def test_disconnecting_calendars_stops_following_and_forgets_them(
+    world: PeopleWorld,
+) -> None:
+    # given Adele's calendar is followed, with a meeting now
+    await followed(world, ADELE)
+    event = await in_outlook(world, ADELE, "Budget review")
+    await availability_is(world, ADELE, "BUSY", 10)
+    assert await slot_count(world, ADELE) == 1
+    subscriptions = await world.control("GET", "/_emulator/subscriptions")
+    assert any(ADELE in s["resource"] for s in subscriptions["value"])
+
+    # when the admin disconnects the tenant's calendars
+    done = (await world.data(DISCONNECT, {"tenantId": world.tenant_id}))[
+        "disconnectPeopleCalendars"
+    ]
+
+    # then nobody's calendar is followed and nothing of it is kept
+    assert done["disconnected"] >= 1
+    assert done["progress"]["synced"] == done["progress"]["syncing"] == 0
+    people = await world.people()
+    assert people[ADELE]["calendarStatus"] == "NOT_CONNECTED"
+    assert people[ADELE]["availability"] == "AVAILABLE"  # from absences only
+    assert await slot_count(world, ADELE) == 0
+    states = await world.sql(
+        "SELECT count(*) FROM mailbox_sync_states WHERE person_id IS NOT NULL"
+    )
+    assert states[0][0] == 0
+    subscriptions = await world.control("GET", "/_emulator/subscriptions")
+    assert not any(ADELE in s["resource"] for s in subscriptions["value"])
+    # and Exchange keeps the meeting
+    async with graph_client(world.emulator_url) as client:
+        kept = (
+            await client.users.by_user_id(ADELE).events.by_event_id(str(event.id)).get()
+        )
+    assert kept is not None
+    assert kept.subject == "Budget review"
+
+    # when she makes another meeting, Transom does not follow it
+    await in_outlook(world, ADELE, "Unseen")
+    await anyio.sleep(3)
+    assert await slot_count(world, ADELE) == 0
+
+    # when the calendars are connected again, she is followed again
+    await followed(world, ADELE)
+    await availability_is(world, ADELE, "BUSY", 10)

@@ -7,9 +7,12 @@ from sqlalchemy import select
 
 from tests.sync.harness import TEST
 from transom.db import models
-from transom.emulator import CLIENT_SECRET
+from transom.emulator import CLIENT_SECRET, TENANT_ID
 
 pytestmark = pytest.mark.anyio
+
+IMPORT_COUNTS = """
+mutation ($id: ID!) { importRooms(tenantId: $id) { created updated unchanged } }"""
 
 
 async def test_connect_tenant_reports_connected_with_the_organization(api, session):
@@ -52,10 +55,33 @@ async def test_import_rooms_is_idempotent_by_mailbox(api):
     ]
 
 
+async def test_importing_again_counts_only_what_changed(api, emulator):
+    # given
+    await api.connect()
+    first = (await api.data(IMPORT_COUNTS, id=api.tenant_id))["importRooms"]
+    assert (first["created"], first["updated"], first["unchanged"]) == (3, 0, 0)
+
+    # when nothing changed in Microsoft 365
+    again = (await api.data(IMPORT_COUNTS, id=api.tenant_id))["importRooms"]
+
+    # then
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 3)
+
+    # when one room's capacity changes there
+    tenant = emulator.state.tenants[TENANT_ID]
+    aurora = next(u for u in tenant.users.values() if u.mail.startswith("aurora@"))
+    assert aurora.place is not None
+    aurora.place["capacity"] = 99
+    changed = (await api.data(IMPORT_COUNTS, id=api.tenant_id))["importRooms"]
+
+    # then
+    assert (changed["created"], changed["updated"], changed["unchanged"]) == (0, 1, 2)
+
+
 async def test_consent_revoked_shows_consent_missing(api, emulator):
     # given
     from tests.sync.harness import control
-    from transom.emulator import CLIENT_ID, TENANT_ID
+    from transom.emulator import CLIENT_ID
 
     await api.connect()
     await control(
@@ -76,7 +102,7 @@ async def test_a_client_certificate_connects_without_a_secret(api, emulator):
     # given: a certificate uploaded to the app registration
     from tests.graph.test_adapter_faults import self_signed_certificate
     from tests.sync.harness import CONNECT
-    from transom.emulator import CLIENT_ID, TENANT_ID
+    from transom.emulator import CLIENT_ID
 
     key_pem, cert_pem = self_signed_certificate()
     emulator.state.register_certificate(TENANT_ID, CLIENT_ID, cert_pem.decode())
@@ -101,7 +127,7 @@ async def test_a_secret_expiring_within_30_days_is_reported(api):
     from datetime import UTC, datetime, timedelta
 
     from tests.sync.harness import CONNECT
-    from transom.emulator import CLIENT_ID, TENANT_ID
+    from transom.emulator import CLIENT_ID
 
     # when
     data = await api.data(

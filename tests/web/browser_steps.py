@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
 from tests.graphql_client import user_errors_of
@@ -27,6 +28,16 @@ def sign_in(page: Page, ui: AdminUi, password: str | None = None) -> None:
     page.get_by_label("Email").fill(ui.email)
     page.get_by_label("Password").fill(password or ui.password)
     page.get_by_role("button", name="Sign in", exact=True).click()
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
 
 
 def tenant_card(page: Page) -> Locator:

@@ -15,7 +15,16 @@ from tests.web.browser_steps import connected, other_admin, room_row
 from tests.web.conftest import AdminUi, screenshot
 
 WEB = Path(__file__).parents[2] / "web"
-PAGES = ["Tenants", "Rooms", "Displays", "Sync log", "Analytics", "Settings", "Admins"]
+PAGES = [
+    "Tenants",
+    "Rooms",
+    "Displays",
+    "Sync log",
+    "Analytics",
+    "Settings",
+    "API tokens",
+    "Admins",
+]
 ROOM = "Foundry Anvil"
 
 UNLABELLED = """() => [...document.querySelectorAll(

@@ -125,6 +125,10 @@ def test_import_rooms_then_link_a_mailbox_and_see_the_tick_without_reload(
     dialog.get_by_role("button", name="Close").click()
     expect(row.get_by_text("Verified")).to_be_visible()
     screenshot(ui, "rooms")
+    # when importing again with nothing changed in Microsoft 365
+    ui.get_by_role("button", name="Import rooms from Microsoft 365").click()
+    # then it says so, rather than counting every room as updated
+    expect(ui.get_by_role("status").filter(has_text="Nothing changed")).to_be_visible()
 
 
 def test_a_bad_mailbox_shows_its_reason_beside_the_field(

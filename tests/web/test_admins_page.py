@@ -10,26 +10,16 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, WebSocket, expect
 
 from tests.web.admins import PASSWORD, submit_sign_in
-from tests.web.browser_steps import sign_in
+from tests.web.browser_steps import serious_violations, sign_in
 from tests.web.conftest import OTHER_ADMIN_EMAIL, AdminUi, screenshot
 
 pytestmark = pytest.mark.browser
 
 NEWCOMER = "newcomer@contoso.example"
 SIGN_IN_PAGE = re.compile(r"/admin/sign-in")
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 def open_admins(page: Page) -> None:

@@ -10,11 +10,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.factories import make_room
-from tests.web.browser_steps import sign_in
+from tests.web.browser_steps import serious_violations, sign_in
 from tests.web.conftest import AdminUi, screenshot
 from transom.db import models
 from transom.db.engine import create_engine, create_sessions
@@ -58,15 +57,6 @@ async def seed(database_url: str, tenant_id: str) -> None:
             await session.commit()
     finally:
         await engine.dispose()
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 def cells_of(page: Page, group: str) -> list[str]:

@@ -29,6 +29,7 @@ def variables(name: str, tenant_id: str, room_id: str) -> dict[str, Any]:
     some_id = "00000000-0000-0000-0000-000000000000"
     return {
         "ChangeAdminRole": {"id": some_id, "role": "READER"},
+        "ConnectPeopleCalendars": {"tenantId": tenant_id},
         "ConnectTenant": {
             "input": {
                 "tenantId": tenant_id,
@@ -37,6 +38,10 @@ def variables(name: str, tenant_id: str, room_id: str) -> dict[str, Any]:
             }
         },
         "CreateAdmin": {"input": {"email": "forged@contoso.example", "role": "ADMIN"}},
+        "CreateApiToken": {
+            "input": {"tenantId": tenant_id, "name": "Forged", "role": "ADMIN"}
+        },
+        "DisconnectPeopleCalendars": {"tenantId": tenant_id},
         "DropOutboxItem": {"id": some_id},
         "ImportRooms": {"tenantId": tenant_id},
         "LinkRoomMailbox": {"roomId": room_id, "email": "aurora@contoso.example"},
@@ -45,7 +50,11 @@ def variables(name: str, tenant_id: str, room_id: str) -> dict[str, Any]:
         "RenameDisplay": {"id": some_id, "name": "Forged"},
         "ResetAdminPassword": {"id": some_id},
         "RetryOutboxItem": {"id": some_id},
+        "RevokeApiToken": {"id": some_id},
         "RevokeDisplay": {"id": some_id},
+        "SetAvailabilityFollowsCalendar": {"personId": some_id, "follows": True},
+        "SetNewcomersFollowCalendar": {"tenantId": tenant_id, "follows": True},
+        "SyncPeople": {"tenantId": tenant_id},
         "SyncRoom": {"roomId": room_id},
         "SyncTenant": {"tenantId": tenant_id},
         "TestTenantConnection": {"tenantId": tenant_id},

@@ -1,5 +1,5 @@
 // A room's day as a bar from 07:00 to 19:00 in the tenant's time zone (not
-// the browser's), with a list for screen readers.
+// the browser's), with the day's meetings listed under it.
 import { el, formatTime, instantInZone } from "./ui.js";
 
 export const FIRST_HOUR = 7;
@@ -28,10 +28,13 @@ export function timeline(bookings, date, zone) {
     block.style.width = `${((end - start) / span) * 100}%`;
     bar.append(block);
   }
-  const spoken = active.length
-    ? active.map((b) => `${formatTime(b.start, zone)}–${formatTime(b.end, zone)} ${label(b)}`).join("; ")
-    : "No bookings";
-  return el("div", { class: "day" }, bar, el("span", { class: "visually-hidden" }, spoken));
+  // The bar shows where the day is taken; its blocks are too narrow for
+  // names, so the day's meetings are listed in full under it (for everyone,
+  // screen readers included).
+  const items = active.length
+    ? active.map((b) => el("li", {}, `${formatTime(b.start, zone)}–${formatTime(b.end, zone)} ${label(b)}`))
+    : [el("li", { class: "muted" }, "No bookings")];
+  return el("div", { class: "day" }, bar, el("ul", { class: "day-list" }, items));
 }
 
 // The hours under the timeline column's heading.

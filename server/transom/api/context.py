@@ -21,7 +21,7 @@ from transom.api.rooms.snapshots import RoomSnapshots
 from transom.db import displays as display_repo
 from transom.db import models
 from transom.db.engine import Sessions
-from transom.db.tokens import find_token
+from transom.db.tokens import find_token, note_used
 from transom.domain.access import Role, Viewer
 from transom.domain.clock import Clock
 from transom.domain.connection import ConnectionReport, RoomImport
@@ -68,6 +68,8 @@ class SyncCommands(Protocol):
     async def connect_calendars(
         self, tenant: models.Tenant
     ) -> tuple[PeopleImport, CalendarConnection]: ...
+
+    async def disconnect_calendars(self, tenant_id: str) -> int: ...
 
 
 @dataclass
@@ -160,6 +162,8 @@ class Context:
             )
         async with self.db() as session:
             row = await find_token(session, token=token)
+            if row is not None:
+                await note_used(session, row=row, now=self.now)
         if row is None:
             raise UnauthenticatedError("the token is unknown or revoked")
         return Viewer(token_id=row.id, role=Role(row.role), tenant_id=row.tenant_id)

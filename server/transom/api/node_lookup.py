@@ -24,6 +24,7 @@ from transom.api.people.types import Absence, Person
 from transom.api.rooms.types import Room
 from transom.api.sync.outbox import OutboxItem
 from transom.api.tenants.types import Tenant
+from transom.api.tokens.admin import ApiToken
 from transom.db import models
 from transom.domain.access import Role, Viewer
 from transom.domain.admin_accounts import check_sees
@@ -94,6 +95,11 @@ KINDS: list[tuple[type[Any], Visible, Build]] = [
         models.OutboxItem,
         lambda v, r: _admin(v, r.tenant_id),
         lambda r, _: OutboxItem.from_model(r),
+    ),
+    (
+        models.ApiToken,
+        lambda v, r: _admin(v, r.tenant_id),
+        lambda r, _: ApiToken.from_model(r),
     ),
     (models.AdminUser, _admin_account_visible, Admin.from_model),
 ]

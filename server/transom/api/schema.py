@@ -47,6 +47,7 @@ from transom.api.sync.status import SyncMutations, SyncQueries
 from transom.api.tenants.connection import TenantConnectionMutations
 from transom.api.tenants.settings import TenantSettingsMutations
 from transom.api.tenants.types import TenantMutations, TenantQueries
+from transom.api.tokens.admin import ApiTokenMutations, ApiTokenQueries
 from transom.api.transport.parsing import CachedParsing, OneOperation
 from transom.api.transport.persisted import PersistedOperations
 from transom.api.viewer import ViewerQueries
@@ -72,6 +73,7 @@ class Query(
     RoomDayQueries,
     SyncQueries,
     RoomUsageQueries,
+    ApiTokenQueries,
     NodeQueries,
     AdminQueries,
 ):
@@ -95,6 +97,7 @@ class Mutation(
     TenantConnectionMutations,
     RoomLinkingMutations,
     SyncMutations,
+    ApiTokenMutations,
     AdminMutations,
 ):
     pass

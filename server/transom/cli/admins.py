@@ -7,6 +7,7 @@ commit, so their open websockets are re-checked at once.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +19,9 @@ from transom.admin_auth.accounts import (
     set_admin_password,
     set_admin_role,
 )
+from transom.admin_auth.passwords import verify_password_async
 from transom.cli.access_events import publish_access_changed
+from transom.cli.demo_state import load_demo_state, save_demo_state
 from transom.db import admins as admin_repo
 from transom.db.engine import create_engine, create_sessions
 from transom.db.migrate import upgrade_to_head
@@ -75,17 +78,27 @@ async def set_role_for_cli(
 
 
 async def ensure_demo_admin(settings: Settings) -> str:
-    """The demo's superadmin, with a fresh password each start (only hashes
-    are kept, so the banner can show it only by setting it)."""
+    """The demo's superadmin and its password. A restart on the same data keeps
+    the password the last run printed (``demo.json``), so nobody is signed out;
+    a new one is set only when that one is gone or no longer valid."""
+    kept = load_demo_state(settings.data_dir)
 
-    async def ensure(session: AsyncSession) -> NewAccount:
-        if await admin_repo.find_admin_by_email(session, email=DEMO_ADMIN_EMAIL):
-            return await set_admin_password(session, email=DEMO_ADMIN_EMAIL)
-        return await create_admin_account(
-            session, email=DEMO_ADMIN_EMAIL, tenant_id=None
-        )
+    async def ensure(session: AsyncSession) -> str:
+        admin = await admin_repo.find_admin_by_email(session, email=DEMO_ADMIN_EMAIL)
+        if admin is None:
+            account = await create_admin_account(
+                session, email=DEMO_ADMIN_EMAIL, tenant_id=None
+            )
+            return account.password
+        if kept.admin_password is not None and await verify_password_async(
+            admin.password_hash, kept.admin_password
+        ):
+            return kept.admin_password
+        return (await set_admin_password(session, email=DEMO_ADMIN_EMAIL)).password
 
-    return (await in_session(settings, ensure)).password
+    password = await in_session(settings, ensure)
+    save_demo_state(settings.data_dir, replace(kept, admin_password=password))
+    return password
 
 
 async def in_session(

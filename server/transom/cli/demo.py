@@ -27,12 +27,13 @@ from starlette.applications import Starlette
 
 from transom.admin_auth.entra_sign_in import CALLBACK_PATH
 from transom.app import create_app
+from transom.cli.demo_state import load_demo_state, save_demo_state
 from transom.db import models
 from transom.db import sso as sso_repo
 from transom.db import tenants as tenant_repo
 from transom.db.engine import Sessions, create_engine, create_sessions
 from transom.db.migrate import upgrade_to_head
-from transom.db.tokens import create_token
+from transom.db.tokens import create_token, find_token
 from transom.domain.access import Role
 from transom.domain.sign_in_roles import RoleRule, RuleKind
 from transom.emulator import CLIENT_ID, CLIENT_SECRET, TENANT_DOMAIN, TENANT_ID
@@ -63,11 +64,15 @@ class DemoInfo:
         return f"{self.emulator_url}/_emulator/outlook"
 
 
-def emulator_port(host: str, port: int) -> int:
-    """``port + 1`` if it is free, else any free port (a busy 8001 must not stop
-    the demo)."""
-    for wanted in (port + 1, 0):
+def emulator_port(host: str, port: int, previous: int | None = None) -> int:
+    """The port the emulator had last time if it is free, else ``port + 1`` if
+    free, else any free port (a busy 8001 must not stop the demo)."""
+    candidates = [p for p in (previous, port + 1) if p is not None and p != port]
+    for wanted in (*dict.fromkeys(candidates), 0):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            # as uvicorn binds: a port whose old connections linger in
+            # TIME_WAIT after a restart is free to it
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind((host, wanted))
             except OSError:
@@ -97,7 +102,8 @@ async def run_demo(
     settings: Settings, host: str, port: int, on_ready: Callable[[DemoInfo], None]
 ) -> None:
     """Serve the emulator and Transom until cancelled; ``on_ready`` once synced."""
-    graph_port = emulator_port(host, port)
+    kept = load_demo_state(settings.data_dir)
+    graph_port = emulator_port(host, port, kept.graph_port)
     settings = demo_settings(settings, host, port, graph_port)
     emulator_app = create_emulator(
         seed="demo", state_file=settings.data_dir / "emulator.json"
@@ -108,7 +114,11 @@ async def run_demo(
         await _started(emulator)
         sign_in = emulator_app.state.emulator.app(TENANT_ID, CLIENT_ID).sign_in
         sign_in.redirect_uris = [f"{settings.public_url}{CALLBACK_PATH}"]
-        info = await prepare_demo(settings, f"http://{host}:{port}")
+        info = await prepare_demo(settings, f"http://{host}:{port}", kept.token)
+        save_demo_state(
+            settings.data_dir,
+            dataclasses.replace(kept, token=info.token, graph_port=graph_port),
+        )
         transom = _server(create_app(settings), host, port)
         tasks.start_soon(transom.serve)
         await _started(transom)
@@ -119,8 +129,11 @@ async def run_demo(
             transom.should_exit = emulator.should_exit = True
 
 
-async def prepare_demo(settings: Settings, base_url: str) -> DemoInfo:
-    """Migrate, connect the demo tenant through Graph, link and sync its rooms."""
+async def prepare_demo(
+    settings: Settings, base_url: str, kept_token: str | None = None
+) -> DemoInfo:
+    """Migrate, connect the demo tenant through Graph, link and sync its rooms.
+    ``kept_token`` (the previous run's) is answered again while it is valid."""
     engine = create_engine(settings.database_url)
     try:
         await upgrade_to_head(engine)
@@ -128,7 +141,7 @@ async def prepare_demo(settings: Settings, base_url: str) -> DemoInfo:
         async with sessions() as session:
             tenant = await _demo_tenant(session)
             await _demo_sign_in(session, tenant.id)
-            token = await _token(session, settings, tenant)
+            token = await _token(session, settings, tenant, kept_token)
             await session.commit()
         env = SyncEnv.create(settings, sessions, MemoryBus(), wall_clock)
         try:
@@ -198,10 +211,17 @@ async def _demo_tenant(session: AsyncSession) -> models.Tenant:
 
 
 async def _token(
-    session: AsyncSession, settings: Settings, tenant: models.Tenant
+    session: AsyncSession,
+    settings: Settings,
+    tenant: models.Tenant,
+    kept: str | None,
 ) -> str:
     if settings.bootstrap_token is not None:
         return str(settings.bootstrap_token)
+    if kept is not None:
+        found = await find_token(session, token=kept)
+        if found is not None and found.tenant_id == tenant.id:
+            return kept
     _, token = await create_token(
         session, tenant_id=tenant.id, role=Role.ADMIN, name="demo"
     )

@@ -16,10 +16,18 @@ async def page_people(
     search: str | None,
     first: int,
     after: str | None,
+    calendar_status: str | None = None,
+    follows_calendar: bool | None = None,
 ) -> Page[models.Person]:
     stmt = select(models.Person)
     if tenant_id is not None:
         stmt = stmt.where(models.Person.tenant_id == tenant_id)
+    if calendar_status is not None:
+        stmt = stmt.where(models.Person.calendar_status == calendar_status)
+    if follows_calendar is not None:
+        stmt = stmt.where(
+            models.Person.availability_follows_calendar.is_(follows_calendar)
+        )
     if search:
         # autoescape: a % or _ in the search is a character, not a wildcard
         wanted = search.lower()

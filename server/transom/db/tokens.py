@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
-from transom.domain.access import Role
+from transom.domain.access import Role, needs_use_noted
 from transom.security import hash_token, new_api_token
 
 
@@ -37,6 +37,19 @@ async def find_token(session: AsyncSession, *, token: str) -> models.ApiToken | 
     if row is None or row.revoked_at is not None:
         return None
     return row
+
+
+async def note_used(
+    session: AsyncSession, *, row: models.ApiToken, now: datetime
+) -> None:
+    """Note that the token authenticated a request (at most once a minute); commits."""
+    if needs_use_noted(row.last_used_at, now):
+        await session.execute(
+            update(models.ApiToken)
+            .where(models.ApiToken.id == row.id)
+            .values(last_used_at=now)
+        )
+        await session.commit()
 
 
 async def ensure_bootstrap_token(session: AsyncSession, *, token: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from transom.domain.errors import NotFoundError, PermissionDeniedError
@@ -13,6 +14,18 @@ class Role(StrEnum):
     ADMIN = "ADMIN"
     READER = "READER"
     DISPLAY = "DISPLAY"
+
+
+# What a tenant's API token may be: an HR system writing absences is an ADMIN,
+# a dashboard reading rooms a READER.
+TOKEN_ROLES = (Role.ADMIN, Role.READER)
+# A token's last use is noted at most this often (one write a minute, not one
+# per request).
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def needs_use_noted(last_used_at: datetime | None, now: datetime) -> bool:
+    return last_used_at is None or now - last_used_at >= TOKEN_USE_RESOLUTION
 
 
 @dataclass(frozen=True)

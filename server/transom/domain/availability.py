@@ -52,12 +52,16 @@ DEFAULT_MAPPING: Mapping[ShowAs, Availability] = {
 class AvailabilityRules:
     """A tenant's availability settings. Stored JSON (keys optional)::
 
-    {"mapping": {"TENTATIVE": "BUSY"}, "includeFree": false, "freeBusyOnly": false}
+    {"mapping": {"TENTATIVE": "BUSY"}, "includeFree": false, "freeBusyOnly": false,
+     "newcomersFollowCalendar": true}
     """
 
     mapping: Mapping[ShowAs, Availability] = field(default_factory=dict)
     include_free: bool = False
     free_busy_only: bool = False
+    # Whether people new in the directory start with "availability follows
+    # calendar" on (each person's own switch decides after that).
+    newcomers_follow_calendar: bool = True
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, Any] | None) -> AvailabilityRules:
@@ -71,6 +75,7 @@ class AvailabilityRules:
             mapping=mapping,
             include_free=data.get("includeFree") is True,
             free_busy_only=data.get("freeBusyOnly") is True,
+            newcomers_follow_calendar=data.get("newcomersFollowCalendar") is not False,
         )
 
     def of_show_as(self, show_as: ShowAs) -> Availability:

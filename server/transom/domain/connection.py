@@ -103,4 +103,5 @@ class RoomImport:
 
     created: int
     updated: int
+    unchanged: int
     room_ids: tuple[str, ...]

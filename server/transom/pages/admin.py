@@ -44,9 +44,11 @@ PAGES = (
     Page("/admin/", "tenants.html", "Tenants"),
     Page("/admin/rooms", "rooms.html", "Rooms"),
     Page("/admin/displays", "displays.html", "Displays"),
+    Page("/admin/people", "people.html", "People"),
     Page("/admin/sync-log", "sync_log.html", "Sync log"),
     Page("/admin/analytics", "analytics.html", "Analytics"),
     Page("/admin/settings", "settings.html", "Settings"),
+    Page("/admin/tokens", "tokens.html", "API tokens"),
     Page("/admin/admins", "admins.html", "Admins", admins_only=True),
 )
 

@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from transom.db import models
 from transom.db.engine import Sessions
+from transom.domain.availability import AVAILABILITY_SETTING, AvailabilityRules
 from transom.domain.connection import is_blocking
 from transom.domain.directory import CalendarStatus, DirectoryUser
 from transom.graph import (
@@ -94,6 +95,10 @@ async def sync_people(
                 select(models.Person).where(models.Person.tenant_id == tenant_id)
             )
         ).all()
+        tenant = await session.get(models.Tenant, tenant_id)
+        stored = (tenant.settings if tenant else None) or {}
+        rules = AvailabilityRules.from_stored(stored.get(AVAILABILITY_SETTING))
+        newcomers_follow = rules.newcomers_follow_calendar
         by_id = {p.graph_user_id: p for p in people if p.graph_user_id}
         by_address = {p.primary_email.lower(): p for p in people}
         created = updated = 0
@@ -104,7 +109,11 @@ async def sync_people(
                 continue
             person = by_id.get(user.id) or by_address.get(address)
             if person is None:
-                person = models.Person(tenant_id=tenant_id, created_at=now)
+                person = models.Person(
+                    tenant_id=tenant_id,
+                    created_at=now,
+                    availability_follows_calendar=newcomers_follow,
+                )
                 session.add(person)
                 by_address[address] = person
                 created += 1

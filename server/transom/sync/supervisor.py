@@ -204,7 +204,11 @@ class SyncSupervisor:
 
     async def stop_room(self, room_id: str) -> None:
         """Cancel the room's loop and wait until it has ended."""
-        scope, ended = self._scopes.get(room_id), self._ended.get(room_id)
+        await self.stop_loop(room_id)
+
+    async def stop_loop(self, key: str) -> None:
+        """Cancel a loop (a room's id, or ``person_key``) and wait until it ended."""
+        scope, ended = self._scopes.get(key), self._ended.get(key)
         if scope is not None and ended is not None:
             scope.cancel()
             with anyio.fail_after(30):

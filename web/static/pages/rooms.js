@@ -275,7 +275,11 @@ document.getElementById("import-rooms").addEventListener("click", async (event) 
   await whileBusy(event.currentTarget, async () => {
     try {
       const { importRooms } = await request("ImportRooms", { tenantId: tenant.id });
-      toast(`Imported from Microsoft 365: ${importRooms.created} new, ${importRooms.updated} updated.`);
+      toast(
+        importRooms.created || importRooms.updated
+          ? `Imported from Microsoft 365: ${importRooms.created} new, ${importRooms.updated} updated, ${importRooms.unchanged} unchanged.`
+          : `Nothing changed: all ${importRooms.unchanged} rooms match Microsoft 365.`,
+      );
       await load();
     } catch (error) {
       toast(`Import failed: ${error.message}`);

@@ -208,6 +208,10 @@ class AvailabilitySettings:
         description="Store only times and showAs: no subjects, locations or "
         "attendees at all."
     )
+    newcomers_follow_calendar: bool = strawberry.field(
+        description="People new in the directory start with 'availability follows "
+        "calendar' on (each person's own switch decides after that)."
+    )
 
     @classmethod
     def of(cls, tenant_id: str, found: rules.AvailabilityRules) -> AvailabilitySettings:
@@ -222,6 +226,7 @@ class AvailabilitySettings:
             ],
             include_free=found.include_free,
             free_busy_only=found.free_busy_only,
+            newcomers_follow_calendar=found.newcomers_follow_calendar,
         )
 
 
@@ -238,6 +243,11 @@ class AvailabilitySettingsInput:
         default=None,
         description="Keep only times and showAs; switching it on clears stored subjects and locations. Omitted: unchanged.",
     )
+    newcomers_follow_calendar: bool | None = strawberry.field(
+        default=None,
+        description="Whether people new in the directory start with 'availability "
+        "follows calendar' on; omitted: unchanged.",
+    )
 
 
 def _changed(input: AvailabilitySettingsInput, old: dict[str, Any]) -> dict[str, Any]:
@@ -250,6 +260,8 @@ def _changed(input: AvailabilitySettingsInput, old: dict[str, Any]) -> dict[str,
         stored["includeFree"] = input.include_free
     if input.free_busy_only is not None:
         stored["freeBusyOnly"] = input.free_busy_only
+    if input.newcomers_follow_calendar is not None:
+        stored["newcomersFollowCalendar"] = input.newcomers_follow_calendar
     return stored
 
 

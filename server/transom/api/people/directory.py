@@ -64,6 +64,19 @@ class ConnectPeopleCalendarsPayload(Payload):
     )
 
 
+@strawberry.type(description="What disconnectPeopleCalendars answers.")
+class DisconnectPeopleCalendarsPayload(Payload):
+    disconnected: int | None = strawberry.field(
+        default=None,
+        description="People whose calendar Transom stopped following; null when "
+        "refused.",
+    )
+    progress: PeopleCalendarProgress | None = strawberry.field(
+        default=None,
+        description="Where everyone's calendar stands now; null when refused.",
+    )
+
+
 @strawberry.type(description="What syncPeople answers.")
 class SyncPeoplePayload(Payload):
     imported: PeopleImportResult | None = strawberry.field(
@@ -71,7 +84,7 @@ class SyncPeoplePayload(Payload):
     )
 
 
-async def _tenant(info: Info, tenant_id: str) -> models.Tenant:
+async def _admin_tenant(info: Info, tenant_id: str) -> models.Tenant:
     viewer = await info.context.viewer()
     viewer.require_admin()
     viewer.check_tenant(tenant_id, "Tenant", tenant_id)
@@ -79,6 +92,11 @@ async def _tenant(info: Info, tenant_id: str) -> models.Tenant:
         tenant = await session.get(models.Tenant, tenant_id)
     if tenant is None:
         raise NotFoundError.of("Tenant", tenant_id)
+    return tenant
+
+
+async def _tenant(info: Info, tenant_id: str) -> models.Tenant:
+    tenant = await _admin_tenant(info, tenant_id)
     if not tenant.client_id:
         raise InvalidInputError(
             "the tenant is not connected to Microsoft 365: connectTenant first",
@@ -136,6 +154,32 @@ class PeopleDirectoryMutations:
                 progress=PeopleCalendarProgress.of(progress),
             )
         return errors.payload(ConnectPeopleCalendarsPayload)
+
+    @strawberry.mutation(
+        description="Stop following every person's calendar: their calendar "
+        "loops and Graph subscriptions end, and what Transom kept of their "
+        "calendars (busy slots, sync state) is deleted; their availability then "
+        "comes from absences only. Nothing is deleted in Exchange; people, their "
+        "switches and absences stay. connectPeopleCalendars follows them again."
+    )
+    async def disconnect_people_calendars(
+        self,
+        info: Info,
+        tenant_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The tenant whose calendars to let go."),
+        ],
+    ) -> DisconnectPeopleCalendarsPayload | None:
+        with UserErrors(info) as errors:
+            tenant = await _admin_tenant(info, tenant_id)
+            count = await _commands(info).disconnect_calendars(tenant.id)
+            found = await calendar_progress(
+                info.context.services.sessions, tenant_id=tenant.id
+            )
+            return DisconnectPeopleCalendarsPayload(
+                disconnected=count, progress=PeopleCalendarProgress.of(found)
+            )
+        return errors.payload(DisconnectPeopleCalendarsPayload)
 
 
 @strawberry.type

@@ -156,12 +156,29 @@ class PeopleQueries:
                 description="Only this tenant: superadmins may pick any; others may give only their own. Omitted: your tenant (every tenant for a superadmin)."
             ),
         ] = None,
+        calendar_status: Annotated[
+            CalendarStatus | None,
+            strawberry.argument(description="Only people whose calendar is here."),
+        ] = None,
+        follows_calendar: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="Only people whose availability follows their "
+                "calendar (true) or does not (false)."
+            ),
+        ] = None,
     ) -> Connection[Person] | None:
         viewer = await info.context.viewer()
         scope = tenant_scope(viewer, tenant_id)
         async with info.context.db() as session:
             page = await people_repo.page_people(
-                session, tenant_id=scope, search=search, first=first, after=after
+                session,
+                tenant_id=scope,
+                search=search,
+                first=first,
+                after=after,
+                calendar_status=calendar_status.value if calendar_status else None,
+                follows_calendar=follows_calendar,
             )
         return to_connection(page, [Person.from_model(row) for row in page.items])
 

@@ -75,7 +75,13 @@ class ImportRoomsPayload(Payload):
         default=None, description="Rooms created; null when refused."
     )
     updated: int | None = strawberry.field(
-        default=None, description="Rooms updated; null when refused."
+        default=None,
+        description="Rooms already here whose name, capacity, building or floor "
+        "changed in Microsoft 365; null when refused.",
+    )
+    unchanged: int | None = strawberry.field(
+        default=None,
+        description="Rooms already here and unchanged; null when refused.",
     )
     rooms: list[Room] | None = strawberry.field(
         default=None, description="The imported rooms, by name; null when refused."
@@ -186,6 +192,7 @@ class TenantConnectionMutations:
             return ImportRoomsPayload(
                 created=done.created,
                 updated=done.updated,
+                unchanged=done.unchanged,
                 rooms=[Room.from_model(r) for r in sorted(rows, key=lambda r: r.name)],
             )
         return errors.payload(ImportRoomsPayload)

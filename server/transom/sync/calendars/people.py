@@ -61,6 +61,7 @@ FOLLOWED = (
     CalendarStatus.ERROR.value,
 )
 """Calendar statuses whose loops run (with availability following the calendar)."""
+DISCONNECTED = CalendarStatus.NOT_CONNECTED.value
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,12 @@ class PersonCalendarLoop(CalendarLoop):
         extra: Any,
         stamp: datetime,
     ) -> int:
+        # Disconnected meanwhile (disconnectPeopleCalendars): store nothing.
+        person = await session.get(
+            models.Person, self.person.id, populate_existing=True
+        )
+        if person is None or person.calendar_status == DISCONNECTED:
+            return 0
         # The rules as they are now, in the transaction that writes the page:
         # a page read before free/busy-only was switched on stores no text.
         tenant = await session.get(
@@ -175,8 +182,8 @@ class PersonCalendarLoop(CalendarLoop):
         exc: Exception | None = None,
     ) -> None:
         person = await session.get(models.Person, self.person.id)
-        if person is None:
-            return
+        if person is None or person.calendar_status == DISCONNECTED:
+            return  # gone, or disconnected meanwhile: its status stays
         found = calendar_status_for(status, exc)
         if found is None:
             return

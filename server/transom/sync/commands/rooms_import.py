@@ -1,7 +1,8 @@
 """Import a tenant's rooms from Graph places, idempotent by mailbox address.
 
 A room already linked to the mailbox (case-insensitive) is updated in place
-(name, capacity, building, floor, place id); others are created UNLINKED.
+(name, capacity, building, floor, place id) and counted as updated only when
+one of them changed; others are created UNLINKED.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ async def import_rooms(env: SyncEnv, tenant_id: str) -> RoomImport:
     graph = await env.clients.client(tenant)
     with anyio.fail_after(IMPORT_TIMEOUT):
         places = await graph.fetch_rooms()
-    created = updated = 0
+    created = updated = unchanged = 0
     ids: list[str] = []
     async with env.sessions() as session:
         rows = await session.scalars(
@@ -54,14 +55,32 @@ async def import_rooms(env: SyncEnv, tenant_id: str) -> RoomImport:
                 )
                 by_mailbox[place.email.lower()] = room
                 created += 1
-            else:
+                _apply(room, place)
+            elif _apply(room, place):
                 updated += 1
-            room.name = place.display_name or room.name
-            room.capacity = place.capacity
-            room.building = place.building
-            room.floor = floor_of(place)
-            room.graph_place_id = place.id
+            else:
+                unchanged += 1
             ids.append(room.id)
         await session.commit()
-    await env.tenant_changed(tenant_id)
-    return RoomImport(created=created, updated=updated, room_ids=tuple(ids))
+    if created or updated:
+        await env.tenant_changed(tenant_id)
+    return RoomImport(
+        created=created, updated=updated, unchanged=unchanged, room_ids=tuple(ids)
+    )
+
+
+def _apply(room: models.Room, place: RoomPlace) -> bool:
+    """Copy what Graph says of the place onto the room; whether anything changed."""
+    wanted = {
+        "name": place.display_name or room.name,
+        "capacity": place.capacity,
+        "building": place.building,
+        "floor": floor_of(place),
+        "graph_place_id": place.id,
+    }
+    changed = False
+    for field, value in wanted.items():
+        if getattr(room, field) != value:
+            setattr(room, field, value)
+            changed = True
+    return changed

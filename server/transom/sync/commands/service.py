@@ -15,7 +15,8 @@ from transom.db import rooms as room_repo
 from transom.domain.connection import ConnectionReport, ConnectionStatus, RoomImport
 from transom.domain.errors import InvalidInputError
 from transom.pubsub import SYNC_CHANNEL
-from transom.sync import connection, people_sync
+from transom.sync import connection, people_disconnect, people_sync
+from transom.sync.calendars.state import person_key
 from transom.sync.commands import linking, rooms_import
 from transom.sync.commands.errors import graph_failures_as_errors
 from transom.sync.env import SyncEnv
@@ -125,6 +126,18 @@ class SyncService:
             )
         await self.sync_people(tenant.id)
         return found
+
+    async def disconnect_calendars(self, tenant_id: str) -> int:
+        """Stop following every calendar of the tenant and delete what Transom
+        kept of them (nothing in Exchange); how many people that was."""
+        person_ids = await people_disconnect.mark_disconnected(self.env, tenant_id)
+        await self.sync_people(tenant_id)  # every process stops their loops
+        if self.supervisor is not None:
+            for person_id in person_ids:
+                await self.supervisor.stop_loop(person_key(person_id))
+        await people_disconnect.forget_calendars(self.env, tenant_id, person_ids)
+        await self.env.tenant_changed(tenant_id)
+        return len(person_ids)
 
     async def sync_people(self, tenant_id: str, *, full: bool = False) -> None:
         """People were connected or their settings changed: every process

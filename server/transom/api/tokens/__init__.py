@@ -1,0 +1,1 @@
+"""API tokens for HR systems and scripts: list, create (shown once), revoke."""
