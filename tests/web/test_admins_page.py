@@ -181,9 +181,12 @@ def test_a_removed_admins_open_page_and_websocket_stop_working(
         closed: list[WebSocket] = []
         live[0].on("close", lambda ws: closed.append(ws))
         said = confirm(ui, f"Remove {OTHER_ADMIN_EMAIL}?", "Remove")
-        # then its socket closes within a second, and its page is sent to sign in
+        # then its socket closes at once, and its page is sent to sign in. (The
+        # server closes it within a second: test_admin_management_api.py and
+        # test_admin_changes_across_processes.py bound that at the socket; here
+        # Chromium's event reaches Playwright too, so a loaded machine gets 2 s.)
         if not closed:
-            live[0].wait_for_event("close", timeout=1_000)
+            live[0].wait_for_event("close", timeout=2_000)
         assert "signed out everywhere at once" in said
         expect(reception).to_have_url(SIGN_IN_PAGE)
         expect(admin_row(ui, OTHER_ADMIN_EMAIL)).to_have_count(0)
