@@ -93,7 +93,7 @@ def test_only_the_graph_adapter_imports_msgraph_or_azure_identity() -> None:
 
 
 API_AREAS = {"rooms", "bookings", "displays", "tenants", "people", "absences", "sync",
-             "tokens", "audit", "transport", "limits"}  # fmt: skip
+             "tokens", "audit", "admins", "transport", "limits"}  # fmt: skip
 API_SHARED = {"__init__", "schema", "context", "errors", "loaders", "pagination", "scope",
               "viewer", "build", "payloads", "node", "node_lookup", "enums",
               "changes_only", "shared_events", "live"}  # fmt: skip

@@ -3,7 +3,6 @@ reach the open websockets of two `transom serve` processes over the shared bus."
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -13,7 +12,6 @@ from pathlib import Path
 
 import anyio
 import pytest
-from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.displays.live_client import Subscription, subscribe
@@ -22,7 +20,7 @@ from tests.factories import make_room, make_tenant, make_token
 from tests.graphql_client import GraphQLClient
 from tests.processes import transom_serve
 from tests.pubsub.backends import pubsub_url
-from tests.web.admins import make_admin, signed_in_client
+from tests.web.admins import admin_socket, make_admin, signed_in_client
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(180)]
 
@@ -127,22 +125,6 @@ async def test_a_token_downgraded_to_reader_loses_its_admin_rights_on_open_socke
             watched = await feed.next(seconds=10)
     assert viewer["data"]["viewer"]["role"] == "READER"
     assert watched["data"]["roomBookings"]["roomId"] == room.id
-
-
-async def admin_socket(base_url: str, cookie: str) -> ClientConnection:
-    """A signed-in admin page's websocket, acknowledged and used once."""
-    ws = await connect(
-        base_url.replace("http", "ws") + "/graphql",
-        subprotocols=["graphql-transport-ws"],
-        additional_headers={"Cookie": f"transom_session={cookie}"},
-        origin=base_url,  # type: ignore[arg-type]  # websockets takes a str
-    )
-    await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
-    assert json.loads(await ws.recv())["type"] == "connection_ack"
-    payload = {"query": VIEWER}
-    await ws.send(json.dumps({"type": "subscribe", "id": "1", "payload": payload}))
-    assert json.loads(await ws.recv())["type"] == "next"
-    return ws
 
 
 @pytest.mark.parametrize("backend", ["redis"])

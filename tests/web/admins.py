@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
+import anyio
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from transom.admin_auth.accounts import create_admin_account
 from transom.db import models
@@ -68,3 +72,29 @@ def graphql(
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+async def admin_socket(base_url: str, cookie: str) -> ClientConnection:
+    """A signed-in admin page's websocket, acknowledged and used once."""
+    ws = await connect(
+        base_url.replace("http", "ws") + "/graphql",
+        subprotocols=["graphql-transport-ws"],
+        additional_headers={"Cookie": f"transom_session={cookie}"},
+        origin=base_url,  # type: ignore[arg-type]  # websockets takes a str
+    )
+    await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+    assert json.loads(await ws.recv())["type"] == "connection_ack"
+    payload = {"query": "{ viewer { role } }"}
+    await ws.send(json.dumps({"type": "subscribe", "id": "1", "payload": payload}))
+    assert json.loads(await ws.recv())["type"] == "next"
+    return ws
+
+
+async def closed_within(ws: ClientConnection, seconds: float) -> int | None:
+    """The close code, if the server closes the socket within ``seconds``."""
+    with anyio.fail_after(seconds):
+        try:
+            while True:
+                await ws.recv()
+        except ConnectionClosed:
+            return ws.close_code

@@ -26,6 +26,7 @@ PAGES = [
     "Audit log",
     "Availability rules",
     "Absence policy",
+    "Admins",
 ]
 ROOM = "Foundry Anvil"
 

@@ -28,6 +28,8 @@ def variables(name: str, tenant_id: str, room_id: str) -> dict[str, Any]:
     """Valid variables for each mutation the admin UI sends."""
     some_id = "00000000-0000-0000-0000-000000000000"
     return {
+        "ChangeAdminRole": {"id": some_id, "role": "READER"},
+        "ConnectPeopleCalendars": {"tenantId": tenant_id},
         "ConnectTenant": {
             "input": {
                 "tenantId": tenant_id,
@@ -37,35 +39,38 @@ def variables(name: str, tenant_id: str, room_id: str) -> dict[str, Any]:
         },
         "CreateTenant": {"input": {"name": "Forged", "features": ["ROOMS"]}},
         "DisconnectTenant": {"tenantId": tenant_id, "confirm": True},
+        "CreateAdmin": {"input": {"email": "forged@contoso.example", "role": "ADMIN"}},
+        "CreateApiToken": {
+            "input": {"tenantId": tenant_id, "name": "Forged", "role": "ADMIN"}
+        },
+        "DisconnectPeopleCalendars": {"tenantId": tenant_id},
         "DropOutboxItem": {"id": some_id},
         "ImportRooms": {"tenantId": tenant_id},
         "LinkRoomMailbox": {"roomId": room_id, "email": "aurora@contoso.example"},
         "PairDisplay": {"code": "ABCDEF", "roomId": room_id},
+        "RemoveAdmin": {"id": some_id},
         "RenameDisplay": {"id": some_id, "name": "Forged"},
         "RenewTenantSecret": {"tenantId": tenant_id, "clientSecret": "forged"},
+        "ResetAdminPassword": {"id": some_id},
         "RetryOutboxItem": {"id": some_id},
+        "RevokeApiToken": {"id": some_id},
         "RevokeDisplay": {"id": some_id},
         "SetTenantFeatures": {"tenantId": tenant_id, "features": ["ABSENCES"]},
+        "SetAvailabilityFollowsCalendar": {"personId": some_id, "follows": True},
+        "SetNewcomersFollowCalendar": {"tenantId": tenant_id, "follows": True},
+        "SyncPeople": {"tenantId": tenant_id},
         "SyncRoom": {"roomId": room_id},
         "SyncTenant": {"tenantId": tenant_id},
         "TestTenantConnection": {"tenantId": tenant_id},
         "TestTenantPermissions": {"tenantId": tenant_id},
         "UnlinkRoomMailbox": {"roomId": room_id, "confirm": True},
+        "UnlockAdmin": {"id": some_id},
         "UpdateRoom": {"id": room_id, "input": {"name": "Forged"}},
         "UploadTenantCertificate": {"tenantId": tenant_id, "certificatePem": "x"},
         "UpdateTenantSettings": {
             "tenantId": tenant_id,
             "input": {"showSubject": False},
         },
-        "CreateApiToken": {
-            "input": {"tenantId": tenant_id, "name": "Forged", "role": "ADMIN"}
-        },
-        "RevokeApiToken": {"id": some_id},
-        "SyncPeople": {"tenantId": tenant_id},
-        "ConnectPeopleCalendars": {"tenantId": tenant_id},
-        "DisconnectPeopleCalendars": {"tenantId": tenant_id},
-        "SetAvailabilityFollowsCalendar": {"personId": some_id, "follows": False},
-        "SetNewcomersFollowCalendar": {"tenantId": tenant_id, "follows": False},
         "SetTenantSignIn": {"tenantId": tenant_id, "input": {"enabled": False}},
         "SetAbsencePolicy": {"tenantId": tenant_id, "input": {"private": False}},
         "SetAvailabilityRules": {

@@ -112,11 +112,21 @@ function connect() {
     socket.send(JSON.stringify({ type: "connection_init", payload: {} }));
   });
   socket.addEventListener("message", (event) => onMessage(JSON.parse(event.data)));
-  socket.addEventListener("close", onClose);
+  socket.addEventListener("close", (event) => onClose(event));
+}
+
+// The session ended (signed out elsewhere, password reset, account removed).
+function unauthenticated(errors) {
+  return Array.isArray(errors) && errors.some((e) => e.extensions && e.extensions.code === "UNAUTHENTICATED");
 }
 
 function onMessage(message) {
   const entry = subscriptions.get(message.id);
+  const errors = message.type === "error" ? message.payload : message.payload && message.payload.errors;
+  if (unauthenticated(errors)) {
+    signInAgain();
+    return;
+  }
   switch (message.type) {
     case "connection_ack":
       acknowledged = true;
@@ -143,13 +153,18 @@ function onMessage(message) {
   }
 }
 
-function onClose() {
+// 4403: the server closed the socket because the session's rights were
+// revoked or changed (REVOKED_CLOSE_CODE of socket_access.py).
+const RIGHTS_CHANGED = 4403;
+
+function onClose(event) {
   socket = null;
   acknowledged = false;
   if (subscriptions.size === 0) return;
   attempt += 1;
   const ceiling = Math.min(30000, 500 * 2 ** Math.min(attempt, 6));
-  const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+  // Rights changed: come back at once, with the new rights or to the sign-in page.
+  const delay = event.code === RIGHTS_CHANGED && attempt === 1 ? 0 : ceiling / 2 + Math.random() * (ceiling / 2);
   setTimeout(() => {
     if (!socket && subscriptions.size) connect();
   }, delay);

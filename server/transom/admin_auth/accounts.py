@@ -19,10 +19,11 @@ from transom.admin_auth.passwords import (
     hash_password_async,
     new_password,
 )
-from transom.admin_auth.sessions import session_credential
+from transom.admin_auth.sessions import role_of, session_credential
 from transom.db import admins as admin_repo
 from transom.db import models
 from transom.db import tenants as tenant_repo
+from transom.domain.access import Role
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -54,8 +55,10 @@ async def create_admin_account(
     email: str,
     tenant_id: str | None,
     password: str | None = None,
+    reader: bool = False,
 ) -> NewAccount:
-    """Add an admin; a password is generated when none is given. The caller commits."""
+    """Add an admin (a reader of its tenant when ``reader``); a password is
+    generated when none is given. The caller commits."""
     if not _EMAIL.match(email.strip()):
         raise AccountError(f"{email!r} is not an email address")
     if await admin_repo.find_admin_by_email(session, email=email) is not None:
@@ -74,6 +77,8 @@ async def create_admin_account(
         password_hash=await _hash(chosen),
         tenant_id=tenant_id,
     )
+    if reader and tenant_id is not None:
+        admin.role = Role.READER.value
     return NewAccount(admin=admin, password=chosen, generated=password is None)
 
 
@@ -113,6 +118,23 @@ async def set_admin_role(
     changed = admin.tenant_id != tenant_id or admin.role not in (None, "ADMIN")
     admin.tenant_id = tenant_id
     admin.role = None  # a full admin of its tenant (or a superadmin), not a reader
+    ids = await admin_repo.session_ids_of(session, admin_user_id=admin.id)
+    return RoleChange(admin, changed, tuple(session_credential(i) for i in ids))
+
+
+async def change_account_role(
+    session: AsyncSession,
+    admin: models.AdminUser,
+    *,
+    role: Role,
+    tenant_id: str | None,
+) -> RoleChange:
+    """Make the account a superadmin (``tenant_id`` None), or an ADMIN or
+    READER of ``tenant_id``. Sessions stay signed in with the new rights. The
+    caller checks the rules and commits."""
+    changed = role_of(admin) is not role or admin.tenant_id != tenant_id
+    admin.tenant_id = tenant_id
+    admin.role = Role.READER.value if role is Role.READER else None
     ids = await admin_repo.session_ids_of(session, admin_user_id=admin.id)
     return RoleChange(admin, changed, tuple(session_credential(i) for i in ids))
 

@@ -135,6 +135,12 @@ def session_credential(session_id: str) -> str:
     return f"admin-session:{session_id}"
 
 
+def session_of_credential(credential: str) -> str | None:
+    """The session id behind a ``Viewer.token_id``; None for other credentials."""
+    prefix = session_credential("")
+    return credential[len(prefix) :] if credential.startswith(prefix) else None
+
+
 def role_of(admin: models.AdminUser) -> Role:
     """SUPERADMIN without a tenant; else the stored role (READER after a
     Microsoft sign-in mapped to it), ADMIN by default."""

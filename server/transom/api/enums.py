@@ -18,6 +18,7 @@ import strawberry
 
 from transom.domain.absences import Approval, SyncState, SyncTarget
 from transom.domain.access import Role
+from transom.domain.admin_accounts import SignInMethod
 from transom.domain.audit import ActorKind
 from transom.domain.availability import Availability
 from transom.domain.bookings import BookingSource, BookingState, RoomState
@@ -76,6 +77,17 @@ graphql_enum(
         "ADMIN": "An admin signed in to the admin UI (actor: the e-mail).",
         "TOKEN": "An API token (actor: its name).",
         "AUTOMATIC": "Transom itself, e.g. a no-show release written to Exchange.",
+    },
+)
+
+graphql_enum(
+    SignInMethod,
+    "SignInMethod",
+    "How an admin account signs in to the admin UI.",
+    {
+        "PASSWORD": "With its e-mail and a password (argon2id hash kept).",
+        "MICROSOFT": "With its Microsoft work account (Sign in with Microsoft); "
+        "its role is renewed from the tenant's role rules at each such sign-in.",
     },
 )
 
@@ -436,6 +448,7 @@ __all__ = [
     "RoomState",
     "RuleKind",
     "ShowAs",
+    "SignInMethod",
     "SyncHealth",
     "SyncMode",
     "SyncState",

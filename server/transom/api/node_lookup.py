@@ -15,6 +15,7 @@ import strawberry
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transom.api.admins.types import Admin, account_ref
 from transom.api.bookings.types import Booking
 from transom.api.context import Info
 from transom.api.displays.admin import Display
@@ -26,7 +27,8 @@ from transom.api.tenants.types import Tenant
 from transom.api.tokens.admin import ApiToken
 from transom.db import models
 from transom.domain.access import Role, Viewer
-from transom.domain.errors import InvalidInputError
+from transom.domain.admin_accounts import check_sees
+from transom.domain.errors import InvalidInputError, TransomError
 
 MAX_NODES = 100
 
@@ -45,6 +47,14 @@ def _not_a_display(viewer: Viewer, tenant_id: str | None) -> bool:
 def _admin(viewer: Viewer, tenant_id: str | None) -> bool:
     admins = (Role.ADMIN, Role.SUPERADMIN)
     return viewer.role in admins and _in_tenant(viewer, tenant_id)
+
+
+def _admin_account_visible(viewer: Viewer, row: models.AdminUser) -> bool:
+    try:
+        check_sees(viewer, account_ref(row))
+    except TransomError:
+        return False
+    return True
 
 
 def _room_visible(viewer: Viewer, row: models.Room) -> bool:
@@ -91,6 +101,7 @@ KINDS: list[tuple[type[Any], Visible, Build]] = [
         lambda v, r: _admin(v, r.tenant_id),
         lambda r, _: ApiToken.from_model(r),
     ),
+    (models.AdminUser, _admin_account_visible, Admin.from_model),
 ]
 
 

@@ -14,6 +14,8 @@ from strawberry.extensions import (
 
 from transom.api.absences.mutations import AbsenceMutations
 from transom.api.absences.policy import AbsencePolicyMutations, AbsencePolicyQueries
+from transom.api.admins.mutations import AdminMutations
+from transom.api.admins.types import AdminQueries
 from transom.api.audit.log import AuditLogQueries
 from transom.api.audit.recorder import audit_every_mutation
 from transom.api.bookings.mutations import BookingMutations
@@ -79,6 +81,7 @@ class Query(
     TenantSignInQueries,
     AuditLogQueries,
     NodeQueries,
+    AdminQueries,
 ):
     pass
 
@@ -103,6 +106,7 @@ class Mutation(
     SyncMutations,
     ApiTokenMutations,
     TenantSignInMutations,
+    AdminMutations,
 ):
     pass
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from transom.pubsub import RelayBus, access_channel, create_bus
+from transom.api.transport.socket_access import announce_access_changed
+from transom.pubsub import RelayBus, create_bus
 from transom.settings import Settings
 
 
@@ -24,8 +25,7 @@ async def publish_access_changed(
     if not wanted:
         return True
     async with create_bus(settings.pubsub_url, settings.pubsub_namespace) as bus:
-        for credential in wanted:
-            await bus.publish(access_channel(credential), {"type": kind})
+        await announce_access_changed(bus, wanted, kind)
         return isinstance(bus, RelayBus) and bus.connected
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
@@ -102,3 +102,57 @@ async def delete_sessions_of(session: AsyncSession, *, admin_user_id: str) -> li
         )
     )
     return ended
+
+
+async def get_admin(session: AsyncSession, *, admin_id: str) -> models.AdminUser | None:
+    return await session.get(models.AdminUser, admin_id)
+
+
+async def list_admins(
+    session: AsyncSession, *, tenant_id: str | None, include_superadmins: bool
+) -> list[models.AdminUser]:
+    """The admins of one tenant (``tenant_id`` None: of every tenant), by
+    e-mail; with the superadmins when asked."""
+    column = models.AdminUser.tenant_id
+    of_tenants = column == tenant_id if tenant_id else column.is_not(None)
+    where = or_(of_tenants, column.is_(None)) if include_superadmins else of_tenants
+    found = await session.scalars(
+        select(models.AdminUser).where(where).order_by(models.AdminUser.email)
+    )
+    return list(found)
+
+
+async def count_other_admins(
+    session: AsyncSession, *, tenant_id: str | None, excluding: str
+) -> int:
+    """Full admins of the tenant (superadmins when ``tenant_id`` is None)
+    besides ``excluding``."""
+    column = models.AdminUser.tenant_id
+    where = [models.AdminUser.id != excluding]
+    if tenant_id is None:
+        where.append(column.is_(None))
+    else:
+        where.append(column == tenant_id)
+        role = models.AdminUser.role
+        where.append(or_(role.is_(None), role == "ADMIN"))
+    counted = await session.scalar(
+        select(func.count()).select_from(models.AdminUser).where(*where)
+    )
+    return int(counted or 0)
+
+
+async def delete_admin(session: AsyncSession, *, admin_id: str) -> list[str]:
+    """Remove the admin and its sessions; returns the ended sessions' ids."""
+    ended = await delete_sessions_of(session, admin_user_id=admin_id)
+    await session.execute(
+        delete(models.AdminUser).where(models.AdminUser.id == admin_id)
+    )
+    return ended
+
+
+async def admin_id_of_session(session: AsyncSession, *, session_id: str) -> str | None:
+    return await session.scalar(
+        select(models.AdminSession.admin_user_id).where(
+            models.AdminSession.id == session_id
+        )
+    )

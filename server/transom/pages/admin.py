@@ -36,6 +36,8 @@ class Page:
     path: str
     template: str
     title: str
+    admins_only: bool = False
+    """Shown in the navigation to superadmins and admins, not to readers."""
 
 
 PAGES = (
@@ -50,6 +52,7 @@ PAGES = (
     Page("/admin/settings", "settings.html", "Settings"),
     Page("/admin/tokens", "tokens.html", "API tokens"),
     Page("/admin/audit", "audit.html", "Audit log"),
+    Page("/admin/admins", "admins.html", "Admins", admins_only=True),
 )
 
 

@@ -1,6 +1,6 @@
 // The Settings page: one tenant's display and booking settings.
 import { request } from "../graphql.js";
-import { chosenTenant, watchTenant } from "../tenant.js";
+import { chosenTenant, viewerRole, watchTenant } from "../tenant.js";
 import { clearErrors, showErrors, whileBusy } from "../ui.js";
 
 const form = document.getElementById("settings-form");
@@ -21,9 +21,23 @@ function fill(settings) {
   form.elements.noShowReleaseMinutes.value = settings.noShowReleaseMinutes;
   form.elements.noShowReleaseMinutes.disabled = !settings.checkInRequired;
   form.removeAttribute("aria-busy");
+  describeCheckIn();
+  if (viewerRole() === "READER") {
+    readOnly();
+    return;
+  }
   form.querySelector("button[type=submit]").disabled = false;
   form.querySelectorAll("fieldset").forEach((fieldset) => (fieldset.disabled = false));
-  describeCheckIn();
+}
+
+// Readers see the settings but cannot change them (the API refuses too).
+function readOnly() {
+  if (document.getElementById("read-only-note")) return;
+  const note = document.createElement("p");
+  note.id = "read-only-note";
+  note.className = "muted";
+  note.textContent = "You are a reader: you can see these settings but not change them.";
+  form.prepend(note);
 }
 
 // What the no-show rule will do once saved, in words, before saving.

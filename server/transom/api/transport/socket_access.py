@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Iterable
 
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.websockets import WebSocket, WebSocketState
@@ -29,12 +30,23 @@ from starlette.websockets import WebSocket, WebSocketState
 from transom.api.context import Context
 from transom.domain.access import Viewer
 from transom.domain.errors import UnauthenticatedError
-from transom.pubsub import Event, access_channel
+from transom.pubsub import Bus, Event, access_channel
 
 log = logging.getLogger(__name__)
 
 SCOPE_KEY = "transom.access_watch"
 REVOKED_CLOSE_CODE = 4403
+
+
+async def announce_access_changed(
+    bus: Bus, credentials: Iterable[str], kind: str
+) -> None:
+    """Tell every process holding a socket of these credentials (after the
+    change is committed): each re-checks its sockets and closes those whose
+    rights are gone or changed. ``kind``: ``revoked``, ``signed-out``,
+    ``role-changed``."""
+    for credential in credentials:
+        await bus.publish(access_channel(credential), {"type": kind})
 
 
 class AccessWatch:

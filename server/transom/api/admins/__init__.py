@@ -1,0 +1,1 @@
+"""Admin accounts: the admins list, creating accounts, roles, passwords, lockouts, removal."""
