@@ -68,8 +68,11 @@ export function declinedHere(bookings, now) {
   const declined = timed(bookings).find(
     (b) => b.state === "DECLINED" && b.source === "DISPLAY" && b.startMs <= now && b.endMs > now);
   if (!declined) return null;
-  const holder = timed(occupying(bookings))
-    .find((b) => b.startMs < declined.endMs && b.endMs > declined.startMs && b.id !== declined.id) ?? null;
+  const holders = timed(occupying(bookings))
+    .filter((b) => b.startMs < declined.endMs && b.endMs > declined.startMs && b.id !== declined.id);
+  const holder = holders.find((b) => b.endMs > now) ?? null;
+  // The holder has left before the slot asked for ended: the room is free again.
+  if (holders.length && !holder) return null;
   return { declined, holder };
 }
 

@@ -136,5 +136,5 @@ async def test_book_now_refuses_a_wrong_end(
     payload = body["data"]["bookNow"]
     assert payload["booking"] is None
     assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
-        (field, "BAD_USER_INPUT")
+        ([field], "BAD_USER_INPUT")
     ]
