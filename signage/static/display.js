@@ -247,7 +247,7 @@ function renderCurrent(status, now) {
   if (release !== null && release > now) {
     const seconds = Math.ceil((release - now) / 1000);
     const left = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
-    setText("current-note", t("releaseIn", { left, time: fmt(release) }));
+    setText("current-note", t("releaseIn", { left }));
   } else {
     setText("current-note", stateNote(booking));
   }

@@ -43,6 +43,8 @@ class World:
     admin: str
     busy_room: str  # Aurora: a meeting now, another later
     free_room: str  # Zephyr: nothing today
+    declined_room: str  # Glacier: a door booking declined, Adele's meeting holds it
+    unknown_holder_room: str  # Harbor: a door booking declined, holder not synced
 
 
 async def _seed(settings: Settings) -> World:
@@ -67,6 +69,8 @@ async def _seed(settings: Settings) -> World:
                 ("Ember", "North", "2", False),  # not linked: unknown
                 ("Fjord", "South", "2", True),  # another building
                 ("Zephyr", "West", "1", True),
+                ("Glacier", "East", "1", True),
+                ("Harbor", "East", "1", True),
             ]:
                 room = await make_room(session, tenant, name, building=building)
                 room.floor = floor
@@ -85,13 +89,28 @@ async def _seed(settings: Settings) -> World:
             )
             await make_booking(session, rooms["Cirrus"], now + timedelta(minutes=40))
             await make_booking(session, rooms["Dune"], now - timedelta(minutes=10))
+            await make_booking(
+                session, rooms["Glacier"], now - timedelta(minutes=3), 50
+            )
+            for name in ("Glacier", "Harbor"):
+                door = await make_booking(session, rooms[name], now, 30)
+                door.source, door.state = "DISPLAY", "DECLINED"
+                door.decline_reason, door.subject = "conflict", "Booked at the door"
+                door.organizer_name = door.organizer_email = None
             # Another tenant's free room in a building of the same name.
             other = await make_tenant(session, "Fabrikam")
             stranger = await make_room(session, other, "Stranger", building="North")
             stranger.floor, stranger.link_state = "2", "VERIFIED"
             admin = await make_token(session, tenant)
             await session.commit()
-            return World("", admin, aurora.id, rooms["Zephyr"].id)
+            return World(
+                "",
+                admin,
+                aurora.id,
+                rooms["Zephyr"].id,
+                rooms["Glacier"].id,
+                rooms["Harbor"].id,
+            )
     finally:
         await engine.dispose()
 
@@ -100,7 +119,14 @@ async def _seed(settings: Settings) -> World:
 def world(settings: Settings) -> Iterator[World]:
     seeded = asyncio.run(_seed(settings))
     with serve_in_thread(create_app(settings)) as url:
-        yield World(url, seeded.admin, seeded.busy_room, seeded.free_room)
+        yield World(
+            url,
+            seeded.admin,
+            seeded.busy_room,
+            seeded.free_room,
+            seeded.declined_room,
+            seeded.unknown_holder_room,
+        )
 
 
 @pytest.fixture
@@ -187,7 +213,7 @@ def test_a_busy_room_reads_from_across_the_corridor(world, browser, size) -> Non
     )
     expect(page.locator("#next-text")).to_contain_text("Retro")
     expect(page.locator("#current-note")).to_have_text(
-        re.compile(r"^Check in within [3-5]:\d\d or the room is released at \d\d:\d\d$")
+        re.compile(r"^Check in within [3-5]:\d\d or the room is released$")
     )
     expect(page.get_by_role("button", name="Check in")).to_be_visible()
     expect(page.locator("#next-text")).to_have_text(re.compile(rf"^{SPAN}"))
@@ -216,6 +242,40 @@ def test_a_busy_room_reads_from_across_the_corridor(world, browser, size) -> Non
         assert font_px(page, day_text) >= max(16, 0.035 * min(size)), day_text
     # and nothing scrolls sideways
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+
+
+@pytest.mark.parametrize("size", [(800, 480), (1280, 800)], ids=["800x480", "1280x800"])
+def test_a_declined_door_booking_names_who_holds_the_room(world, browser, size) -> None:
+    # given a room whose door booking Exchange declined: Adele's meeting holds it
+    page = display_of(browser, world, world.declined_room, size)
+    # when the display shows it
+    holder = page.locator("#declined-holder")
+    # then it says so, names her and her meeting's end, and offers no booking
+    expect(page.locator("#declined-title")).to_have_text(
+        "Declined by Exchange: conflict"
+    )
+    expect(holder).to_have_text(re.compile(r"^Held by Adele Vance until \d\d:\d\d$"))
+    expect(page.get_by_role("status")).to_contain_text("Busy")
+    expect(page.get_by_role("button", name=re.compile("^Until"))).to_have_count(0)
+    width, height = size
+    page.screenshot(path=str(SCREENSHOTS / f"display-declined-{width}x{height}.png"))
+    for part in ["#status-word", "#time-left", "#declined", "#next", "#actions"]:
+        assert inside(page, box(page, part)), f"{part} leaves the screen at {size}"
+
+
+def test_a_declined_booking_whose_holder_is_not_synced_yet_stays_taken(
+    world, browser
+) -> None:
+    # given a room whose door booking Exchange declined, the holder unknown yet
+    page = display_of(browser, world, world.unknown_holder_room, (1280, 800))
+    # then it is not shown free, nor is the slot offered again
+    expect(page.get_by_role("status")).to_have_text(
+        re.compile(r"Busy\s*Taken in Exchange")
+    )
+    expect(page.locator("#declined-holder")).to_have_text(
+        "Someone else holds the room in Exchange. Checking who…"
+    )
+    expect(page.get_by_role("button", name=re.compile("^Until"))).to_have_count(0)
 
 
 def test_free_rooms_nearby_are_this_tenants_same_building_nearest_first(
