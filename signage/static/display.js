@@ -166,6 +166,21 @@ function render() {
   renderActions(status, now, takenUnknown);
   renderNearby(shownState !== "FREE", now);
   renderAgenda(bookings, now);
+  fitList($("nearby-list"));
+  fitList($("agenda"));
+}
+
+// Lines that would be cut off at the panel's bottom are left out whole.
+function fitList(list) {
+  const items = [...list.children];
+  for (const item of items) item.hidden = false;
+  const panel = list.parentElement;
+  const bottom = panel.getBoundingClientRect().bottom - parseFloat(getComputedStyle(panel).paddingBottom);
+  let cut = false;
+  for (const item of items.slice(1)) {
+    cut = cut || item.getBoundingClientRect().bottom > bottom + 1;
+    item.hidden = cut;
+  }
 }
 
 function setText(id, text) {
