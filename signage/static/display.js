@@ -5,19 +5,23 @@
 // recomputed every second from the cached bookings, so it advances while offline.
 // Reconnects back off with jitter and always refetch before resubscribing.
 import { NetworkError, errorCode, request, subscribe } from "./graphql.js";
-import { clockTime, setLanguage, t } from "./i18n.js";
-import { backoff, laterToday, occupying, statusAt } from "./schedule.js";
+import { clockTime, language, setLanguage, t } from "./i18n.js";
+import {
+  backoff, bookingEnds, declinedHere, laterToday, minutesLeft, nextMeeting, occupying, releaseAt, statusAt,
+} from "./schedule.js";
 
 const STORE = "transom.display.v1";
 const PAIRING_POLL_MS = 3000;
 const WATCHDOG_MS = 150000; // the server pushes at least every minute
 const VERSION_CHECK_MS = 10 * 60 * 1000;
+const NEARBY_EVERY_MS = 60 * 1000;
 const BUILD = document.documentElement.dataset.build;
 const $ = (id) => document.getElementById(id);
 
 let saved = load();
 let live = { stop: null, attempt: 0, lastMessage: 0, timer: null, offlineSince: null };
 let busy = false;
+let nearby = { at: null, asked: null, rooms: [], pending: false };
 
 function load() {
   try { return JSON.parse(localStorage.getItem(STORE)) ?? {}; } catch { return {}; }
@@ -148,12 +152,35 @@ function render() {
   $("room-name").textContent = saved.home.thisDisplay.room.name;
   const bookings = saved.day.bookings;
   const status = statusAt(bookings, now);
-  $("display").dataset.state = status.state;
-  setText("status-word", t(status.state));
-  setText("status-detail", detail(status));
+  const refused = declinedHere(bookings, now);
+  // Exchange said the room is taken but Transom has not synced who holds it
+  // yet: not free, whatever the cached day says (the worker resyncs the room).
+  const takenUnknown = refused !== null && refused.holder === null && status.state !== "BUSY";
+  const shownState = takenUnknown ? "BUSY" : status.state;
+  $("display").dataset.state = shownState;
+  setText("status-word", t(shownState));
+  setText("time-left", takenUnknown ? t("takenInExchange") : timeLeft(status, now));
   renderCurrent(status, now);
-  renderActions(status, now);
+  renderDeclined(refused);
+  renderNext(status, now);
+  renderActions(status, now, takenUnknown);
+  renderNearby(shownState !== "FREE", now);
   renderAgenda(bookings, now);
+  fitList($("nearby-list"));
+  fitList($("agenda"));
+}
+
+// Lines that would be cut off at the panel's bottom are left out whole.
+function fitList(list) {
+  const items = [...list.children];
+  for (const item of items) item.hidden = false;
+  const panel = list.parentElement;
+  const bottom = panel.getBoundingClientRect().bottom - parseFloat(getComputedStyle(panel).paddingBottom);
+  let cut = false;
+  for (const item of items.slice(1)) {
+    cut = cut || item.getBoundingClientRect().bottom > bottom + 1;
+    item.hidden = cut;
+  }
 }
 
 function setText(id, text) {
@@ -161,16 +188,36 @@ function setText(id, text) {
   if ($(id).textContent !== text) $(id).textContent = text;
 }
 
-function detail(status) {
-  if (status.state === "BUSY") return t("busyUntil", { time: fmt(status.until) });
-  if (status.state === "STARTING_SOON") return t("soonAt", { time: fmt(status.until) });
-  return status.until === null ? t("freeAllDay") : t("freeUntil", { time: fmt(status.until) });
+function duration(minutes) {
+  if (minutes < 60) return t("minutes", { m: minutes });
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m ? t("hoursMinutes", { h, m }) : t("hours", { h });
+}
+
+// "Ends in 12 min" (the meeting now, not the busy stretch), "Free for 25 min".
+function timeLeft(status, now) {
+  if (status.state === "BUSY") return t("endsIn", { left: duration(minutesLeft(now, status.current.endMs)) });
+  if (status.state === "STARTING_SOON") return t("startsIn", { left: duration(minutesLeft(now, status.until)) });
+  return status.until === null ? t("freeAllDay") : t("freeFor", { left: duration(minutesLeft(now, status.until)) });
 }
 
 function title(booking) {
   if (booking.subject) return booking.subject;
   if (booking.source === "DISPLAY") return t("bookedAtDoor");
   return booking.isPrivate ? t("privateMeeting") : t("busyMeeting");
+}
+
+function span(booking) {
+  return t("span", { start: fmt(Date.parse(booking.start)), end: fmt(Date.parse(booking.end)) });
+}
+
+// Who holds the room, as far as the tenant's privacy settings let the display see.
+function heldBy(booking) {
+  const time = fmt(booking.endMs);
+  if (booking.organizer?.name) return t("heldBy", { who: booking.organizer.name, time });
+  if (booking.subject) return t("heldFor", { subject: booking.subject, time });
+  return t("heldBy", { who: booking.isPrivate ? t("aPrivateMeeting") : t("anotherMeeting"), time });
 }
 
 function stateNote(booking) {
@@ -197,28 +244,59 @@ function renderStale(day) {
   stale.textContent = day.mayBeStale ? t("staleSince", { time: fmt(Date.parse(day.staleSince)) }) : "";
 }
 
+function meta(booking) {
+  return [span(booking), booking.organizer?.name].filter(Boolean).join(" · ");
+}
+
+// The meeting in the room now: its subject, times, organizer and state, and
+// the countdown to a no-show release while nobody has checked in.
 function renderCurrent(status, now) {
-  const booking = status.current ?? (status.state === "STARTING_SOON" ? status.next : null);
-  const declined = (saved.day.bookings ?? []).find(
-    (b) => b.state === "DECLINED" && b.source === "DISPLAY" && Date.parse(b.end) > now);
-  const shown = booking ?? declined;
-  $("current").hidden = !shown;
-  if (!shown) return;
-  setText("current-subject", title(shown));
-  setText("current-organizer", shown.organizer?.name ?? "");
-  const home = saved.home.thisDisplay;
-  let note = stateNote(shown);
-  if (!note && home.checkInRequired && shown.state === "CONFIRMED" && !shown.checkedInAt) {
-    const releaseAt = Date.parse(shown.start) + home.noShowReleaseMinutes * 60000;
-    note = t("checkInBy", { time: fmt(releaseAt) });
+  const booking = status.state === "BUSY" ? status.current : null;
+  $("current").hidden = !booking;
+  if (!booking) return;
+  setText("current-subject", title(booking));
+  setText("current-meta", meta(booking));
+  const release = releaseAt(booking, saved.home.thisDisplay);
+  const note = $("current-note");
+  note.classList.toggle("countdown", release !== null && release > now);
+  if (release !== null && release > now) {
+    const seconds = Math.ceil((release - now) / 1000);
+    const left = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+    setText("current-note", t("releaseIn", { left }));
+  } else {
+    setText("current-note", stateNote(booking));
   }
-  setText("current-note", note);
+  note.hidden = !note.textContent;
+}
+
+// A booking made here that Exchange declined: say so, and who holds the room.
+function renderDeclined(refused) {
+  $("declined").hidden = !refused;
+  if (!refused) return;
+  const reason = refused.declined.declineReason;
+  setText("declined-title", `${t("declined")}${reason ? `: ${reason}` : ""}`);
+  setText("declined-holder", refused.holder ? heldBy(refused.holder) : t("heldUnknown"));
+}
+
+// Always visible: the next meeting (after the one running now), or that there is none.
+function renderNext(status, now) {
+  const next = status.state === "BUSY" ? nextMeeting(saved.day.bookings, now, status.current) : status.next;
+  const when = next ? span(next) : "";
+  const what = next ? [title(next), next.organizer?.name].filter(Boolean).join(" · ") : t("nothingNext");
+  if ($("next-when").textContent !== when || $("next-what").textContent !== what) {
+    $("next-when").textContent = when;
+    $("next-what").textContent = what;
+  }
+  $("next").dataset.soon = String(status.state === "STARTING_SOON");
+  const note = next ? stateNote(next) : "";
+  setText("next-note", note);
+  $("next-note").hidden = !note;
 }
 
 function renderAgenda(bookings, now) {
   const list = $("agenda");
   const items = laterToday(bookings, now, Date.parse(saved.day.end));
-  const key = JSON.stringify(items.map((b) => [b.id, b.state, b.subject, b.start, b.end, b.extension?.state]));
+  const key = JSON.stringify([items.map((b) => [b.id, b.state, b.subject, b.start, b.end, b.extension?.state]), language()]);
   if (list.dataset.key === key) return;
   list.dataset.key = key;
   list.replaceChildren(...(items.length ? items.map(agendaItem) : [emptyItem()]));
@@ -229,7 +307,7 @@ function agendaItem(booking) {
   item.dataset.state = booking.state;
   const time = document.createElement("span");
   time.className = "agenda-time";
-  time.textContent = `${fmt(Date.parse(booking.start))}–${fmt(Date.parse(booking.end))}`;
+  time.textContent = span(booking);
   const what = document.createElement("span");
   what.className = "agenda-title";
   const note = stateNote(booking);
@@ -244,9 +322,62 @@ function emptyItem() {
   return item;
 }
 
+// ---- free rooms nearby (while this one is busy or about to be) ---------------------
+async function fetchNearby() {
+  if (live.offlineSince !== null || !saved.secret) return;
+  try {
+    const result = await request("NearbyFreeRooms", {}, saved.secret);
+    const rooms = result.data?.thisDisplay?.nearbyFreeRooms;
+    if (!rooms) return;
+    nearby = { at: Date.now(), rooms };
+    render();
+  } catch (error) {
+    if (!(error instanceof NetworkError)) throw error;
+  }
+}
+
+function renderNearby(wanted, now) {
+  const section = $("nearby");
+  const fresh = nearby.at !== null && now - nearby.at < 2 * NEARBY_EVERY_MS;
+  if (wanted && !nearby.pending && (nearby.asked === null || now - nearby.asked >= NEARBY_EVERY_MS)) {
+    nearby.pending = true;
+    nearby.asked = now;
+    fetchNearby().finally(() => { nearby.pending = false; });
+  }
+  const show = wanted && fresh && live.offlineSince === null;
+  section.hidden = !show;
+  if (!show) return;
+  const rooms = nearby.rooms.filter((r) => r.freeUntil === null || Date.parse(r.freeUntil) - now >= 5 * 60000);
+  const list = $("nearby-list");
+  const lines = rooms.map(nearbyLine.bind(null, now));
+  const key = JSON.stringify([lines, language()]);
+  if (list.dataset.key === key) return;
+  list.dataset.key = key;
+  list.replaceChildren(...(lines.length ? lines : [[t("nearbyNone"), ""]]).map(([name, rest]) => {
+    const item = document.createElement("li");
+    const strong = document.createElement("span");
+    strong.className = "nearby-name";
+    strong.textContent = name;
+    const detail = document.createElement("span");
+    detail.className = "nearby-detail";
+    detail.textContent = rest;
+    item.append(strong, detail);
+    return item;
+  }));
+}
+
+function nearbyLine(now, room) {
+  const free = room.freeUntil === null
+    ? t("nearbyFreeAllDay")
+    : t("nearbyFreeFor", { left: duration(minutesLeft(now, Date.parse(room.freeUntil))) });
+  const where = room.sameFloor ? t("thisFloor") : room.floor ? t("floor", { floor: room.floor }) : "";
+  const seats = room.capacity ? t("seats", { n: room.capacity }) : "";
+  return [room.name, [free, where, seats].filter(Boolean).join(" · ")];
+}
+
 // ---- actions ------------------------------------------------------------------------
-function renderActions(status, now) {
-  const wanted = actionsFor(status, now);
+function renderActions(status, now, takenUnknown) {
+  const wanted = actionsFor(status, now, takenUnknown);
   const holder = $("actions");
   // The buttons act on the current meeting: rebuild them when it changes.
   const key = JSON.stringify([status.current?.id ?? null, ...wanted.map((a) => a.label)]);
@@ -261,20 +392,15 @@ function renderActions(status, now) {
   }));
 }
 
-function actionsFor(status, now) {
-  if (live.offlineSince !== null) return [];
+function actionsFor(status, now, takenUnknown) {
+  if (live.offlineSince !== null || takenUnknown) return [];
   const roomId = saved.home.thisDisplay.room.id;
   if (status.state !== "BUSY") {
-    // Capped at the next booking: "Book 20 min" when only 20 minutes are free.
-    const free = status.until === null ? Infinity : Math.floor((status.until - now) / 60000);
-    if (free < 5) return [];
-    const seen = new Set();
-    return [15, 30, 60].map((minutes) => ({ minutes, shown: Math.min(minutes, free) }))
-      .filter(({ shown }) => !seen.has(shown) && seen.add(shown))
-      .map(({ minutes, shown }) => ({
-        label: t("bookFor", { minutes: shown }),
-        run: () => mutate("BookNow", { roomId, minutes }),
-      }));
+    // Named by their end, a quarter hour or the next booking: "Until 16:30".
+    return bookingEnds(now, status.until).map((end) => ({
+      label: t("bookUntil", { time: fmt(end) }),
+      run: () => mutate("BookNow", { roomId, until: new Date(end).toISOString() }),
+    }));
   }
   const current = status.current;
   const actions = [];

@@ -13,6 +13,16 @@ const WORDS = {
     checkInBy: "Check in by {time} or the room is released", failed: "That did not work: {reason}",
     extending: "Extending to {time}: waiting for Exchange…", extended: "Extended to {time}",
     notExtended: "Not extended: {reason}",
+    now: "Now", next: "Next", nothingNext: "Nothing more today", endsIn: "Ends in {left}",
+    freeFor: "Free for {left}", startsIn: "Starts in {left}", bookUntil: "Until {time}",
+    minutes: "{m} min", hoursMinutes: "{h} h {m} min", hours: "{h} h", span: "{start}–{end}",
+    takenInExchange: "Taken in Exchange", yourBookingDeclined: "Your booking was declined by Exchange",
+    heldBy: "Held by {who} until {time}", heldFor: "Taken for “{subject}” until {time}", heldUnknown: "Someone else holds the room in Exchange. Checking who…",
+    anotherMeeting: "another meeting", aPrivateMeeting: "a private meeting",
+    releaseIn: "Check in within {left} or the room is released",
+    nearby: "Free rooms nearby", nearbyNone: "No free rooms nearby right now",
+    nearbyFreeFor: "free for {left}", nearbyFreeAllDay: "free all day", floor: "floor {floor}",
+    thisFloor: "this floor", seats: "{n} seats",
   },
   da: {
     FREE: "Ledigt", BUSY: "Optaget", STARTING_SOON: "Starter snart",
@@ -27,6 +37,16 @@ const WORDS = {
     checkInBy: "Tjek ind senest kl. {time}, ellers frigives lokalet", failed: "Det lykkedes ikke: {reason}",
     extending: "Forlænges til {time}: venter på Exchange…", extended: "Forlænget til {time}",
     notExtended: "Ikke forlænget: {reason}",
+    now: "Nu", next: "Næste", nothingNext: "Ikke flere møder i dag", endsIn: "Slutter om {left}",
+    freeFor: "Ledigt i {left}", startsIn: "Starter om {left}", bookUntil: "Til {time}",
+    minutes: "{m} min", hoursMinutes: "{h} t {m} min", hours: "{h} t", span: "{start}–{end}",
+    takenInExchange: "Optaget i Exchange", yourBookingDeclined: "Din booking blev afvist af Exchange",
+    heldBy: "Optaget af {who} til {time}", heldFor: "Optaget til “{subject}” indtil {time}", heldUnknown: "En anden har lokalet i Exchange. Undersøger hvem…",
+    anotherMeeting: "et andet møde", aPrivateMeeting: "et privat møde",
+    releaseIn: "Tjek ind inden for {left}, ellers frigives lokalet",
+    nearby: "Ledige lokaler i nærheden", nearbyNone: "Ingen ledige lokaler i nærheden lige nu",
+    nearbyFreeFor: "ledigt i {left}", nearbyFreeAllDay: "ledigt resten af dagen", floor: "{floor}. sal",
+    thisFloor: "denne etage", seats: "{n} pladser",
   },
   de: {
     FREE: "Frei", BUSY: "Belegt", STARTING_SOON: "Beginnt gleich",
@@ -41,25 +61,37 @@ const WORDS = {
     checkInBy: "Bis {time} einchecken, sonst wird der Raum freigegeben", failed: "Das hat nicht geklappt: {reason}",
     extending: "Verlängerung bis {time}: warte auf Exchange…", extended: "Verlängert bis {time}",
     notExtended: "Nicht verlängert: {reason}",
+    now: "Jetzt", next: "Als Nächstes", nothingNext: "Heute keine weiteren Meetings", endsIn: "Endet in {left}",
+    freeFor: "Frei für {left}", startsIn: "Beginnt in {left}", bookUntil: "Bis {time}",
+    minutes: "{m} Min.", hoursMinutes: "{h} Std. {m} Min.", hours: "{h} Std.", span: "{start}–{end}",
+    takenInExchange: "In Exchange belegt", yourBookingDeclined: "Ihre Buchung wurde von Exchange abgelehnt",
+    heldBy: "Belegt von {who} bis {time}", heldFor: "Belegt für „{subject}“ bis {time}", heldUnknown: "Jemand anderes hat den Raum in Exchange. Wir prüfen, wer…",
+    anotherMeeting: "ein anderes Meeting", aPrivateMeeting: "ein privates Meeting",
+    releaseIn: "Innerhalb von {left} einchecken, sonst wird der Raum freigegeben",
+    nearby: "Freie Räume in der Nähe", nearbyFreeFor: "frei für {left}",
+    nearbyNone: "Gerade keine freien Räume in der Nähe", nearbyFreeAllDay: "den ganzen Tag frei",
+    floor: "Etage {floor}", thisFloor: "diese Etage", seats: "{n} Plätze",
   },
 };
 
-let language = "en";
+let current = "en";
+
+export function language() { return current; }
 
 export function setLanguage(code) {
-  language = WORDS[code] ? code : "en";
-  document.documentElement.lang = language;
+  current = WORDS[code] ? code : "en";
+  document.documentElement.lang = current;
   for (const element of document.querySelectorAll("[data-i18n]")) {
     element.textContent = t(element.dataset.i18n);
   }
 }
 
 export function t(key, values = {}) {
-  const text = WORDS[language][key] ?? WORDS.en[key] ?? key;
+  const text = WORDS[current][key] ?? WORDS.en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
 }
 
 export function clockTime(date, timeZone) {
-  return new Intl.DateTimeFormat(language, { hour: "2-digit", minute: "2-digit", hour12: false, timeZone })
+  return new Intl.DateTimeFormat(current, { hour: "2-digit", minute: "2-digit", hour12: false, timeZone })
     .format(date);
 }

@@ -99,10 +99,10 @@ def test_a_new_display_pairs_and_shows_its_rooms_status(world, browser_context) 
     # then
     status = page.get_by_role("status")
     expect(status).to_contain_text("Busy")
-    expect(status).to_contain_text(re.compile(r"Busy until \d\d:\d\d"))
+    expect(status).to_contain_text(re.compile(r"Ends in \d+ min"))
     expect(page.get_by_text("Design review", exact=True)).to_be_visible()
     page.screenshot(path="/tmp/mine/display.png")
-    expect(page.get_by_role("list")).to_contain_text("Retro")
+    expect(page.get_by_role("list", name="Today")).to_contain_text("Retro")
 
 
 def test_the_offline_marker_appears_and_clears(world, browser_context) -> None:
@@ -168,8 +168,9 @@ async def test_book_now_at_the_door_turns_the_display_busy(world_with_exchange) 
             world.api.data(PAIR, variables)
             status = page.get_by_role("status")
             await async_expect(status).to_contain_text("Free")
-            # when someone books 30 minutes at the door
-            await page.get_by_role("button", name="Book 30 min").click()
+            # when someone books until the half hour after next at the door
+            until = re.compile(r"^Until \d\d:\d\d$")
+            await page.get_by_role("button", name=until).nth(1).click()
             # then it is busy at once, honestly pending until Exchange answers
             await async_expect(status).to_contain_text("Busy")
             pending = page.get_by_text("Waiting for Exchange…")

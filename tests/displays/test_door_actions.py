@@ -82,3 +82,59 @@ async def _eventually_empty(client) -> None:
         assert await events_of(client, ROOM1) == []
 
     await eventually(check, 20)
+
+
+async def test_book_until_a_quarter_hour_ends_the_booking_there(
+    world: BookingWorld,
+) -> None:
+    # given a display, and the quarter hour at least 15 minutes away
+    token = pair_room_display(world.api, world.room_id)
+    now = system_clock()
+    soon = now + timedelta(minutes=15)
+    until = soon.replace(second=0, microsecond=0) + timedelta(
+        minutes=-soon.minute % 15 or 15
+    )
+    # when the door's "Until hh:mm" button books it
+    variables = {"roomId": world.room_id, "until": until.isoformat()}
+    booked = world.api.data(operation("BookNow"), variables, token=token)["bookNow"][
+        "booking"
+    ]
+    # then the booking ends on that quarter hour, not minutes from now
+    assert booked["end"].startswith(until.isoformat()[:16])
+    assert booked["state"] == "PENDING"
+
+
+@pytest.mark.parametrize(
+    ("variables", "field"),
+    [
+        ({"until": "later"}, None),  # not a time: the schema refuses it
+        ({"minutes": 30, "until": "2030-01-01T10:00:00+00:00"}, "minutes"),
+        ({}, "minutes"),
+        ({"untilHours": 3}, "until"),  # more than two hours
+        ({"untilMinutes": 2}, "until"),  # less than five minutes
+    ],
+    ids=["not-a-time", "both", "neither", "too-long", "too-short"],
+)
+async def test_book_now_refuses_a_wrong_end(
+    world: BookingWorld, variables: dict[str, object], field: str | None
+) -> None:
+    # given
+    token = pair_room_display(world.api, world.room_id)
+    now = system_clock()
+    if "untilHours" in variables:
+        variables = {"until": (now + timedelta(hours=3)).isoformat()}
+    if "untilMinutes" in variables:
+        variables = {"until": (now + timedelta(minutes=2)).isoformat()}
+    # when
+    body = world.api.post(
+        operation("BookNow"), {"roomId": world.room_id, **variables}, token=token
+    )
+    # then nothing is booked, and the display is told which field is wrong
+    if field is None:
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        return
+    payload = body["data"]["bookNow"]
+    assert payload["booking"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+        ([field], "BAD_USER_INPUT")
+    ]

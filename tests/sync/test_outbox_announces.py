@@ -14,7 +14,13 @@ from tests.emulator.core_directory import ADELE, ROOM1, eventually
 from tests.emulator.core_events import meeting
 from tests.sync.outbox_harness import BookingWorld
 from tests.sync.outlook import stamp
-from transom.pubsub import Event, MemoryBus, room_channel, tenant_channel
+from transom.pubsub import (
+    SYNC_CHANNEL,
+    Event,
+    MemoryBus,
+    room_channel,
+    tenant_channel,
+)
 from transom.sync.outbox.worker import OutboxWorker
 
 pytestmark = pytest.mark.anyio
@@ -22,7 +28,10 @@ pytestmark = pytest.mark.anyio
 
 @asynccontextmanager
 async def worker_publishing_to(
-    world: BookingWorld, events: list[Event], tenant_events: list[Event] | None = None
+    world: BookingWorld,
+    events: list[Event],
+    tenant_events: list[Event] | None = None,
+    sync_events: list[Event] | None = None,
 ) -> AsyncIterator[None]:
     """A worker on its own bus; what it publishes for Room 1 (and the tenant) is collected."""
     bus = MemoryBus()
@@ -39,6 +48,8 @@ async def worker_publishing_to(
         if tenant_events is not None:
             channel = tenant_channel(world.tenant_id)
             await task_group.start(_collect, bus, channel, tenant_events)
+        if sync_events is not None:
+            await task_group.start(_collect, bus, SYNC_CHANNEL, sync_events)
         task_group.start_soon(worker.run)
         try:
             yield
@@ -67,13 +78,15 @@ def slot(world: BookingWorld) -> tuple[datetime, datetime]:
 async def test_a_confirmed_booking_is_published(world: BookingWorld) -> None:
     # given
     events: list[Event] = []
+    sync_events: list[Event] = []
     booked = world.book()
     # when
-    async with worker_publishing_to(world, events):
+    async with worker_publishing_to(world, events, sync_events=sync_events):
         await world.state_becomes(booked["id"], "CONFIRMED")
         await anyio.sleep(0.1)
     # then
     assert {"type": "booking", "roomId": world.room_id}.items() <= events[0].items()
+    assert sync_events == []  # nothing to read again
 
 
 async def test_a_declined_booking_is_published(world: BookingWorld) -> None:
@@ -84,12 +97,20 @@ async def test_a_declined_booking_is_published(world: BookingWorld) -> None:
         rival = meeting("Walk-in", stamp(start), stamp(end))
         await client.users.by_user_id(ROOM1).events.post(rival)
     booked = world.book()
+    sync_events: list[Event] = []
     # when
-    async with worker_publishing_to(world, events):
+    async with worker_publishing_to(world, events, sync_events=sync_events):
         await world.state_becomes(booked["id"], "DECLINED")
         await anyio.sleep(0.1)
-    # then
+    # then the displays reload, and the room is read again so they learn who
+    # holds it (the walk-in)
     assert [e["roomId"] for e in events] == [world.room_id]
+    (wake,) = sync_events
+    assert {
+        "type": "wake",
+        "scope": "room",
+        "id": world.room_id,
+    }.items() <= wake.items()
 
 
 async def test_a_failed_write_is_published(world: BookingWorld) -> None:

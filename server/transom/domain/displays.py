@@ -33,6 +33,7 @@ PAIRING_TTL = timedelta(minutes=15)
 ONLINE_WINDOW = timedelta(minutes=2)
 SEEN_RESOLUTION = timedelta(seconds=30)
 BOOK_NOW_MINUTES = (15, 30, 60)
+MAX_BOOK_NOW = timedelta(hours=2)
 MIN_BOOKING = timedelta(minutes=5)
 CHECK_IN_EARLY = timedelta(minutes=10)
 MAX_NAME = 200
@@ -172,6 +173,28 @@ def book_now_span(now: datetime, minutes: int, next_start: datetime | None) -> S
         )
     start = _whole_minute(now)
     end = start + timedelta(minutes=minutes)
+    if next_start is not None and next_start < end:
+        end = next_start
+    if end - now < MIN_BOOKING:
+        raise ConflictError("the room is booked in a few minutes: no time to book")
+    return Span(start, end)
+
+
+def book_until_span(
+    now: datetime, until: datetime, next_start: datetime | None
+) -> Span:
+    """Book from now until ``until`` (a door button's end, e.g. the next quarter
+    hour), cut short by the next booking; at most two hours."""
+    if until.tzinfo is None:
+        raise InvalidInputError("give the end with a UTC offset", field="until")
+    start = _whole_minute(now)
+    if until - now < MIN_BOOKING:
+        raise InvalidInputError(
+            "the end must be at least 5 minutes from now", field="until"
+        )
+    if until - start > MAX_BOOK_NOW:
+        raise InvalidInputError("book at most two hours at the door", field="until")
+    end = _whole_minute(until)
     if next_start is not None and next_start < end:
         end = next_start
     if end - now < MIN_BOOKING:

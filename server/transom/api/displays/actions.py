@@ -10,7 +10,7 @@ extension PENDING until Exchange confirms or declines it.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import strawberry
@@ -33,7 +33,12 @@ from transom.domain import displays as rules
 from transom.domain.access import Viewer
 from transom.domain.booking_requests import check_booking_request
 from transom.domain.bookings import BookingSource, occupies_room
-from transom.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
+from transom.domain.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from transom.sync.commands.bookings import (
     announce,
     book_room,
@@ -70,8 +75,9 @@ class EndBookingNowPayload(Payload):
 @strawberry.type
 class DisplayActionMutations:
     @strawberry.mutation(
-        description="Book the room from now for 15, 30 or 60 minutes, cut short at "
-        "the next booking. Answers PENDING at once; Exchange confirms or declines."
+        description="Book the room from now for 15, 30 or 60 minutes, or until a "
+        "given end (at most two hours), cut short at the next booking. Answers "
+        "PENDING at once; Exchange confirms or declines."
     )
     async def book_now(
         self,
@@ -80,15 +86,27 @@ class DisplayActionMutations:
             strawberry.ID, strawberry.argument(description="This display's room.")
         ],
         minutes: Annotated[
-            int,
+            int | None,
             strawberry.argument(
-                description="How long, from now (15 to 120, within the free time)."
+                description="How long, from now: 15, 30 or 60 (within the free "
+                "time). Give this or `until`."
             ),
-        ],
+        ] = None,
+        until: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="Until when (with a UTC offset), at least 5 minutes "
+                "and at most two hours from now; cut short at the next booking. "
+                "Door buttons pass a quarter hour or the next booking's start. "
+                "Give this or `minutes`."
+            ),
+        ] = None,
     ) -> BookNowPayload | None:
         with UserErrors(info) as errors:
             viewer = await info.context.viewer()
             source = booking_source(viewer, room_id)
+            if (minutes is None) == (until is None):
+                raise InvalidInputError("give either minutes or until", field="minutes")
             await visible_room(info, room_id)
             now = info.context.now
             async with info.context.db() as session:
@@ -100,7 +118,12 @@ class DisplayActionMutations:
                     active_only=True,
                 )
                 upcoming = [b.start for b in grouped[room_id] if b.start > now]
-                span = rules.book_now_span(now, minutes, min(upcoming, default=None))
+                next_start = min(upcoming, default=None)
+                if until is not None:
+                    span = rules.book_until_span(now, until, next_start)
+                else:
+                    assert minutes is not None
+                    span = rules.book_now_span(now, minutes, next_start)
                 request = check_booking_request(
                     start=span.start,
                     end=span.end,

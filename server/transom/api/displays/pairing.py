@@ -15,10 +15,12 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.api.context import Info
+from transom.api.displays.nearby import NearbyFreeRoom, nearby_free_rooms
 from transom.api.enums import DisplayLanguage, PairingState
 from transom.api.payloads import Payload, UserErrors
 from transom.api.rooms.types import Room, visible_room
 from transom.db import displays as display_repo
+from transom.db import models
 from transom.domain import displays as rules
 from transom.domain.access import Role
 from transom.domain.errors import (
@@ -68,7 +70,27 @@ class ThisDisplay:
         description="With check-in required: minutes after the start before an "
         "unchecked meeting is released."
     )
+    check_in_required_since: datetime | None = strawberry.field(
+        description="With check-in required: since when. Meetings that began "
+        "earlier, and meetings booked at the door, are never released as no-shows."
+    )
     room: Room = strawberry.field(description="The room it shows.")
+    room_row: strawberry.Private[models.Room]
+    tenant_row: strawberry.Private[models.Tenant | None]
+
+    @strawberry.field(
+        description="Rooms in the same building (this tenant's, linked to their "
+        "mailbox) free now for at least 15 minutes, nearest floors first, then "
+        "the longest free. For when this room is taken."
+    )
+    async def nearby_free_rooms(
+        self,
+        info: Info,
+        first: Annotated[
+            int, strawberry.argument(description="At most this many (1 to 10).")
+        ] = 4,
+    ) -> list[NearbyFreeRoom]:
+        return await nearby_free_rooms(info, self.room_row, self.tenant_row, first)
 
 
 def _pairing_limit(info: Info) -> rules.RateLimit:
@@ -189,5 +211,8 @@ class DisplayPairingQueries:
             language=DisplayLanguage(language),
             check_in_required=settings.check_in_required,
             no_show_release_minutes=settings.no_show_release_minutes,
+            check_in_required_since=settings.check_in_required_from(),
             room=Room.from_model(room),
+            room_row=room,
+            tenant_row=tenant,
         )

@@ -31,6 +31,10 @@ State machine of a row::
 - After every result a display shows (a booking confirmed or declined, an
   extension answered, a write FAILED or HELD) the worker commits, then
   publishes the room's channel, so displays update live.
+- When Exchange declines (a booking, or a longer end) the room is taken by an
+  event Transom may not have synced yet (a notification lost or still on its
+  way): the worker asks for a resync of the room (``SYNC_CHANNEL`` wake), so
+  the door display learns who holds the room, and until when, within seconds.
 - Beside its loop the worker runs the no-show releaser
   (``sync.outbox_release``), which enqueues ``booking.release`` rows.
 """
@@ -49,6 +53,7 @@ import anyio
 from transom.db import models
 from transom.db import outbox as outbox_repo
 from transom.db.engine import Sessions
+from transom.domain.bookings import BookingState
 from transom.domain.clock import Clock
 from transom.graph import (
     GraphAuthError,
@@ -56,7 +61,7 @@ from transom.graph import (
     GraphThrottledError,
     GraphTransientError,
 )
-from transom.pubsub import Bus, room_channel, tenant_channel
+from transom.pubsub import SYNC_CHANNEL, Bus, room_channel, tenant_channel
 from transom.security import SecretBox
 from transom.settings import Settings
 from transom.sync.credentials import MissingCredentialsError
@@ -64,7 +69,7 @@ from transom.sync.graph_clients import TenantClients
 from transom.sync.outbox import settle
 from transom.sync.outbox.handlers import HANDLERS
 from transom.sync.outbox.held import mark_tenant_auth_failure, writes_are_held
-from transom.sync.outbox.jobs import BookingUpdate, BookingView, WriteJob
+from transom.sync.outbox.jobs import BookingUpdate, BookingView, Outcome, WriteJob
 from transom.sync.outbox.leases import HEARTBEAT, LEASE, Leases
 from transom.sync.outbox.policy import backoff, gives_up, throttled
 from transom.sync.outbox.release import RELEASE_SECONDS, NoShowReleaser
@@ -78,6 +83,13 @@ UNEXPECTED_HINT = (
     "Transom hit an unexpected error writing to Microsoft 365 (the server log "
     "has the details). Retry once it is fixed, or drop the write."
 )
+
+
+def _declined(outcome: Outcome) -> bool:
+    """Exchange said no: the room is held by someone else then."""
+    update = outcome.booking
+    declined = BookingState.DECLINED.value
+    return update is not None and declined in (update.state, update.extension_state)
 
 
 class OutboxWorker:
@@ -196,6 +208,10 @@ class OutboxWorker:
             )
             await session.commit()
         await self._announce(room_id)
+        if room_id is not None and _declined(outcome):
+            await self._bus.publish(
+                SYNC_CHANNEL, {"type": "wake", "scope": "room", "id": room_id}
+            )
 
     async def _job(
         self,
