@@ -216,6 +216,7 @@ def lobby_page(
         f"{tower.url}/graphql",
         json={"query": PAIR_LOBBY, "variables": variables},
         headers={"Authorization": f"Bearer {tower.admin}"},
+        timeout=30,
     ).json()
     display = response["data"]["pairLobbyDisplay"]["display"]
     expect(page.get_by_role("heading", name=building, exact=True)).to_be_visible()
@@ -286,6 +287,7 @@ def test_it_speaks_the_displays_language(tower, browser_context) -> None:
         f"{tower.url}/graphql",
         json={"query": LANGUAGE, "variables": {"id": display["id"]}},
         headers={"Authorization": f"Bearer {tower.admin}"},
+        timeout=30,
     )
     # when it reconnects
     page.reload()
@@ -309,6 +311,7 @@ def test_a_door_display_page_paired_to_a_building_turns_into_the_lobby(
         f"{tower.url}/graphql",
         json={"query": PAIR_LOBBY, "variables": variables},
         headers={"Authorization": f"Bearer {tower.admin}"},
+        timeout=30,
     )
     # then the page becomes the building's lobby display
     expect(page.get_by_role("heading", name="Tower", exact=True)).to_be_visible()
