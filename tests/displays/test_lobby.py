@@ -10,7 +10,12 @@ from websockets.exceptions import ConnectionClosed
 
 from tests.displays.live_client import subscribe
 from tests.displays.lobby import PAIR_LOBBY, pair_lobby
-from tests.displays.signage import operation, pair_display, request_pairing
+from tests.displays.signage import (
+    operation,
+    pair_display,
+    pair_room_display,
+    request_pairing,
+)
 from tests.factories import make_booking, make_room, make_tenant, make_token
 
 pytestmark = pytest.mark.anyio
@@ -212,3 +217,30 @@ async def test_a_revoked_lobby_displays_feed_ends(api, session) -> None:
     if ended is not None:
         assert ended.get("data") is None
     assert code_of(api.post(operation("LobbyHome"), token=token)) == "UNAUTHENTICATED"
+
+
+PLACE = (
+    'mutation P($id: ID!) { updateRoom(id: $id, input: {building: "HQ", '
+    'floor: "1"}) { room { id } } }'
+)
+
+
+async def test_a_booking_made_at_a_door_reaches_the_lobby_live(world) -> None:
+    # given Room 1 (linked to Exchange) in HQ, a lobby of HQ, Room 1's door display
+    world.api.data(PLACE, {"id": world.room_id})
+    lobby, _ = pair_lobby(world.api, world.api.token or "", "HQ")
+    door = pair_room_display(world.api, world.room_id)
+    live = operation("BuildingDayLive")
+    async with subscribe(world.api.base_url, lobby, live, {"building": "HQ"}) as feed:
+        first = (await feed.next())["data"]["buildingBookings"]
+        # when someone books it at the door (announced on the room's channel only)
+        variables = {"roomId": world.room_id, "minutes": 30}
+        world.api.data(operation("BookNow"), variables, token=door)
+        second = (await feed.next(10))["data"]["buildingBookings"]
+    # then the lobby shows it busy at once, still waiting for Exchange
+    (before,) = first["rooms"]
+    (after,) = second["rooms"]
+    assert before["day"]["status"]["state"] == "FREE"
+    assert after["day"]["status"]["state"] == "BUSY"
+    (booking,) = after["day"]["bookings"]
+    assert (booking["state"], booking["source"]) == ("PENDING", "DISPLAY")
