@@ -24,7 +24,7 @@ from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.displays.live_world import LiveWorld, live_world
 from tests.displays.lobby import LOBBY_STORE, PAIR_LOBBY
-from tests.displays.signage import midday_zone, operation
+from tests.displays.signage import PAIR, midday_zone, operation
 from tests.emulated_tenant import system_clock
 from tests.emulator.core_directory import ADELE, ROOM1
 from tests.emulator.graph_clients import graph_client
@@ -317,3 +317,34 @@ def test_a_door_display_page_paired_to_a_building_turns_into_the_lobby(
     expect(page.get_by_role("heading", name="Tower", exact=True)).to_be_visible()
     expect(page).to_have_url(re.compile(r"/lobby$"))
     expect(tile_of(page, "Tower 01")).to_contain_text("Busy")
+
+
+def test_a_lobby_page_paired_to_a_room_turns_into_its_door_display(
+    tower, browser_context
+) -> None:
+    # given the lobby page showing its code
+    page = browser_context.new_page()
+    page.goto(f"{tower.url}/lobby")
+    code = page.get_by_label("Pairing code")
+    expect(code).to_have_text(CODE)
+    rooms = httpx.post(
+        f"{tower.url}/graphql",
+        json={"query": '{ rooms(building: "Tower") { id name } }'},
+        headers={"Authorization": f"Bearer {tower.admin}"},
+        timeout=30,
+    ).json()["data"]["rooms"]
+    room_id = next(r["id"] for r in rooms if r["name"] == "Tower 01")
+    # when an admin pairs that code to one room
+    httpx.post(
+        f"{tower.url}/graphql",
+        json={
+            "query": PAIR,
+            "variables": {"code": code.inner_text(), "roomId": room_id},
+        },
+        headers={"Authorization": f"Bearer {tower.admin}"},
+        timeout=30,
+    )
+    # then the page becomes that room's door display
+    expect(page.get_by_role("heading", name="Tower 01")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/display$"))
+    expect(page.get_by_role("status")).to_contain_text("Busy")
