@@ -244,3 +244,34 @@ async def test_a_booking_made_at_a_door_reaches_the_lobby_live(world) -> None:
     assert after["day"]["status"]["state"] == "BUSY"
     (booking,) = after["day"]["bookings"]
     assert (booking["state"], booking["source"]) == ("PENDING", "DISPLAY")
+
+
+async def test_lobbies_and_admins_of_one_building_each_get_their_own_view(
+    api, session, clock
+) -> None:
+    # given subjects hidden on displays, two lobbies of North and an admin
+    # following North with the same operation
+    tenant, (aurora, _, _), admin = await _campus(session)
+    api.data(HIDE_SUBJECTS, {"t": tenant.id}, token=admin)
+    lobbies = [pair_lobby(api, admin, "North")[0] for _ in range(2)]
+    live, variables = operation("BuildingDayLive"), {"building": "North"}
+    async with (
+        subscribe(api.base_url, lobbies[0], live, variables) as first_lobby,
+        subscribe(api.base_url, lobbies[1], live, variables) as second_lobby,
+        subscribe(api.base_url, admin, live, variables) as admin_feed,
+    ):
+        feeds = [first_lobby, second_lobby, admin_feed]
+        for feed in feeds:
+            await feed.next()
+        # when a meeting appears in Aurora
+        await make_booking(
+            session, aurora, clock.now + timedelta(hours=1), subject="Board"
+        )
+        api.data(UPDATE_ROOM, {"id": aurora.id}, token=admin)
+        after = [(await feed.next())["data"]["buildingBookings"] for feed in feeds]
+    # then
+    subjects = [
+        [b["subject"] for b in day["rooms"][0]["day"]["bookings"]] for day in after
+    ]
+    assert subjects == [[None], [None], ["Board"]]
+    assert after[0] == after[1]

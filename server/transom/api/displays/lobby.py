@@ -11,6 +11,7 @@ display's token is refused the building operations (FORBIDDEN).
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
@@ -23,6 +24,7 @@ from transom.api.live import RoomDay, day_view
 from transom.api.payloads import Payload, UserErrors
 from transom.api.rooms.snapshots import RoomSnapshot
 from transom.api.scope import tenant_scope
+from transom.api.shared_events import SharedEvent
 from transom.db import displays as display_repo
 from transom.db import models
 from transom.db import rooms as room_repo
@@ -169,6 +171,45 @@ def building_day(
         building=building, floor=floor, time_zone=zone or tenant_zone, rooms=rooms
     )
     return day, min(changes, default=None)
+
+
+@dataclass(frozen=True)
+class _BuildingView:
+    """A building's day built from exactly these snapshots, good for any
+    moment in [at, changes)."""
+
+    snapshots: tuple[RoomSnapshot, ...]
+    at: datetime
+    changes: datetime | None
+    event: SharedEvent
+
+
+def shared_building_day(
+    snapshots: list[RoomSnapshot],
+    key: tuple[str, str, str | None],
+    now: datetime,
+    viewer: Viewer,
+) -> tuple[SharedEvent, datetime | None]:
+    """:func:`building_day` as one event for every lobby of the building
+    woken by the same change (kept with its first room's snapshot, like the
+    rooms' own views), so their GraphQL result is executed once."""
+    if not snapshots:
+        day, changes = building_day(snapshots, key, now, viewer)
+        return SharedEvent(day), changes
+    memo = ("building", key, viewer.is_display)
+    found = snapshots[0].views.get(memo)
+    if (
+        isinstance(found, _BuildingView)
+        and len(found.snapshots) == len(snapshots)
+        and all(a is b for a, b in zip(found.snapshots, snapshots, strict=True))
+        and found.at <= now
+        and (found.changes is None or now < found.changes)
+    ):
+        return found.event, found.changes
+    day, changes = building_day(snapshots, key, now, viewer)
+    view = _BuildingView(tuple(snapshots), now, changes, SharedEvent(day))
+    snapshots[0].views[memo] = view
+    return view.event, changes
 
 
 def _room(room: models.Room, day: RoomDay) -> BuildingRoom:

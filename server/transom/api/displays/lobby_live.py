@@ -7,7 +7,9 @@ wake reloads only the rooms an event named, through the process-wide room
 snapshots the door displays share, and builds each room's day with the very
 view its door displays are pushed (``day_view`` of :mod:`transom.api.live`). Like a
 room's feed it also wakes when a meeting starts or ends and at least every
-``live_recheck_seconds``, and it pushes only what changed.
+``live_recheck_seconds``, and it pushes only what changed. The lobby displays
+of one building woken by the same change share one result (built, executed and
+JSON-encoded once).
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ import strawberry
 from transom.api.context import Info
 from transom.api.displays.lobby import (
     BuildingDay,
-    building_day,
     building_members,
     building_scope,
+    shared_building_day,
 )
 from transom.api.shared_events import SharedEvent
 from transom.db import displays as display_repo
@@ -161,8 +163,8 @@ async def _building_feed(
                 )
                 for room_id in members
             ]
-            day, changes = building_day(snapshots, key, now, viewer)
-            yield SharedEvent(day)
+            event, changes = shared_building_day(snapshots, key, now, viewer)
+            yield event
             periodic = recheck * random.uniform(0.75, 1.0)  # not crypto
             seconds = min(periodic, _seconds_until(now, changes, recheck))
             events = await channels.next(seconds)
