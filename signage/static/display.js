@@ -84,6 +84,7 @@ function showPairing() {
 async function refetch() {
   const home = await request("DisplayHome", {}, saved.secret);
   if (errorCode(home) === "UNAUTHENTICATED") return "REVOKED";
+  if (errorCode(home) === "FORBIDDEN") return "LOBBY"; // paired to a building
   if (home.errors) throw new NetworkError(home.errors[0].message);
   if (home.data.build.id !== BUILD) { location.reload(); return "RELOADING"; }
   saved.home = home.data;
@@ -103,6 +104,11 @@ async function connect() {
     const outcome = await refetch();
     if (outcome === "REVOKED") { reset(); return start(); }
     if (outcome === "RELOADING") return;
+    if (outcome === "LOBBY") {
+      localStorage.setItem("transom.lobby.v1", JSON.stringify({ secret: saved.secret, paired: true }));
+      reset();
+      return location.replace("/lobby");
+    }
     markOnline();
     const roomId = saved.home.thisDisplay.room.id;
     live.lastMessage = Date.now();

@@ -71,6 +71,7 @@ def variables(name: str, tenant_id: str, room_id: str) -> dict[str, Any]:
             "tenantId": tenant_id,
             "input": {"showSubject": False},
         },
+        "PairLobbyDisplay": {"code": "ABCDEF", "building": "HQ"},
         "SetTenantSignIn": {"tenantId": tenant_id, "input": {"enabled": False}},
         "SetAbsencePolicy": {"tenantId": tenant_id, "input": {"private": False}},
         "SetAvailabilityRules": {

@@ -194,7 +194,8 @@ class Context:
         return Viewer(token_id=row.id, role=Role(row.role), tenant_id=row.tenant_id)
 
     async def _display_viewer(self, token: str) -> Viewer:
-        """A paired door display: role DISPLAY, limited to its one room."""
+        """A paired display: role DISPLAY, limited to its one room (a door
+        display) or to the rooms of its building or floor (a lobby display)."""
         async with self.db() as session:
             row = await display_repo.find_active_by_token(
                 session, token=token, now=self.now
@@ -208,6 +209,8 @@ class Context:
             role=Role.DISPLAY,
             tenant_id=row.tenant_id,
             room_id=row.room_id,
+            building=row.building if row.room_id is None else None,
+            floor=row.floor if row.room_id is None else None,
         )
 
     async def _session_viewer(self) -> Viewer | None:

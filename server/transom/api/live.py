@@ -147,7 +147,7 @@ class RoomSubscriptions:
             ),
         ],
     ) -> AsyncGenerator[RoomDay, None]:
-        async for event in _room_feed(info, room_id, _day_view):
+        async for event in _room_feed(info, room_id, day_view):
             yield cast(RoomDay, event)  # SharingExecutor unwraps it
 
     @strawberry.subscription(
@@ -165,7 +165,7 @@ class RoomSubscriptions:
         ],
     ) -> AsyncGenerator[TenantSync, None]:
         viewer = await info.context.viewer()
-        if viewer.room_id is not None:
+        if viewer.is_display:
             raise NotFoundError.of("Tenant", tenant_id)
         await visible_tenant(info, tenant_id)
         event: Event = {"type": "subscribed"}
@@ -295,7 +295,7 @@ def _status_view(snapshot: RoomSnapshot, now: datetime, _viewer: Viewer) -> _Vie
     )
 
 
-def _day_view(snapshot: RoomSnapshot, now: datetime, viewer: Viewer) -> _View:
+def day_view(snapshot: RoomSnapshot, now: datetime, viewer: Viewer) -> _View:
     # Only door displays see bookings masked (display_view.for_viewer).
     def build() -> tuple[object, datetime | None]:
         _, day_end = day_bounds(snapshot, now)
@@ -343,7 +343,7 @@ def _recheck(viewer: Viewer, snapshot: RoomSnapshot, room_id: str) -> None:
     """The room may have been deleted, or this viewer may no longer see it."""
     if snapshot.room is None:
         raise NotFoundError.of("Room", room_id)
-    if viewer.room_id is not None and viewer.room_id != room_id:
+    if not viewer.sees_room(room_id):
         raise NotFoundError.of("Room", room_id)
     viewer.check_tenant(snapshot.room.tenant_id, "Room", room_id)
 

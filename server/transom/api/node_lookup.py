@@ -41,7 +41,7 @@ def _in_tenant(viewer: Viewer, tenant_id: str | None) -> bool:
 
 
 def _not_a_display(viewer: Viewer, tenant_id: str | None) -> bool:
-    return viewer.room_id is None and _in_tenant(viewer, tenant_id)
+    return not viewer.is_display and _in_tenant(viewer, tenant_id)
 
 
 def _admin(viewer: Viewer, tenant_id: str | None) -> bool:
@@ -58,12 +58,12 @@ def _admin_account_visible(viewer: Viewer, row: models.AdminUser) -> bool:
 
 
 def _room_visible(viewer: Viewer, row: models.Room) -> bool:
-    own_room = viewer.room_id is None or viewer.room_id == row.id
+    own_room = viewer.sees_room(row.id)
     return own_room and _in_tenant(viewer, row.tenant_id)
 
 
 def _booking_visible(viewer: Viewer, row: models.Booking) -> bool:
-    own_room = viewer.room_id is None or viewer.room_id == row.room_id
+    own_room = viewer.sees_room(row.room_id)
     return own_room and _in_tenant(viewer, row.tenant_id)
 
 

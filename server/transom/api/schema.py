@@ -23,6 +23,8 @@ from transom.api.build import BuildQueries
 from transom.api.changes_only import ChangesOnlySchema
 from transom.api.displays.actions import DisplayActionMutations
 from transom.api.displays.admin import DisplayMutations, DisplayQueries
+from transom.api.displays.lobby import LobbyMutations, LobbyQueries
+from transom.api.displays.lobby_live import LobbySubscriptions
 from transom.api.displays.pairing import DisplayPairingMutations, DisplayPairingQueries
 from transom.api.errors import TransomErrors
 from transom.api.limits.input_text import InputLimits
@@ -73,6 +75,7 @@ class Query(
     OutboxQueries,
     DisplayQueries,
     DisplayPairingQueries,
+    LobbyQueries,
     BuildQueries,
     RoomDayQueries,
     SyncQueries,
@@ -99,6 +102,7 @@ class Mutation(
     OutboxMutations,
     DisplayMutations,
     DisplayPairingMutations,
+    LobbyMutations,
     DisplayActionMutations,
     TenantConnectionMutations,
     TenantOnboardingMutations,
@@ -125,7 +129,7 @@ _LIMITS: list[Any] = [
 
 
 @strawberry.type(description="Live updates over websockets.")
-class Subscription(RoomSubscriptions, AvailabilitySubscriptions):
+class Subscription(RoomSubscriptions, LobbySubscriptions, AvailabilitySubscriptions):
     pass
 
 

@@ -28,6 +28,8 @@ REQUIRED_ASSETS = (
     "web/static",
     "signage/templates/display.html",
     "signage/static/display.js",
+    "signage/templates/lobby.html",
+    "signage/static/lobby.js",
     "schema/operations/web",
     "schema/operations/signage/RoomDay.graphql",
 )

@@ -75,7 +75,7 @@ async def find_active_by_token(
     row = await find_by_secret(session, secret=token)
     if row is None or state_of(row, now) is not rules.PairingState.PAIRED:
         return None
-    if row.room_id is None or row.tenant_id is None:
+    if row.tenant_id is None or (row.room_id is None and row.building is None):
         return None
     if rules.needs_touch(row.last_seen_at, now):
         row.last_seen_at = now
@@ -98,6 +98,26 @@ def pair(
 ) -> None:
     row.tenant_id = tenant_id
     row.room_id = room_id
+    row.building = row.floor = None
+    row.name = name
+    row.paired_at = now
+    row.pairing_code = None
+
+
+def pair_lobby(
+    row: models.Display,
+    *,
+    tenant_id: str,
+    building: str,
+    floor: str | None,
+    name: str,
+    now: datetime,
+) -> None:
+    """A lobby display: it shows every room of the building (or of one floor)."""
+    row.tenant_id = tenant_id
+    row.room_id = None
+    row.building = building
+    row.floor = floor
     row.name = name
     row.paired_at = now
     row.pairing_code = None

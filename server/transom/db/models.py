@@ -191,6 +191,9 @@ class Display(Base):
     room_id: Mapped[str | None] = mapped_column(
         ForeignKey("rooms.id", ondelete="SET NULL")
     )
+    # A lobby display shows a building (or one floor of it) instead of a room.
+    building: Mapped[str | None] = mapped_column(String(200))
+    floor: Mapped[str | None] = mapped_column(String(50))
     name: Mapped[str | None] = mapped_column(String(200))
     pairing_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     device_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

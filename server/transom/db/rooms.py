@@ -114,3 +114,22 @@ async def lock_room(session: AsyncSession, room_id: str) -> None:
     await session.execute(
         select(models.Room.id).where(models.Room.id == room_id).with_for_update()
     )
+
+
+async def rooms_in_building(
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    building: str,
+    floor: str | None,
+    limit: int = 200,
+) -> list[models.Room]:
+    """The rooms of a building (of one floor when ``floor`` is given), by
+    floor and name: what a lobby display shows."""
+    stmt = select(models.Room).where(
+        models.Room.tenant_id == tenant_id, models.Room.building == building
+    )
+    if floor is not None:
+        stmt = stmt.where(models.Room.floor == floor)
+    stmt = stmt.order_by(models.Room.floor, models.Room.name, models.Room.id)
+    return list((await session.scalars(stmt.limit(limit))).all())

@@ -31,12 +31,30 @@ def needs_use_noted(last_used_at: datetime | None, now: datetime) -> bool:
 @dataclass(frozen=True)
 class Viewer:
     """An authenticated caller. ``tenant_id`` is None only for superadmins;
-    ``room_id`` is set only for door displays, which see that one room."""
+    ``room_id`` is set only for door displays, which see that one room;
+    ``building`` (and perhaps ``floor``) only for lobby displays, which see
+    that building's rooms through the building operations and nothing else."""
 
     token_id: str
     role: Role
     tenant_id: str | None
     room_id: str | None = None
+    building: str | None = None
+    floor: str | None = None
+
+    @property
+    def is_display(self) -> bool:
+        """A device token: a door display or a lobby display."""
+        return self.role is Role.DISPLAY
+
+    @property
+    def is_lobby(self) -> bool:
+        return self.role is Role.DISPLAY and self.building is not None
+
+    def sees_room(self, room_id: str) -> bool:
+        """Whether a room operation may name this room (tenant aside): a door
+        display only its own; a lobby display none (it has building ones)."""
+        return not self.is_display or self.room_id == room_id
 
     @property
     def is_superadmin(self) -> bool:

@@ -1,5 +1,5 @@
-"""Starlette routes for the door display: its Jinja2 shell, ES modules, service
-worker and the persisted operations it sends (read-only from
+"""Starlette routes for the door display and the lobby display: their Jinja2
+shells, ES modules, service workers and the persisted operations they send (read-only from
 ``schema/operations/signage/``). No data is rendered into the shell: the page
 fetches everything from ``/graphql`` like any other client.
 """
@@ -33,26 +33,36 @@ def signage_routes(settings: Settings) -> list[BaseRoute]:
     templates = Jinja2Templates(directory=signage / "templates")
     build = build_id(settings.assets_dir)
 
-    async def shell(request: Request) -> Response:
-        response = templates.TemplateResponse(
-            request, "display.html", {"build_id": build}
-        )
-        response.headers.update(NO_CACHE)
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+    def shell_of(template: str) -> Callable[[Request], Awaitable[Response]]:
+        async def shell(request: Request) -> Response:
+            response = templates.TemplateResponse(
+                request, template, {"build_id": build}
+            )
+            response.headers.update(NO_CACHE)
+            response.headers["Content-Security-Policy"] = CONTENT_SECURITY
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            return response
 
-    async def service_worker(request: Request) -> Response:
-        # Served under /display/ but controlling /display itself.
-        headers = {**NO_CACHE, "Service-Worker-Allowed": "/display"}
-        return FileResponse(
-            signage / "static" / "sw.js", media_type="text/javascript", headers=headers
-        )
+        return shell
 
+    def worker_of(path: str, name: str) -> Callable[[Request], Awaitable[Response]]:
+        async def service_worker(request: Request) -> Response:
+            # Served under <path>/ but controlling <path> itself.
+            headers = {**NO_CACHE, "Service-Worker-Allowed": path}
+            return FileResponse(
+                signage / "static" / name, media_type="text/javascript", headers=headers
+            )
+
+        return service_worker
+
+    shell, lobby = shell_of("display.html"), shell_of("lobby.html")
     return [
         Route("/display", shell),
         Route("/display/", shell),
-        Route("/display/sw.js", service_worker),
+        Route("/display/sw.js", worker_of("/display", "sw.js")),
+        Route("/lobby", lobby),
+        Route("/lobby/", lobby),
+        Route("/lobby/sw.js", worker_of("/lobby", "lobby-sw.js")),
         Mount("/display/static", StaticFiles(directory=signage / "static")),
         Mount(
             "/display/operations", StaticFiles(directory=operations, check_dir=False)

@@ -5,10 +5,48 @@ import { clearErrors, debounced, el, formatDateTime, replaceKeepingFocus, showEr
 
 const form = document.getElementById("pair-form");
 const roomSelect = document.getElementById("pair-room");
+const buildingSelect = document.getElementById("pair-building");
+const floorSelect = document.getElementById("pair-floor");
 const list = document.getElementById("displays");
 const revokeDialog = document.getElementById("revoke-confirm");
 let tenant = null;
 let revoking = null;
+let rooms = [];
+
+// ---- room or building ------------------------------------------------------------
+function kind() {
+  return form.elements.kind.value;
+}
+
+function showKind() {
+  for (const field of form.querySelectorAll("[data-kind]")) field.hidden = field.dataset.kind !== kind();
+  roomSelect.required = kind() === "room";
+  buildingSelect.required = kind() === "building";
+}
+
+function fillBuildings() {
+  const chosen = buildingSelect.value;
+  const buildings = [...new Set(rooms.map((r) => r.building).filter(Boolean))].sort();
+  buildingSelect.replaceChildren(el("option", { value: "" }, "Choose a building"), ...buildings.map((b) => el("option", { value: b }, b)));
+  buildingSelect.value = buildings.includes(chosen) ? chosen : "";
+  fillFloors();
+}
+
+function fillFloors() {
+  const chosen = floorSelect.value;
+  const floors = [...new Set(rooms.filter((r) => r.building === buildingSelect.value).map((r) => r.floor).filter(Boolean))].sort();
+  floorSelect.replaceChildren(el("option", { value: "" }, "Every floor"), ...floors.map((f) => el("option", { value: f }, `Floor ${f}`)));
+  floorSelect.value = floors.includes(chosen) ? chosen : "";
+}
+
+for (const radio of form.elements.kind) radio.addEventListener("change", showKind);
+buildingSelect.addEventListener("change", fillFloors);
+
+function shows(display) {
+  if (display.room) return display.room.name;
+  if (display.building) return display.floor ? `Lobby: ${display.building}, floor ${display.floor}` : `Lobby: ${display.building}`;
+  return el("span", { class: "muted" }, "Room deleted");
+}
 
 function seen(display) {
   const last = display.lastSeenAt ? `last seen ${formatDateTime(display.lastSeenAt, tenant.timeZone)}` : "never seen";
@@ -44,7 +82,7 @@ function row(display) {
     "tr",
     { "data-display-id": display.id, "data-key": display.id },
     el("td", {}, rename),
-    el("td", {}, display.room ? display.room.name : el("span", { class: "muted" }, "Room deleted")),
+    el("td", {}, shows(display)),
     el("td", {}, el("span", { class: `status ${tone(display)}`, "data-online": String(display.online) }, seen(display))),
     el(
       "td",
@@ -73,7 +111,7 @@ async function renameDisplay(display, renameForm) {
 
 function askRevoke(display, button) {
   revoking = { display, button };
-  const room = display.room ? display.room.name : "its room";
+  const room = display.room ? display.room.name : display.building ?? "its room";
   document.getElementById("revoke-what").textContent = `“${display.name}” stops showing ${room} at once: its token stops working and its live connection closes. To use the screen again, pair it with a new code.`;
   revokeDialog.showModal();
 }
@@ -109,6 +147,8 @@ async function load() {
   const chosen = roomSelect.value;
   roomSelect.replaceChildren(el("option", { value: "" }, "Choose a room"), ...data.tenant.rooms.map((r) => el("option", { value: r.id }, r.building ? `${r.name} (${r.building})` : r.name)));
   roomSelect.value = chosen;
+  rooms = data.tenant.rooms;
+  fillBuildings();
   if (!data.displays.length) {
     list.replaceChildren(el("p", { class: "empty" }, "No displays yet. Pair one with the code it shows."));
     return;
@@ -116,7 +156,7 @@ async function load() {
   // Keep what the admin is typing in a name field through live reloads.
   const typing = document.activeElement && list.contains(document.activeElement) && document.activeElement.name === "name" ? document.activeElement : null;
   if (typing) return;
-  const head = el("tr", {}, ["Name", "Room", "Status", "Actions"].map((h) => el("th", { scope: "col" }, h)));
+  const head = el("tr", {}, ["Name", "Shows", "Status", "Actions"].map((h) => el("th", { scope: "col" }, h)));
   replaceKeepingFocus(list, el("div", { class: "table-wrap" }, el("table", {}, el("caption", { class: "visually-hidden" }, `Displays of ${tenant.name}`), el("thead", {}, head), el("tbody", {}, data.displays.map(row)))));
 }
 
@@ -125,16 +165,23 @@ form.addEventListener("submit", async (event) => {
   clearErrors(form);
   const problems = [];
   if (!form.elements.code.value.trim()) problems.push({ message: "Enter the code the display shows.", extensions: { field: "code" } });
-  if (!roomSelect.value) problems.push({ message: "Choose the room this display hangs by.", extensions: { field: "roomId" } });
+  const lobby = kind() === "building";
+  if (!lobby && !roomSelect.value) problems.push({ message: "Choose the room this display hangs by.", extensions: { field: "roomId" } });
+  if (lobby && !buildingSelect.value) problems.push({ message: "Choose the building this lobby display shows.", extensions: { field: "building" } });
   if (problems.length) {
     showErrors(form, { errors: problems });
     return;
   }
   await whileBusy(form.querySelector("button[type=submit]"), async () => {
     try {
-      const paired = (await request("PairDisplay", { code: form.elements.code.value, roomId: roomSelect.value })).pairDisplay.display;
+      const code = form.elements.code.value;
+      const paired = lobby
+        ? (await request("PairLobbyDisplay", { code, building: buildingSelect.value, floor: floorSelect.value || null, tenantId: tenant.id })).pairLobbyDisplay.display
+        : (await request("PairDisplay", { code, roomId: roomSelect.value })).pairDisplay.display;
       toast(`Paired “${paired.name}”.`);
       form.reset();
+      showKind();
+      fillFloors();
       await load();
     } catch (error) {
       showErrors(form, error);

@@ -217,7 +217,7 @@ def _language(value: str) -> str:
 
 async def _tenant(info: Info, tenant_id: str) -> models.Tenant:
     viewer = await info.context.viewer()
-    if viewer.room_id is not None:
+    if viewer.is_display:
         raise NotFoundError.of("Tenant", tenant_id)
     return await visible_tenant(info, tenant_id)
 

@@ -27,12 +27,25 @@ from transom.pubsub import (
 )
 
 
-@strawberry.type(description="A door display paired to one room.")
+@strawberry.type(
+    description="A display: a door display paired to one room, or a lobby "
+    "display paired to a building (or one floor of it)."
+)
 class Display(Node):
     id: strawberry.ID = strawberry.field(description="The display's id.")
     name: str = strawberry.field(description="A name for admins (default: the room's).")
     room_id: strawberry.ID | None = strawberry.field(
-        description="Null when the room was deleted."
+        description="A door display's room; null for a lobby display, or when "
+        "the room was deleted."
+    )
+    building: str | None = strawberry.field(
+        default=None,
+        description="A lobby display's building; null for a door display.",
+    )
+    floor: str | None = strawberry.field(
+        default=None,
+        description="The one floor a lobby display shows; null: every floor "
+        "(or a door display).",
     )
     language: DisplayLanguage | None = strawberry.field(
         description="Overrides the tenant's display language; null: the tenant's."
@@ -60,6 +73,8 @@ class Display(Node):
             id=strawberry.ID(row.id),
             name=row.name or "",
             room_id=strawberry.ID(row.room_id) if row.room_id else None,
+            building=row.building if row.room_id is None else None,
+            floor=row.floor if row.room_id is None else None,
             language=DisplayLanguage(row.language) if row.language else None,
             state=PairingState(display_repo.state_of(row, now).value),
             paired_at=row.paired_at,
@@ -79,7 +94,7 @@ class Display(Node):
 async def visible_display(info: Info, display_id: str) -> models.Display:
     """A display of the viewer's tenant; otherwise NOT_FOUND."""
     viewer = await info.context.viewer()
-    if viewer.room_id is not None:
+    if viewer.is_display:
         raise NotFoundError.of("Display", display_id)
     scope = None if viewer.is_superadmin else viewer.tenant_id
     async with info.context.db() as session:
@@ -116,7 +131,7 @@ class DisplayQueries:
         ] = None,
     ) -> list[Display] | None:
         viewer = await info.context.viewer()
-        if viewer.room_id is not None:
+        if viewer.is_display:
             return []
         scope = tenant_scope(viewer, tenant_id)
         if scope is None:

@@ -81,7 +81,7 @@ async def _load(info: Info, person_id: str) -> tuple[models.Person, models.Tenan
             if person
             else None
         )
-    if person is None or tenant is None or viewer.room_id is not None:
+    if person is None or tenant is None or viewer.is_display:
         raise NotFoundError.of("Person", person_id)
     viewer.check_tenant(person.tenant_id, "Person", person_id)
     return person, tenant

@@ -157,7 +157,7 @@ async def visible_room(info: Info, room_id: str) -> models.Room:
     """The room, if the viewer may see it; otherwise NOT_FOUND."""
     viewer = await info.context.viewer()
     row = await info.context.loaders.room.load(room_id)
-    if row is None or (viewer.room_id is not None and viewer.room_id != room_id):
+    if row is None or not viewer.sees_room(room_id):
         raise NotFoundError.of("Room", room_id)
     viewer.check_tenant(row.tenant_id, "Room", room_id)
     return row
@@ -203,8 +203,8 @@ class RoomQueries:
             rows = await room_repo.list_rooms(
                 session, tenant_id=scope, room_filter=room_filter
             )
-        if viewer.room_id is not None:
-            rows = [row for row in rows if row.id == viewer.room_id]
+        if viewer.is_display:
+            rows = [row for row in rows if viewer.sees_room(row.id)]
         return [Room.from_model(row) for row in rows]
 
     @strawberry.field(description="One room by id.")
