@@ -12,8 +12,7 @@ this process's CPU time, against the target, 1 s.
 SQLite always (a file in a temp dir); PostgreSQL when a server is given with
 ``--postgres URL`` or ``TRANSOM_TEST_DATABASE_URL`` (e.g.
 ``postgresql+asyncpg://postgres@127.0.0.1:5432/test``): the bench makes a
-database of its own there, runs ``VACUUM ANALYZE`` after seeding (what
-autovacuum does soon after such a load) and drops it at the end.
+database of its own there and drops it at the end.
 
 Usage: ``.venv/bin/python bench/room_usage.py [--rooms 200] [--postgres URL]
 [--sqlite-only]``
@@ -37,8 +36,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import insert
 
 from tests.databases import PG_ENV, PostgresDatabase
 from tests.servers import serve_in_thread
@@ -117,7 +115,7 @@ def meeting(
 async def seed(settings: Settings, rooms: int) -> tuple[str, str, int]:
     engine = create_engine(settings.database_url)
     try:
-        await upgrade_to_head(engine)  # PostgreSQL: done already (no-op)
+        await upgrade_to_head(engine)
         sessions = create_sessions(engine)
         async with sessions() as session:
             tenant = await tenant_repo.create_tenant(
@@ -151,17 +149,6 @@ async def seed(settings: Settings, rooms: int) -> tuple[str, str, int]:
         await engine.dispose()
 
 
-async def vacuum(url: str) -> None:
-    """What autovacuum does soon after a load: statistics for the planner and
-    the visibility map an index-only scan needs."""
-    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text("VACUUM ANALYZE bookings"))
-    finally:
-        await engine.dispose()
-
-
 def timed(client: httpx.Client, variables: dict[str, Any]) -> tuple[float, float]:
     """Wall seconds and CPU seconds of this process (server and client threads:
     on a loaded machine the wall time includes waiting for a core)."""
@@ -177,8 +164,6 @@ def bench(url: str, data_dir: Path, rooms: int, groupings: list[str]) -> None:
     settings = settings_for(data_dir, url)
     began = time.perf_counter()
     tenant_id, token, bookings = asyncio.run(seed(settings, rooms))
-    if url.startswith("postgresql"):
-        asyncio.run(vacuum(url))
     seeded = time.perf_counter() - began
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(
