@@ -1,15 +1,21 @@
-"""Benchmark ``roomUsage`` for 200 rooms x 1 year of bookings, over HTTP.
+"""Benchmark ``roomUsage`` for 200 rooms x 1 year of bookings, over HTTP, on
+SQLite and on PostgreSQL.
 
 Seeds one tenant with 200 rooms (10 buildings, 4 floors each) and a year of
 meetings (2-5 per room and working day, 30-120 min; some booked at the door,
 checked in, released, ended early, extended, cancelled or declined), then
 times the ``roomUsage`` query of the admin Analytics page over the whole year
-for ROOM and BUILDING (``--groupings``) against ``transom`` served by uvicorn in this process.
-Prints the median of three runs (after one warm-up) against the target, 1 s.
+for ROOM and BUILDING (``--groupings``) against ``transom`` served by uvicorn in
+this process. Prints the median of five runs (after one warm-up), wall time and
+this process's CPU time, against the target, 1 s.
 
-Usage: ``.venv/bin/python bench/room_usage.py [--rooms 200] [--database-url URL]``
-(default SQLite in a temp dir; e.g. ``postgresql+asyncpg://postgres@127.0.0.1:5432/bench``
-for PostgreSQL: the database must exist and be empty).
+SQLite always (a file in a temp dir); PostgreSQL when a server is given with
+``--postgres URL`` or ``TRANSOM_TEST_DATABASE_URL`` (e.g.
+``postgresql+asyncpg://postgres@127.0.0.1:5432/test``): the bench makes a
+database of its own there and drops it at the end.
+
+Usage: ``.venv/bin/python bench/room_usage.py [--rooms 200] [--postgres URL]
+[--sqlite-only]``
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert
 
+from tests.databases import PG_ENV, PostgresDatabase
 from tests.servers import serve_in_thread
 from transom.app import create_app
 from transom.db import models
@@ -46,7 +53,7 @@ QUERY = (
     Path(__file__).parents[1] / "schema/operations/web/RoomUsage.graphql"
 ).read_text()
 TARGET = 1.0
-RUNS = 3
+RUNS = 5
 YEAR_END = datetime(2026, 12, 1, tzinfo=UTC)  # fixed: the same data every run
 YEAR_START = YEAR_END - timedelta(days=365)
 
@@ -153,45 +160,66 @@ def timed(client: httpx.Client, variables: dict[str, Any]) -> tuple[float, float
     return elapsed
 
 
+def bench(url: str, data_dir: Path, rooms: int, groupings: list[str]) -> None:
+    settings = settings_for(data_dir, url)
+    began = time.perf_counter()
+    tenant_id, token, bookings = asyncio.run(seed(settings, rooms))
+    seeded = time.perf_counter() - began
+    backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    print(
+        f"{backend}: {rooms} rooms, {bookings} bookings over 365 days "
+        f"(seeded in {seeded:.1f} s)"
+    )
+    with (
+        serve_in_thread(create_app(settings)) as base,
+        httpx.Client(
+            base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"}
+        ) as client,
+    ):
+        for grouping in groupings:
+            variables = {
+                "tenantId": tenant_id,
+                "from": YEAR_START.isoformat(),
+                "to": YEAR_END.isoformat(),
+                "groupBy": grouping,
+            }
+            timed(client, variables)
+            runs = [timed(client, variables) for _ in range(RUNS)]
+            median = statistics.median(wall for wall, _ in runs)
+            cpu = statistics.median(cpu for _, cpu in runs)
+            verdict = "ok" if median < TARGET else "OVER TARGET"
+            print(
+                f"  roomUsage groupBy {grouping}: median {median * 1000:.0f} ms "
+                f"wall, {cpu * 1000:.0f} ms CPU, of {RUNS}; target < "
+                f"{TARGET:.0f} s: {verdict}; load average {os.getloadavg()[0]:.1f}"
+            )
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rooms", type=int, default=200)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(PG_ENV),
+        help=f"a PostgreSQL server (URL of a database to connect to; default ${PG_ENV})",
+    )
+    parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--groupings", default="ROOM,BUILDING")
     args = parser.parse_args()
+    groupings = args.groupings.split(",")
     with tempfile.TemporaryDirectory() as tmp:
-        settings = settings_for(Path(tmp), args.database_url)
-        began = time.perf_counter()
-        tenant_id, token, bookings = asyncio.run(seed(settings, args.rooms))
-        seeded = time.perf_counter() - began
-        backend = settings.database_url.split(":")[0]
-        print(
-            f"{backend}: {args.rooms} rooms, {bookings} bookings over 365 days "
-            f"(seeded in {seeded:.1f} s)"
-        )
-        with (
-            serve_in_thread(create_app(settings)) as url,
-            httpx.Client(
-                base_url=url, timeout=60, headers={"Authorization": f"Bearer {token}"}
-            ) as client,
-        ):
-            for grouping in args.groupings.split(","):
-                variables = {
-                    "tenantId": tenant_id,
-                    "from": YEAR_START.isoformat(),
-                    "to": YEAR_END.isoformat(),
-                    "groupBy": grouping,
-                }
-                timed(client, variables)
-                runs = [timed(client, variables) for _ in range(RUNS)]
-                median = statistics.median(wall for wall, _ in runs)
-                cpu = statistics.median(cpu for _, cpu in runs)
-                verdict = "ok" if median < TARGET else "OVER TARGET"
-                print(
-                    f"  roomUsage groupBy {grouping}: median {median * 1000:.0f} ms "
-                    f"wall, {cpu * 1000:.0f} ms CPU, of {RUNS}; target < "
-                    f"{TARGET:.0f} s: {verdict}; load average {os.getloadavg()[0]:.1f}"
-                )
+        bench(f"sqlite+aiosqlite:///{tmp}/b.db", Path(tmp), args.rooms, groupings)
+    if args.postgres and not args.sqlite_only:
+        database = PostgresDatabase(args.postgres)  # its own, migrated
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                bench(database.url, Path(tmp), args.rooms, groupings)
+        finally:
+            database.drop()
+    elif not args.sqlite_only:
+        print(f"PostgreSQL: skipped (no --postgres and no ${PG_ENV})")
 
 
 if __name__ == "__main__":

@@ -20,9 +20,9 @@ Rules (the README's "Room analytics" says the same):
 >>> from datetime import UTC
 >>> t = datetime(2026, 11, 2, 9, tzinfo=UTC)  # a Monday
 >>> room = UsageRoom("r1", "Aurora", "North", "1")
->>> meeting = UsageSpan("r1", t.timestamp(), t.timestamp() + 7200)
+>>> spans = {"r1": [(t.timestamp(), t.timestamp() + 7200)]}
 >>> hours = WorkingHours(8, 17, frozenset({1, 2, 3, 4, 5}), "UTC")
->>> report = room_usage([room], [meeting], {}, t - timedelta(hours=9),
+>>> report = room_usage([room], spans, {}, t - timedelta(hours=9),
 ...                     t + timedelta(hours=15), hours, Grouping.ROOM)
 >>> report.total.booked_hours, round(report.total.utilisation, 3)
 (2.0, 0.222)
@@ -32,12 +32,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from operator import add
 from statistics import median
-from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from transom.domain.errors import InvalidInputError
@@ -64,19 +64,16 @@ class UsageRoom:
     floor: str | None
 
 
-class UsageSpan(NamedTuple):
-    """One booking that counts, as analytics see it: its room, its start and
-    when it gave the room back (its end, or when it was ended early or
-    released). Nothing else: no subject, no organizer.
+Span = tuple[float, float]
+"""One booking that counts, as analytics see it: its start and when it gave the
+room back (its end, or when it was ended early or released). Nothing else: no
+subject, no organizer.
 
-    Times are epoch seconds (UTC), not datetimes: a year of a large tenant is
-    ~200,000 bookings, and the database hands them over as numbers in a
-    fraction of the time (``transom.db.room_usage``).
-    """
-
-    room_id: str
-    start: float
-    until: float
+Times are epoch seconds (UTC), not datetimes: a year of a large tenant is
+~200,000 bookings, and the database hands them over as numbers in a fraction
+of the time (``transom.db.room_usage``). A room's spans come in a list, best
+sorted by start (sorting a sorted list costs next to nothing).
+"""
 
 
 @dataclass(frozen=True)
@@ -172,24 +169,63 @@ class _Timeline:
         return cls(bounds, cells)
 
     def spread(self, start: float, end: float, into: list[float]) -> None:
-        """Adds the seconds of ``start..end`` to the cells they fall in."""
-        index = max(0, bisect_right(self.bounds, start) - 1)
+        """Adds the seconds of ``start..end`` (inside the range, not empty) to
+        the cells they fall in."""
         bounds, cells = self.bounds, self.cells
-        while index < len(cells) and bounds[index] < end:
-            into[cells[index]] += min(end, bounds[index + 1]) - max(
-                start, bounds[index]
-            )
+        index = bisect_right(bounds, start) - 1
+        after = bounds[index + 1]
+        if end <= after:  # most meetings: inside one hour
+            into[cells[index]] += end - start
+            return
+        into[cells[index]] += after - start
+        index += 1
+        after = bounds[index + 1]
+        while after < end:
+            into[cells[index]] += after - bounds[index]
             index += 1
+            after = bounds[index + 1]
+        into[cells[index]] += end - bounds[index]
 
     def seconds_per_cell(self) -> list[float]:
         found = [0.0] * CELLS
         self.spread(self.bounds[0], self.bounds[-1], found)
         return found
 
+    def held(self, spans: list[Span]) -> list[float]:
+        """Seconds per cell that a room was held by ``spans``: each clipped to
+        the range, overlaps merged (so counted once), then spread. The hot loop
+        of a report (one turn per booking): plain comparisons, no calls but
+        for stretches that are not inside one hour."""
+        bounds, cells = self.bounds, self.cells
+        first, last = bounds[0], bounds[-1]
+        held = [0.0] * CELLS
+        begun = ended = first  # the stretch held so far
+        for start, until in sorted(spans):
+            if start < first:
+                start = first
+            if until > last:
+                until = last
+            if until <= start:
+                continue
+            if start <= ended:  # overlaps (or touches) the stretch
+                if until > ended:
+                    ended = until
+                continue
+            if ended > begun:
+                index = bisect_right(bounds, begun) - 1
+                if ended <= bounds[index + 1]:
+                    held[cells[index]] += ended - begun
+                else:
+                    self.spread(begun, ended, held)
+            begun, ended = start, until
+        if ended > begun:
+            self.spread(begun, ended, held)
+        return held
+
 
 def room_usage(
     rooms: Sequence[UsageRoom],
-    spans: Iterable[UsageSpan],
+    spans: Mapping[str, list[Span]],
     door: Mapping[str, DoorCounts],
     start: datetime,
     end: datetime,
@@ -197,16 +233,11 @@ def room_usage(
     grouping: Grouping,
 ) -> UsageReport:
     """Figures per group of ``rooms`` (and for all of them) over ``start..end``,
-    from the spans of the bookings that count and each room's door counts."""
+    from each room's spans of the bookings that count and its door counts."""
     check_usage_range(start, end)
     timeline = _Timeline.of(start, end, ZoneInfo(hours.time_zone))
     capacity = timeline.seconds_per_cell()
-    per_room: dict[str, list[UsageSpan]] = defaultdict(list)
-    for span in spans:
-        per_room[span.room_id].append(span)
-    measured = {
-        room.id: _measure(per_room.get(room.id, []), timeline) for room in rooms
-    }
+    measured = {room.id: _measure(spans.get(room.id, []), timeline) for room in rooms}
     members: dict[str, list[UsageRoom]] = defaultdict(list)
     for room in rooms:
         members[_group_key(room, grouping)].append(room)
@@ -215,8 +246,9 @@ def room_usage(
         for key, found in members.items()
     ]
     total = _figures(UsageFigures("ALL", "All rooms", 0), rooms, measured, door)
+    working = [cell for cell in range(CELLS) if hours.covers(cell)]
     for figures in [total, *groups]:
-        _finish(figures, capacity, hours)
+        _finish(figures, capacity, working)
     groups.sort(key=lambda g: g.label.casefold())
     return UsageReport(total, groups)
 
@@ -229,31 +261,14 @@ class _Measured:
     lengths: list[float] = field(default_factory=list)
 
 
-def _measure(spans: list[UsageSpan], timeline: _Timeline) -> _Measured:
+def _measure(spans: list[Span], timeline: _Timeline) -> _Measured:
     first, last = timeline.bounds[0], timeline.bounds[-1]
-    measured = _Measured([0.0] * CELLS)
-    clipped: list[tuple[float, float]] = []
-    for _, start, until in spans:
-        until = max(start, until)
-        clipped.append((max(first, start), min(last, until)))
-        if first <= start < last:
-            measured.lengths.append(until - start)
-    for start, end in _merged(clipped):
-        timeline.spread(start, end, measured.held)
-    return measured
-
-
-def _merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Held stretches with overlaps merged (empty ones dropped)."""
-    merged: list[tuple[float, float]] = []
-    for start, end in sorted(spans):
-        if end <= start:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+    lengths = [
+        until - start if until > start else 0.0
+        for start, until in spans
+        if first <= start < last
+    ]
+    return _Measured(timeline.held(spans), lengths)
 
 
 def _group_key(room: UsageRoom, grouping: Grouping) -> str:
@@ -284,12 +299,10 @@ def _figures(
     """The sums over ``rooms``; the heatmap holds held seconds until finished."""
     figures.rooms = len(rooms)
     lengths: list[float] = []
-    held = figures.heatmap
     for room in rooms:
         one = measured[room.id]
         lengths.extend(one.lengths)
-        for cell, seconds in enumerate(one.held):
-            held[cell] += seconds
+        figures.heatmap = list(map(add, figures.heatmap, one.held))
         counts = door.get(room.id, DoorCounts())
         figures.door_bookings += counts.door_bookings
         figures.checked_in += counts.checked_in
@@ -301,11 +314,11 @@ def _figures(
     return figures
 
 
-def _finish(figures: UsageFigures, capacity: list[float], hours: WorkingHours) -> None:
-    """Held seconds per cell become hours, utilisation and shares per cell."""
+def _finish(figures: UsageFigures, capacity: list[float], working: list[int]) -> None:
+    """Held seconds per cell become hours, utilisation and shares per cell;
+    ``working`` are the cells inside working hours."""
     held = figures.heatmap
     figures.booked_hours = sum(held) / 3600
-    working = [cell for cell in range(CELLS) if hours.covers(cell)]
     figures.booked_working_hours = sum(held[c] for c in working) / 3600
     figures.working_hours = sum(capacity[c] for c in working) * figures.rooms / 3600
     figures.heatmap = [

@@ -178,16 +178,22 @@ class RoomUsageQueries:
         )
         async with info.context.db() as session:
             rooms = await usage_repo.usage_rooms(session, tenant_id=tenant.id)
-            spans = await usage_repo.usage_spans(
-                session, tenant_id=tenant.id, start=from_, end=to
-            )
-            door = await usage_repo.door_counts(
+            bookings = await usage_repo.usage_bookings(
                 session, tenant_id=tenant.id, start=from_, end=to
             )
         grouping = rules.Grouping(group_by.name)
         # CPU work (a year of a large tenant): off the event loop.
         report = await anyio.to_thread.run_sync(
-            partial(rules.room_usage, rooms, spans, door, from_, to, hours, grouping)
+            partial(
+                rules.room_usage,
+                rooms,
+                bookings.spans,
+                bookings.door,
+                from_,
+                to,
+                hours,
+                grouping,
+            )
         )
         return RoomUsageReport(
             from_=from_,
