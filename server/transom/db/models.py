@@ -92,7 +92,7 @@ class Booking(Base):
         Index("ix_bookings_room_time", "room_id", "start", "end"),
         # Room analytics (``transom.db.room_usage``) read a tenant's bookings
         # room by room from this index alone: every column they need is in it,
-        # in the order they group them (0016).
+        # in the order they group them (0014).
         Index(
             "ix_bookings_tenant_usage",
             "tenant_id",

@@ -5,8 +5,8 @@ every other column room analytics read: a year of a large tenant is read from
 the index alone (SQLite never touches the table; PostgreSQL with an index-only
 scan once the table is vacuumed), already grouped by room and sorted by start.
 
-Revision ID: 0016
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-04 15:00:00
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0016"
-down_revision = "0011"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
