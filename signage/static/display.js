@@ -5,6 +5,7 @@
 // recomputed every second from the cached bookings, so it advances while offline.
 // Reconnects back off with jitter and always refetch before resubscribing.
 import { NetworkError, errorCode, request, subscribe } from "./graphql.js";
+import { offlineMarker, pairScreen } from "./pairing.js";
 import { clockTime, language, setLanguage, t } from "./i18n.js";
 import {
   backoff, bookingEnds, declinedHere, laterToday, minutesLeft, nextMeeting, occupying, releaseAt, statusAt,
@@ -31,45 +32,11 @@ function reset() { saved = {}; save(); }
 function zone() { return saved.home?.thisDisplay?.room?.timeZone || undefined; }
 function fmt(ms) { return clockTime(new Date(ms), zone()); }
 
-// ---- offline marker -------------------------------------------------------
-function markOffline() {
-  if (live.offlineSince === null) {
-    live.offlineSince = Date.now();
-    saved.offlineSince = live.offlineSince;
-    save();
-  }
-  render();
-}
-function markOnline() {
-  live.offlineSince = null;
-  delete saved.offlineSince;
-  save();
-  render();
-}
-
-// ---- pairing ----------------------------------------------------------------
-async function pair() {
-  showPairing();
-  for (;;) {
-    try {
-      if (!saved.secret || (saved.expiresAt && Date.parse(saved.expiresAt) < Date.now())) {
-        const result = await request("RequestDisplayPairing");
-        if (result.errors) throw new NetworkError(result.errors[0].message);
-        Object.assign(saved, result.data.requestDisplayPairing.pairing, { paired: false });
-        save();
-        showPairing();
-      }
-      const status = await request("DisplayPairingStatus", { secret: saved.secret });
-      markOnline();
-      const state = status.data?.displayPairing?.state;
-      if (state === "PAIRED") { saved.paired = true; save(); return; }
-      if (state !== "WAITING") { delete saved.secret; save(); continue; }
-    } catch (error) {
-      if (!(error instanceof NetworkError)) throw error;
-      markOffline();
-    }
-    await sleep(PAIRING_POLL_MS);
-  }
+// ---- offline marker and pairing (shared with the other kind of display) ----
+const screen = { saved: () => saved, save, live, render };
+const { markOffline, markOnline } = offlineMarker(screen);
+function pair() {
+  return pairScreen(screen, { showPairing, markOnline, markOffline, pollMs: PAIRING_POLL_MS });
 }
 
 function showPairing() {

@@ -6,6 +6,7 @@
 // is recomputed every second from its cached bookings, so it advances offline.
 // Reconnects back off with jitter and always refetch before resubscribing.
 import { NetworkError, errorCode, request, subscribe } from "./graphql.js";
+import { offlineMarker, pairScreen } from "./pairing.js";
 import { clockTime, setLanguage, t } from "./lobby-i18n.js";
 import { backoff, statusAt } from "./schedule.js";
 
@@ -32,45 +33,11 @@ function zone() { return saved.day?.timeZone || undefined; }
 function fmt(ms) { return clockTime(new Date(ms), zone()); }
 function language() { return (saved.home?.thisLobby?.language ?? "EN").toLowerCase(); }
 
-// ---- offline marker -------------------------------------------------------
-function markOffline() {
-  if (live.offlineSince === null) {
-    live.offlineSince = Date.now();
-    saved.offlineSince = live.offlineSince;
-    save();
-  }
-  render();
-}
-function markOnline() {
-  live.offlineSince = null;
-  delete saved.offlineSince;
-  save();
-  render();
-}
-
-// ---- pairing ----------------------------------------------------------------
-async function pair() {
-  showPairing();
-  for (;;) {
-    try {
-      if (!saved.secret || (saved.expiresAt && Date.parse(saved.expiresAt) < Date.now())) {
-        const result = await request("RequestDisplayPairing");
-        if (result.errors) throw new NetworkError(result.errors[0].message);
-        Object.assign(saved, result.data.requestDisplayPairing.pairing, { paired: false });
-        save();
-        showPairing();
-      }
-      const status = await request("DisplayPairingStatus", { secret: saved.secret });
-      markOnline();
-      const state = status.data?.displayPairing?.state;
-      if (state === "PAIRED") { saved.paired = true; save(); return; }
-      if (state !== "WAITING") { delete saved.secret; save(); continue; }
-    } catch (error) {
-      if (!(error instanceof NetworkError)) throw error;
-      markOffline();
-    }
-    await sleep(PAIRING_POLL_MS);
-  }
+// ---- offline marker and pairing (shared with the other kind of display) ----
+const screen = { saved: () => saved, save, live, render };
+const { markOffline, markOnline } = offlineMarker(screen);
+function pair() {
+  return pairScreen(screen, { showPairing, markOnline, markOffline, pollMs: PAIRING_POLL_MS });
 }
 
 function showPairing() {
@@ -300,7 +267,7 @@ setInterval(render, 1000);
 setInterval(watchdog, 15000);
 setInterval(checkVersion, VERSION_CHECK_MS);
 if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.register(`/lobby/sw.js?build=${BUILD}`, { scope: "/lobby" }).catch(() => {});
+  navigator.serviceWorker.register(`/lobby/sw.js?build=${BUILD}&kind=lobby`, { scope: "/lobby" }).catch(() => {});
 }
 if (saved.paired) setLanguage(language());
 render();

@@ -1,14 +1,19 @@
-// Caches the display's shell so a display that restarts without network still
-// shows its last schedule. The cache is named after the build: a new Transom
-// version installs a new worker, which drops the old cache.
-const BUILD = new URL(self.location).searchParams.get("build") || "dev";
-const CACHE = `transom-display-${BUILD}`;
+// Caches a display's shell so a door or lobby display that restarts without
+// network still shows its last schedule. Registered from /display (door) or
+// from /lobby with `kind=lobby`. The cache is named after the build: a new
+// Transom version installs a new worker, which drops the old cache.
+const PARAMS = new URL(self.location).searchParams;
+const BUILD = PARAMS.get("build") || "dev";
+const KIND = PARAMS.get("kind") === "lobby" ? "lobby" : "display";
+const PAGE = `/${KIND}`;
+const CACHE = `transom-${KIND}-${BUILD}`;
 const SHELL = [
-  "/display",
-  `/display/static/display.css?v=${BUILD}`,
-  `/display/static/display.js?v=${BUILD}`,
+  PAGE,
+  `/display/static/${KIND}.css?v=${BUILD}`,
+  `/display/static/${KIND}.js?v=${BUILD}`,
   "/display/static/graphql.js",
-  "/display/static/i18n.js",
+  "/display/static/pairing.js",
+  KIND === "lobby" ? "/display/static/lobby-i18n.js" : "/display/static/i18n.js",
   "/display/static/schedule.js",
 ];
 
@@ -19,7 +24,7 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("transom-display-") && k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith(`transom-${KIND}-`) && k !== CACHE).map((k) => caches.delete(k))))
       .then(() => self.clients.claim()),
   );
 });
@@ -28,7 +33,7 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (!url.pathname.startsWith("/display")) return;
+  if (!url.pathname.startsWith(PAGE) && !url.pathname.startsWith("/display/")) return;
   event.respondWith(
     fetch(event.request)
       .then((response) => {
@@ -38,6 +43,6 @@ self.addEventListener("fetch", (event) => {
         }
         return response;
       })
-      .catch(() => caches.match(event.request, { ignoreSearch: false }).then((hit) => hit || caches.match("/display"))),
+      .catch(() => caches.match(event.request, { ignoreSearch: false }).then((hit) => hit || caches.match(PAGE))),
   );
 });

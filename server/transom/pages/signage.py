@@ -62,7 +62,7 @@ def signage_routes(settings: Settings) -> list[BaseRoute]:
         Route("/display/sw.js", worker_of("/display", "sw.js")),
         Route("/lobby", lobby),
         Route("/lobby/", lobby),
-        Route("/lobby/sw.js", worker_of("/lobby", "lobby-sw.js")),
+        Route("/lobby/sw.js", worker_of("/lobby", "sw.js")),
         Mount("/display/static", StaticFiles(directory=signage / "static")),
         Mount(
             "/display/operations", StaticFiles(directory=operations, check_dir=False)
