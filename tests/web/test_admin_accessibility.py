@@ -19,6 +19,7 @@ PAGES = [
     "Tenants",
     "Rooms",
     "Displays",
+    "Absences",
     "Sync log",
     "Analytics",
     "Settings",

@@ -42,6 +42,7 @@ PAGES = (
     Page("/admin/", "tenants.html", "Tenants"),
     Page("/admin/rooms", "rooms.html", "Rooms"),
     Page("/admin/displays", "displays.html", "Displays"),
+    Page("/admin/absences", "absences.html", "Absences"),
     Page("/admin/sync-log", "sync_log.html", "Sync log"),
     Page("/admin/analytics", "analytics.html", "Analytics"),
     Page("/admin/settings", "settings.html", "Settings"),
