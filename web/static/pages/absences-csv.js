@@ -122,7 +122,8 @@ function spanOf(values, allDayColumn, zone, problems) {
   if (!start) problems.push(`start “${values.start}” is not a date: write 2026-12-24, 24.12.2026 or 2026-12-24 08:30`);
   if (!end) problems.push(`end “${values.end}” is not a date: write 2026-12-24, 24.12.2026 or 2026-12-24 08:30`);
   if (!start || !end) return null;
-  const allDay = allDayColumn === undefined ? !start.time && !end.time : yesNo(values.all_day, "all_day", problems);
+  const automatic = allDayColumn === undefined || !values.all_day;
+  const allDay = automatic ? !start.time && !end.time : yesNo(values.all_day, "all_day", problems);
   if (allDay) {
     if (start.time || end.time) {
       problems.push("an all-day absence has dates without times");
