@@ -16,10 +16,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.web.browser_steps import (
+    APP,
     ORGANIZER,
+    connect,
     connected,
+    emulator_control,
+    expire_all_secrets,
     other_admin,
     serious_violations,
+    tenant_card,
     wait_until,
 )
 from tests.web.conftest import AdminUi, screenshot
@@ -112,6 +117,7 @@ def test_an_absence_is_registered_approved_and_deleted_and_outlook_follows(
     assert [e["subject"] for e in events] == ["Out of office"]
     midnight = datetime.combine(DAY, datetime.min.time(), TENANT_ZONE)
     assert datetime.fromisoformat(events[0]["start"]) == midnight  # all day there
+    row.scroll_into_view_if_needed()
     screenshot(ui, "absences")
     assert serious_violations(ui) == []
 
@@ -199,6 +205,7 @@ def test_a_csv_of_500_with_3_bad_rows_imports_497_and_again_changes_nothing(
             reason, ignore_case=True
         )
     assert all_absences(admin_ui) == []
+    ui.locator(".csv-summary").scroll_into_view_if_needed()
     screenshot(ui, "absences-import-preview")
     assert serious_violations(ui) == []
 
@@ -224,6 +231,7 @@ def test_a_csv_of_500_with_3_bad_rows_imports_497_and_again_changes_nothing(
     assert saved["hr-0"]["allDay"] is True
     assert saved["hr-0"]["end"].startswith((DAY + timedelta(days=3)).isoformat())
     assert saved["hr-1"]["end"].startswith((DAY + timedelta(days=2)).isoformat())
+    outcome.scroll_into_view_if_needed()
     screenshot(ui, "absences-imported")
 
     # when the same file is imported again
@@ -253,3 +261,63 @@ def test_a_csv_of_500_with_3_bad_rows_imports_497_and_again_changes_nothing(
     expect(ui.locator(".csv-summary")).to_contain_text(
         "4 rows, 4 ready to import, 0 with problems"
     )
+
+
+REGISTER = """
+mutation ($t: ID!, $input: RegisterAbsenceInput!) {
+  registerAbsence(tenantId: $t, input: $input) { absence { id } }
+}
+"""
+
+
+def test_a_held_absence_says_to_renew_the_secret_and_syncs_once_renewed(
+    ui: Page, admin_ui: AdminUi
+) -> None:
+    # given the tenant's secret expired, as Test connection found
+    connected(ui, admin_ui)
+    with other_admin(admin_ui) as admin:
+        admin.data(SYNC_PEOPLE, t=admin_ui.tenant_id)
+    expire_all_secrets(admin_ui)
+    card = tenant_card(ui)
+    card.get_by_role("button", name="Test connection").click()
+    expect(card.locator("[data-status]")).to_have_attribute(
+        "data-status", "SECRET_EXPIRED"
+    )
+    # when HR registers an approved absence
+    with other_admin(admin_ui) as admin:
+        values = {
+            "personEmail": ORGANIZER,
+            "kind": "SICK",
+            "start": DAY.isoformat() + "T00:00:00Z",
+            "end": DAY.isoformat() + "T00:00:00Z",
+            "allDay": True,
+            "approved": True,
+        }
+        admin.data(REGISTER, t=admin_ui.tenant_id, input=values)
+    ui.get_by_role("navigation").get_by_role("link", name="Absences").click()
+
+    # then the page says it is held and what to do
+    row = ui.locator("tr[data-absence-id]")
+    expect(row).to_have_attribute("data-sync-state", "HELD", timeout=20_000)
+    expect(row).to_contain_text("Renew the client secret in Entra ID")
+    expect(row.get_by_role("link", name="Tenants page")).to_be_visible()
+    expect(row.get_by_role("button", name="Retry")).to_be_visible()
+    row.scroll_into_view_if_needed()
+    screenshot(ui, "absences-held")
+    assert serious_violations(ui) == []
+    assert outlook_items(admin_ui, ORGANIZER) == []
+
+    # when an admin saves a renewed secret on the Tenants page
+    secret = emulator_control(admin_ui, "POST", f"{APP}/secrets", {"days": 365})
+    row.get_by_role("link", name="Tenants page").click()
+    card = connect(ui, secret=secret["value"])
+    expect(card.locator("[data-status]")).to_have_attribute(
+        "data-status", "CONNECTED"
+    )
+
+    # then the absence syncs by itself, with the neutral subject
+    ui.get_by_role("navigation").get_by_role("link", name="Absences").click()
+    expect(row).to_have_attribute("data-sync-state", "SYNCED", timeout=20_000)
+    expect(row.get_by_role("button", name="Retry")).to_have_count(0)
+    subjects = [e["subject"] for e in outlook_items(admin_ui, ORGANIZER)]
+    assert subjects == ["Out of office"]

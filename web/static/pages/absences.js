@@ -110,7 +110,7 @@ function stateOf(absence) {
           "Microsoft 365 refused this tenant's credentials, so nothing is written to Outlook. Renew the client secret in Entra ID and save it on the ",
           tenantsLink(),
           "; held absences then sync by themselves.",
-          absence.lastError ? ` (${absence.lastError})` : "",
+          absence.lastError ? el("details", { class: "small" }, el("summary", {}, "Microsoft's answer"), absence.lastError) : "",
         ],
       };
     case "FAILED":
@@ -158,7 +158,7 @@ function row(absence) {
     el("td", {}, kindWords(absence.kind)),
     el("td", {}, when(absence), absence.note ? el("div", { class: "muted small" }, absence.note) : ""),
     el("td", {}, APPROVAL_WORDS[absence.approval] || ""),
-    el("td", { class: "absence-state" }, el("span", { class: `status status-${state.tone}` }, state.word), el("p", { class: "small state-detail" }, state.detail)),
+    el("td", { class: "absence-state" }, el("span", { class: `status status-${state.tone}` }, state.word), el("div", { class: "small state-detail" }, state.detail)),
     el("td", { class: "optional small" }, absence.externalId || ""),
     el("td", {}, el("div", { class: "actions" }, actionButtons(absence))),
   );
