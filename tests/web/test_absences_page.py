@@ -311,9 +311,7 @@ def test_a_held_absence_says_to_renew_the_secret_and_syncs_once_renewed(
     secret = emulator_control(admin_ui, "POST", f"{APP}/secrets", {"days": 365})
     row.get_by_role("link", name="Tenants page").click()
     card = connect(ui, secret=secret["value"])
-    expect(card.locator("[data-status]")).to_have_attribute(
-        "data-status", "CONNECTED"
-    )
+    expect(card.locator("[data-status]")).to_have_attribute("data-status", "CONNECTED")
 
     # then the absence syncs by itself, with the neutral subject
     ui.get_by_role("navigation").get_by_role("link", name="Absences").click()
