@@ -91,10 +91,16 @@ def test_an_absence_is_registered_approved_and_deleted_and_outlook_follows(
     # when an admin registers a two-day vacation awaiting approval
     ui.get_by_role("button", name="Register an absence").click()
     editor = ui.get_by_role("dialog", name="Register an absence")
-    editor.get_by_label("Person's email").fill(ORGANIZER)
+    editor.get_by_label("Person's email").fill("nobody@contoso.example")
     editor.get_by_label("Kind").select_option(label="Vacation")
     editor.get_by_label("First day").fill(DAY.isoformat())
     editor.get_by_label("Last day").fill((DAY + timedelta(days=1)).isoformat())
+    editor.get_by_role("button", name="Register").click()
+    # (an address nobody has is refused beside its field)
+    person = editor.get_by_label("Person's email")
+    expect(person).to_have_attribute("aria-invalid", "true")
+    expect(editor).to_contain_text("nobody in the directory has the address")
+    person.fill(ORGANIZER)
     editor.get_by_role("button", name="Register").click()
 
     # then it is listed, not in Outlook, and says why
@@ -120,6 +126,27 @@ def test_an_absence_is_registered_approved_and_deleted_and_outlook_follows(
     row.scroll_into_view_if_needed()
     screenshot(ui, "absences")
     assert serious_violations(ui) == []
+
+    # when it is edited to last a day longer
+    row.get_by_role("button", name="Edit").click()
+    editor = ui.get_by_role("dialog", name="Edit the absence of Ada Ahmed")
+    expect(editor.get_by_label("Last day")).to_have_value(
+        (DAY + timedelta(days=1)).isoformat()
+    )
+    editor.get_by_label("Last day").fill((DAY + timedelta(days=2)).isoformat())
+    editor.get_by_role("button", name="Save").click()
+
+    # then the same Outlook event moves
+    expect(editor).to_be_hidden()
+    three_days = midnight + timedelta(days=3)
+
+    def moved() -> bool:
+        found = outlook_items(admin_ui, ORGANIZER)
+        return [datetime.fromisoformat(e["end"]) for e in found] == [three_days]
+
+    wait_until(moved)
+    assert outlook_items(admin_ui, ORGANIZER)[0]["id"] == events[0]["id"]
+    expect(row).to_have_attribute("data-sync-state", "SYNCED")
 
     # when it is deleted, after a confirmation saying what happens in Outlook
     row.get_by_role("button", name="Delete").click()
@@ -233,6 +260,25 @@ def test_a_csv_of_500_with_3_bad_rows_imports_497_and_again_changes_nothing(
     assert saved["hr-1"]["end"].startswith((DAY + timedelta(days=2)).isoformat())
     outcome.scroll_into_view_if_needed()
     screenshot(ui, "absences-imported")
+    # and the list narrows by person and kind, and pages on
+    expect(ui.locator("#absences-summary")).to_have_text("100+ absences.")
+    ui.get_by_role("button", name="Show more").click()
+    expect(ui.locator("#absences-summary")).to_have_text("200+ absences.")
+    filters = ui.get_by_role("search", name="Filter absences")
+    filters.get_by_label("Person").fill(people[0])
+    filters.get_by_label("Kind").select_option(label="Vacation")
+    vacations = [
+        i
+        for i in range(500)
+        if i % len(people) == 0 and i % 4 == 0 and i + 2 not in bad
+    ]
+    assert len(vacations) == 6
+    expect(ui.locator("#absences-summary")).to_have_text(
+        f"{len(vacations)} absences match the filters."
+    )
+    expect(ui.locator("tr[data-absence-id]")).to_have_count(len(vacations))
+    filters.get_by_label("Person").fill("")
+    filters.get_by_label("Kind").select_option(label="Any kind")
 
     # when the same file is imported again
     ui.get_by_label("CSV file", exact=True).set_input_files([])
