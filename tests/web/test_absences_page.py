@@ -365,3 +365,39 @@ def test_a_held_absence_says_to_renew_the_secret_and_syncs_once_renewed(
     expect(row.get_by_role("button", name="Retry")).to_have_count(0)
     subjects = [e["subject"] for e in outlook_items(admin_ui, ORGANIZER)]
     assert subjects == ["Out of office"]
+
+
+def test_a_failed_absence_shows_the_hint_and_syncs_when_retried(
+    ui: Page, admin_ui: AdminUi
+) -> None:
+    # given an app access policy that leaves out the person's mailbox
+    other = "someone.else@contoso.onmicrosoft.com"
+    emulator_control(admin_ui, "PUT", f"{APP}/access-policy", {"mailboxes": [other]})
+    open_absences(ui, admin_ui)
+    # when an approved absence is registered for them
+    with other_admin(admin_ui) as admin:
+        values = {
+            "personEmail": ORGANIZER,
+            "kind": "COURSE",
+            "start": f"{DAY}T08:00:00Z",
+            "end": f"{DAY}T12:00:00Z",
+            "approved": True,
+        }
+        admin.data(REGISTER, t=admin_ui.tenant_id, input=values)
+    # then the row says it failed, why, and how to fix it
+    row = ui.locator("tr[data-absence-id]")
+    expect(row).to_have_attribute("data-sync-state", "FAILED", timeout=20_000)
+    expect(row.locator(".absence-state")).to_contain_text("access policy")
+    row.scroll_into_view_if_needed()
+    screenshot(ui, "absences-failed")
+    assert serious_violations(ui) == []
+
+    # when the policy is widened and the write retried
+    emulator_control(
+        admin_ui, "PUT", f"{APP}/access-policy", {"mailboxes": [other, ORGANIZER]}
+    )
+    row.get_by_role("button", name="Retry").click()
+
+    # then it is in Outlook, shown as working elsewhere
+    expect(row).to_have_attribute("data-sync-state", "SYNCED", timeout=20_000)
+    expect(row.locator(".absence-state")).to_contain_text("working elsewhere")

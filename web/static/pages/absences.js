@@ -117,7 +117,11 @@ function stateOf(absence) {
       return {
         tone: "bad",
         word: "Failed",
-        detail: [absence.lastError || "Microsoft 365 refused the write.", absence.syncHint ? ` ${absence.syncHint}` : "", absence.syncCode ? ` (${absence.syncCode})` : ""],
+        detail: [
+          absence.lastError || "Microsoft 365 refused the write.",
+          absence.syncCode ? ` (${absence.syncCode})` : "",
+          absence.syncHint ? el("div", { class: "fix-hint" }, el("strong", {}, "To fix: "), absence.syncHint, " Then press Retry.") : "",
+        ],
       };
     default:
       if (absence.approval === "PENDING") return { tone: "idle", word: "Not in Outlook", detail: "It goes to Outlook once approved." };
