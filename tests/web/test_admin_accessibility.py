@@ -19,6 +19,8 @@ PAGES = [
     "Tenants",
     "Rooms",
     "Displays",
+    "People",
+    "Absences",
     "Sync log",
     "Analytics",
     "Settings",

@@ -27,9 +27,23 @@ MUTATIONS = sorted(
 def variables(name: str, tenant_id: str, room_id: str) -> dict[str, Any]:
     """Valid variables for each mutation the admin UI sends."""
     some_id = "00000000-0000-0000-0000-000000000000"
+    absence = {
+        "personEmail": "adele@contoso.example",
+        "kind": "VACATION",
+        "start": "2026-12-24T00:00:00Z",
+        "end": "2026-12-25T00:00:00Z",
+        "allDay": True,
+        "externalId": "forged",
+    }
     return {
         "ChangeAdminRole": {"id": some_id, "role": "READER"},
         "ConnectPeopleCalendars": {"tenantId": tenant_id},
+        "ApproveAbsence": {"id": some_id},
+        "DeleteAbsence": {"id": some_id},
+        "ImportAbsences": {"tenantId": tenant_id, "absences": [absence]},
+        "RegisterAbsence": {"tenantId": tenant_id, "input": absence},
+        "RejectAbsence": {"id": some_id},
+        "UpdateAbsence": {"id": some_id, "input": {"note": "Forged"}},
         "ConnectTenant": {
             "input": {
                 "tenantId": tenant_id,

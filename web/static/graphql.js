@@ -62,8 +62,10 @@ function userErrorsOf(data) {
 
 // Run a query or mutation by operation name; resolves to `data`, rejects with
 // GraphQLErrors (whose .errors carry extensions.code and extensions.field),
-// for top-level errors and for a mutation payload's userErrors alike.
-export async function request(name, variables = {}) {
+// for top-level errors and for a mutation payload's userErrors alike — unless
+// `keepUserErrors` is set, for payloads that report refused parts of a partly
+// done job (importAbsences): then `data` is answered with its userErrors.
+export async function request(name, variables = {}, { keepUserErrors = false } = {}) {
   const query = await operation(name);
   const response = await fetch(ENDPOINT, {
     method: "POST",
@@ -82,7 +84,7 @@ export async function request(name, variables = {}) {
     }
     throw new GraphQLErrors(body.errors);
   }
-  const userErrors = userErrorsOf(body.data);
+  const userErrors = keepUserErrors ? [] : userErrorsOf(body.data);
   if (userErrors.length) throw new GraphQLErrors(userErrors);
   return body.data;
 }

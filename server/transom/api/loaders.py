@@ -10,8 +10,10 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
+from transom.db import absences as absence_repo
 from transom.db import bookings as booking_repo
 from transom.db import models
+from transom.db import people as people_repo
 from transom.db import rooms as room_repo
 from transom.db import sync_status as sync_repo
 from transom.db import tenants as tenant_repo
@@ -27,6 +29,19 @@ class Loaders:
         self.tenant = DataLoader(self._load_tenants)
         self.bookings = DataLoader(self._load_bookings)
         self.sync_state = DataLoader(self._load_sync_states)
+        self.person = DataLoader(self._load_people)
+        self.retryable_write = DataLoader(self._load_retryable_writes)
+
+    async def _load_people(self, ids: Sequence[str]) -> list[models.Person | None]:
+        async with self._db() as session:
+            rows = await people_repo.get_people(session, person_ids=ids)
+        by_id = {row.id: row for row in rows}
+        return [by_id.get(i) for i in ids]
+
+    async def _load_retryable_writes(self, ids: Sequence[str]) -> list[str | None]:
+        async with self._db() as session:
+            found = await absence_repo.retryable_writes(session, absence_ids=ids)
+        return [found.get(i) for i in ids]
 
     async def _load_sync_states(
         self, ids: Sequence[str]

@@ -92,6 +92,24 @@ async def outbox_statuses(
     return found
 
 
+async def retryable_writes(
+    session: AsyncSession, *, absence_ids: Sequence[str]
+) -> dict[str, str]:
+    """Per absence, the id of its newest FAILED or HELD write (to retry)."""
+    if not absence_ids:
+        return {}
+    item = models.OutboxItem
+    rows = await session.execute(
+        select(item.absence_id, item.id)
+        .where(
+            item.absence_id.in_(list(absence_ids)),
+            item.status.in_([OutboxStatus.FAILED.value, OutboxStatus.HELD.value]),
+        )
+        .order_by(item.created_at, item.id)
+    )
+    return {a: i for a, i in rows.tuples().all() if a is not None}
+
+
 async def approved_between(
     session: AsyncSession, *, person_id: str, start: datetime, end: datetime
 ) -> list[models.Absence]:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,21 +50,69 @@ async def page_people(
     return await fetch_page(session, stmt, order, first=first, after=after)
 
 
+@dataclass(frozen=True)
+class AbsenceFilter:
+    """What an absence list is narrowed to; None: no narrowing."""
+
+    person_id: str | None = None
+    person_search: str | None = None
+    kind: str | None = None
+    sync_state: str | None = None
+    approval: str | None = None
+    ends_after: datetime | None = None
+    starts_before: datetime | None = None
+
+
+def _person_matches(search: str) -> Any:
+    wanted = search.lower()
+    return select(models.Person.id).where(
+        or_(
+            func.lower(models.Person.display_name).contains(wanted, autoescape=True),
+            func.lower(models.Person.primary_email).contains(wanted, autoescape=True),
+        )
+    )
+
+
 async def page_absences(
     session: AsyncSession,
     *,
     tenant_id: str | None,
-    person_id: str | None,
+    wanted: AbsenceFilter,
     first: int,
     after: str | None,
 ) -> Page[models.Absence]:
-    stmt = select(models.Absence).where(models.Absence.deleted_at.is_(None))
+    """Live absences by start; a date range keeps those overlapping it."""
+    absence = models.Absence
+    stmt = select(absence).where(absence.deleted_at.is_(None))
     if tenant_id is not None:
-        stmt = stmt.where(models.Absence.tenant_id == tenant_id)
-    if person_id is not None:
-        stmt = stmt.where(models.Absence.person_id == person_id)
-    order = [models.Absence.start, models.Absence.id]
+        stmt = stmt.where(absence.tenant_id == tenant_id)
+    if wanted.person_id is not None:
+        stmt = stmt.where(absence.person_id == wanted.person_id)
+    if wanted.person_search:
+        stmt = stmt.where(absence.person_id.in_(_person_matches(wanted.person_search)))
+    if wanted.kind is not None:
+        stmt = stmt.where(absence.kind == wanted.kind)
+    if wanted.sync_state is not None:
+        stmt = stmt.where(absence.sync_state == wanted.sync_state)
+    if wanted.approval is not None:
+        stmt = stmt.where(absence.approval == wanted.approval)
+    if wanted.ends_after is not None:
+        stmt = stmt.where(absence.end > wanted.ends_after)
+    if wanted.starts_before is not None:
+        stmt = stmt.where(absence.start < wanted.starts_before)
+    order = [absence.start, absence.id]
     return await fetch_page(session, stmt, order, first=first, after=after)
+
+
+async def get_people(
+    session: AsyncSession, *, person_ids: Sequence[str]
+) -> list[models.Person]:
+    if not person_ids:
+        return []
+    rows = await session.scalars(
+        select(models.Person).where(models.Person.id.in_(list(person_ids)))
+    )
+    return list(rows.all())
 
 
 async def find_person_by_address(

@@ -45,6 +45,7 @@ PAGES = (
     Page("/admin/rooms", "rooms.html", "Rooms"),
     Page("/admin/displays", "displays.html", "Displays"),
     Page("/admin/people", "people.html", "People"),
+    Page("/admin/absences", "absences.html", "Absences"),
     Page("/admin/availability", "availability.html", "Availability rules"),
     Page("/admin/absence-policy", "absence_policy.html", "Absence policy"),
     Page("/admin/sync-log", "sync_log.html", "Sync log"),

@@ -19,6 +19,7 @@ from transom.api.people.availability import (
 from transom.api.scope import tenant_scope
 from transom.db import models
 from transom.db import people as people_repo
+from transom.domain.absences import normalize_kind
 from transom.domain.errors import InvalidInputError
 
 
@@ -107,6 +108,21 @@ class Absence(Node):
     note: str | None = strawberry.field(
         description="Kept in Transom only; null when none."
     )
+
+    @strawberry.field(
+        description="The person who is away; null if they left the directory."
+    )
+    async def person(self, info: Info) -> Person | None:
+        row = await info.context.loaders.person.load(str(self.person_id))
+        return Person.from_model(row) if row is not None else None
+
+    @strawberry.field(
+        description="Its Outlook write that FAILED or is HELD, to pass to "
+        "retryOutboxItem; null when no write waits for a retry."
+    )
+    async def retryable_write_id(self, info: Info) -> strawberry.ID | None:
+        found = await info.context.loaders.retryable_write.load(str(self.id))
+        return strawberry.ID(found) if found is not None else None
 
     @classmethod
     def from_model(cls, row: models.Absence) -> Absence:
@@ -235,11 +251,69 @@ class PeopleQueries:
                 description="Only this tenant: superadmins may pick any; others may give only their own. Omitted: your tenant (every tenant for a superadmin)."
             ),
         ] = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only absences of people whose name or primary email "
+                "address holds this text, any case (% and _ are plain characters)."
+            ),
+        ] = None,
+        kind: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this kind (e.g. VACATION or a custom kind; "
+                "'other vacation' means OTHER_VACATION)."
+            ),
+        ] = None,
+        sync_state: Annotated[
+            SyncState | None,
+            strawberry.argument(description="Only absences in this sync state."),
+        ] = None,
+        approval: Annotated[
+            Approval | None,
+            strawberry.argument(description="Only absences with this decision."),
+        ] = None,
+        from_: Annotated[
+            datetime | None,
+            strawberry.argument(
+                name="from",
+                description="Only absences still running at or after this moment "
+                "(with a UTC offset): those ending after it.",
+            ),
+        ] = None,
+        until: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="Only absences beginning before this moment (with a "
+                "UTC offset); after `from` when both are given.",
+            ),
+        ] = None,
     ) -> Connection[Absence] | None:
         viewer = await info.context.viewer()
         scope = tenant_scope(viewer, tenant_id)
+        wanted = people_repo.AbsenceFilter(
+            person_id=person_id,
+            person_search=search.strip() if search and search.strip() else None,
+            kind=normalize_kind(kind) if kind is not None else None,
+            sync_state=sync_state.value if sync_state is not None else None,
+            approval=approval.value if approval is not None else None,
+            ends_after=_instant(from_, "from"),
+            starts_before=_instant(until, "until"),
+        )
+        if (
+            wanted.ends_after is not None
+            and wanted.starts_before is not None
+            and wanted.starts_before <= wanted.ends_after
+        ):
+            raise InvalidInputError("until must be after from", field="until")
         async with info.context.db() as session:
             page = await people_repo.page_absences(
-                session, tenant_id=scope, person_id=person_id, first=first, after=after
+                session, tenant_id=scope, wanted=wanted, first=first, after=after
             )
         return to_connection(page, [Absence.from_model(row) for row in page.items])
+
+
+def _instant(value: datetime | None, name: str) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise InvalidInputError(f"give {name} with a UTC offset", field=name)
+    return value
