@@ -35,7 +35,7 @@ from transom.api.context import Context, Info
 from transom.api.displays.view import for_viewer
 from transom.api.enums import RoomState
 from transom.api.rooms.snapshots import RoomSnapshot
-from transom.api.rooms.types import RoomStatus, status_of, visible_room
+from transom.api.rooms.types import RoomStatus, status_of
 from transom.api.shared_events import SharedEvent
 from transom.api.sync.health import health_at
 from transom.api.tenants.types import Tenant, visible_tenant
@@ -306,7 +306,8 @@ async def _room_feed(
 ) -> AsyncIterator[SharedEvent]:
     """What to push of the room: now, after each event and when it changes."""
     viewer = await info.context.viewer()
-    await visible_room(info, room_id)
+    if viewer.room_id is not None and viewer.room_id != room_id:
+        raise NotFoundError.of("Room", room_id)  # the rest: _recheck
     services = info.context.services
     # Re-check at least this often, so a missed wake-up never leaves a screen stale.
     recheck = services.settings.live_recheck_seconds

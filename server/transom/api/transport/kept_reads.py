@@ -4,11 +4,11 @@ Door displays fetch ``schema/operations/signage/RoomDay.graphql`` on every start
 and reconnect. Its answer depends only on the room's snapshot, the moment (the
 status turns at a meeting's start or end) and the kind of viewer (displays see
 bookings masked by the tenant's privacy settings), exactly what the live pushes
-already share (:func:`transom.api.live.day_of`). So the first such request
+already share (``day_of`` in :mod:`transom.api.live`). So the first such request
 after a change is executed as any other, and its result is kept in that shared
 day; the next ones, from any display of the room, get it without parsing,
 validating or executing anything, and its JSON is encoded once
-(:class:`~transom.api.shared_events.SharedData`). The day is replaced when the
+(``SharedData`` in :mod:`transom.api.shared_events`). The day is replaced when the
 room changes (its events, from any process), so the kept result goes with it.
 
 Every request is still authenticated (the device token, kept for seconds and
@@ -77,4 +77,6 @@ async def kept_read(context: Context, request: GraphQLRequestData) -> KeptRead |
         day = await day_of(context, room_id, viewer)
     except (TransomError, SQLAlchemyError, OSError):
         return None  # the ordinary path answers it, with its code
-    return KeptRead(day, ("http", query, room_id))
+    # By name, not text: every text of the same persisted document (its
+    # canonical print) selects the same, and a display cannot add entries.
+    return KeptRead(day, ("http", name))
