@@ -67,6 +67,7 @@ HOME = (SIGNAGE / "DisplayHome.graphql").read_text()
 LIVE = (SIGNAGE / "RoomDayLive.graphql").read_text()
 HELLO = "{ hello }"
 CONNECTIONS = 16
+SEEN_ERRORS: set[str] = set()
 
 
 # ---------------------------------------------------------------- hello-world
@@ -389,8 +390,11 @@ async def display(
                     pass
         except asyncio.CancelledError:
             raise
-        except Exception:  # noqa: BLE001, S110 - the server is away: retry
-            pass
+        except Exception as error:  # noqa: BLE001 - the server is away: retry
+            kind = type(error).__name__
+            if kind not in SEEN_ERRORS:  # each kind once, on stderr
+                SEEN_ERRORS.add(kind)
+                print(f"display: {error!r:.300}", file=sys.stderr)
         state["current"][index] = None
         await asyncio.sleep(backoff(attempt))
         attempt += 1
@@ -401,7 +405,12 @@ async def display_worker() -> None:
     import aiohttp
 
     raise_file_limit()
-    job = json.loads(sys.stdin.readline())
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=2**24)
+    await loop.connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(reader), sys.stdin
+    )
+    job = json.loads(await reader.readline())
     state: dict[str, Any] = {"current": [None] * len(job["tokens"])}
     connector = aiohttp.TCPConnector(limit=200)
     async with aiohttp.ClientSession(connector=connector) as session:
@@ -409,11 +418,6 @@ async def display_worker() -> None:
             asyncio.create_task(display(session, job["base"], token, state, i))
             for i, token in enumerate(job["tokens"])
         ]
-        loop = asyncio.get_running_loop()
-        reader = asyncio.StreamReader()
-        await loop.connect_read_pipe(
-            lambda: asyncio.StreamReaderProtocol(reader), sys.stdin
-        )
         while await reader.readline():
             current = [t for t in state["current"] if t is not None]
             sys.stdout.write(
