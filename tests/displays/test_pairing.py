@@ -7,6 +7,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from tests.displays.live_client import subscribe
 from tests.displays.signage import PAIR, operation, pair_display, request_pairing
 from tests.factories import make_room, make_tenant, make_token
 from transom.domain.access import Role
@@ -138,3 +139,27 @@ async def test_another_tenants_displays_are_not_found(api, session) -> None:
     # then
     assert codes == ["NOT_FOUND"]
     assert api.data(DISPLAYS, token=stranger) == {"displays": []}
+
+
+TENANT_SYNC = "subscription ($t: ID!) { tenantSync(tenantId: $t) { kind at } }"
+
+
+async def test_an_admins_open_page_hears_a_display_come_online(
+    api, server, session
+) -> None:
+    # given a display just paired, and an admin page following the tenant
+    tenant = await make_tenant(session)
+    room = await make_room(session, tenant, "Aurora")
+    admin = await make_token(session, tenant)
+    secret = pair_display(api, admin, room.id)
+    async with subscribe(server, admin, TENANT_SYNC, {"t": tenant.id}) as live:
+        assert (await live.next())["data"]["tenantSync"]["kind"] == "subscribed"
+        # when the display reaches Transom for the first time
+        api.data(operation("DisplayHome"), token=secret)
+        # then the page hears it at once (it shows the display online)
+        heard = await live.next(5)
+        assert heard["data"]["tenantSync"]["kind"] == "display"
+        # and a display already online does not announce itself again
+        api.data(operation("DisplayHome"), token=secret)
+        with pytest.raises(TimeoutError):
+            await live.next(1.5)

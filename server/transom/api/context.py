@@ -30,7 +30,7 @@ from transom.domain.connection import ConnectionReport, RoomImport
 from transom.domain.displays import is_device_token
 from transom.domain.errors import UnauthenticatedError
 from transom.domain.onboarding import Disconnected, PermissionCheck, TenantFeature
-from transom.pubsub import Bus
+from transom.pubsub import Bus, tenant_channel
 from transom.settings import Settings
 from transom.sync.people_sync import CalendarConnection, PeopleImport
 
@@ -204,12 +204,19 @@ class Context:
         """A paired display: role DISPLAY, limited to its one room (a door
         display) or to the rooms of its building or floor (a lobby display)."""
         async with self.db() as session:
-            row = await display_repo.find_active_by_token(
+            found = await display_repo.find_active_by_token(
                 session, token=token, now=self.now
             )
-        if row is None:
+        if found is None:
             raise UnauthenticatedError(
                 "this display is not paired or was revoked: pair it again"
+            )
+        row, came_online = found
+        if came_online and row.tenant_id is not None:
+            # Admins' Displays pages show it online at once, not at their
+            # next periodic reload.
+            await self.services.bus.publish(
+                tenant_channel(row.tenant_id), {"type": "display", "displayId": row.id}
             )
         return Viewer(
             token_id=row.id,

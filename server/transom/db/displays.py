@@ -70,17 +70,19 @@ async def find_by_secret(
 
 async def find_active_by_token(
     session: AsyncSession, *, token: str, now: datetime
-) -> models.Display | None:
-    """A paired, unrevoked display; notes that it was seen (commits)."""
+) -> tuple[models.Display, bool] | None:
+    """A paired, unrevoked display, and whether it just came online (unseen
+    for longer than the online window); notes that it was seen (commits)."""
     row = await find_by_secret(session, secret=token)
     if row is None or state_of(row, now) is not rules.PairingState.PAIRED:
         return None
     if row.tenant_id is None or (row.room_id is None and row.building is None):
         return None
+    came_online = not rules.is_online(row.last_seen_at, now)
     if rules.needs_touch(row.last_seen_at, now):
         row.last_seen_at = now
         await session.commit()
-    return row
+    return row, came_online
 
 
 async def touch(session: AsyncSession, *, display_id: str, now: datetime) -> None:
