@@ -16,7 +16,6 @@ from starlette.responses import Response
 
 from transom.admin_auth.cookies import SESSION_COOKIE, check_cookie_request
 from transom.admin_auth.sessions import find_signed_in
-from transom.api.displays.token_cache import DeviceTokens
 from transom.api.loaders import Loaders
 from transom.api.rooms.snapshots import RoomSnapshots
 from transom.db import displays as display_repo
@@ -101,7 +100,6 @@ class Services:
     bus: Bus
     snapshots: RoomSnapshots = field(default_factory=RoomSnapshots)
     sync: SyncCommands | None = None
-    device_tokens: DeviceTokens = field(default_factory=DeviceTokens)
 
 
 @dataclass
@@ -155,10 +153,9 @@ class Context:
         return self._viewer
 
     async def reauthenticate(self) -> Viewer:
-        """Checks the credentials again in the database (they may have been
-        revoked)."""
+        """Checks the credentials again (they may have been revoked)."""
         self._viewer = None
-        self._viewer = await self._authenticate(kept=False)
+        self._viewer = await self._authenticate()
         return self._viewer
 
     def set_response_header(self, name: str, value: str) -> None:
@@ -176,14 +173,10 @@ class Context:
             token = _bearer(raw if isinstance(raw, str) else None)
         return token
 
-    async def _authenticate(self, *, kept: bool = True) -> Viewer:
+    async def _authenticate(self) -> Viewer:
         token = self.bearer_token()
         if token is not None and is_device_token(token):
-            if not kept:
-                return await self._display_viewer(token)
-            return await self.services.device_tokens.viewer(
-                token, lambda: self._display_viewer(token)
-            )
+            return await self._display_viewer(token)
         if token is None:
             session_viewer = await self._session_viewer()
             if session_viewer is not None:
