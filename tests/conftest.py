@@ -34,6 +34,23 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+def _one_database(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked ``one_database`` runs on SQLite only: a page driven in
+    Chromium whose every query its API tests already run on both databases."""
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and (
+            callspec.params.get("database_template") == "postgresql"
+        )
+        (dropped if on_postgres and "one_database" in item.keywords else kept).append(
+            item
+        )
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_template(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -119,6 +136,7 @@ def api(server: str) -> Iterator[GraphQLClient]:
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> None:
+    _one_database(config, items)
     if os.environ.get("TRANSOM_REQUIRE_BROWSER") == "1":
         return
     if not Path("/usr/bin/chromium").exists():

@@ -102,8 +102,10 @@ async def test_a_missing_asset_is_one_line(checked: Settings, tmp_path: Path) ->
     without_signage = dataclasses.replace(checked, assets_dir=assets)
     (line,) = problems(await run_check(without_signage))
     assert line.startswith(
-        "FAIL assets: signage/templates/display.html, signage/static/display.js missing"
+        "FAIL assets: signage/templates/display.html, signage/static/display.js, "
+        "signage/templates/lobby.html"
     )
+    assert "missing" in line
 
 
 def test_the_command_exits_non_zero_on_problems(

@@ -78,7 +78,7 @@ def test_set_password_replaces_the_password(capsys) -> None:
 
 
 @pytest.mark.anyio
-async def test_the_demo_admin_is_a_superadmin_with_a_fresh_password_each_start(
+async def test_the_demo_admin_is_a_superadmin_whose_password_survives_restarts(
     settings, session
 ) -> None:
     # given
@@ -86,12 +86,19 @@ async def test_the_demo_admin_is_a_superadmin_with_a_fresh_password_each_start(
     from transom.cli.admins import DEMO_ADMIN_EMAIL, ensure_demo_admin
     from transom.db.admins import find_admin_by_email
 
-    # when
+    # when the demo starts twice on the same data
     first = await ensure_demo_admin(settings)
     second = await ensure_demo_admin(settings)
-    # then
+    # then it is a superadmin, and the password printed first still works
     admin = await find_admin_by_email(session, email=DEMO_ADMIN_EMAIL)
     assert admin is not None
     assert admin.tenant_id is None
-    assert first != second
+    assert first == second
     assert verify_password(admin.password_hash, second)
+    # when the kept file is gone, a new password is set (the old one stops)
+    (settings.data_dir / "demo.json").unlink()
+    third = await ensure_demo_admin(settings)
+    await session.refresh(admin)
+    assert third != first
+    assert verify_password(admin.password_hash, third)
+    assert not verify_password(admin.password_hash, first)

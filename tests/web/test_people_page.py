@@ -18,7 +18,7 @@ from transom.emulator import CLIENT_ID, TENANT_ID
 from transom.emulator import create_app as create_emulator
 from transom.emulator.provisioning import add_user
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_database]
 
 PEOPLE = 200
 DENIED = [f"newcomer{i:03}" for i in range(5)]
