@@ -102,6 +102,39 @@ async def test_expired_secret_holds_writes_until_credentials_are_renewed(
         assert len(await events_of(client, ROOM1)) == 1
 
 
+async def test_a_write_refused_after_new_credentials_were_saved_runs_with_them(
+    world: BookingWorld,
+):
+    # given the secret expired, and Entra ID answers slowly: a write's token
+    # request, made with the old secret, is still on its way
+    await world.control("POST", f"{APP_PATH}/secrets/all/expire")
+    await world.control(
+        "POST", "/_emulator/faults", {"pathPrefix": f"/{TENANT_ID}/", "latencyMs": 4000}
+    )
+    booked = world.book(organizerEmail="guest@fabrikam.example")
+    async with running_worker(world):
+
+        async def claimed() -> bool:
+            (item,) = await world.outbox(booked["id"])
+            assert item.attempts >= 1
+            return True
+
+        await eventually(claimed, 10)
+
+        # when an admin saves a new secret before the old one is refused
+        await world.control("DELETE", "/_emulator/faults")
+        secret = await _renew_secret(world)
+
+        # then the refusal of the old secret neither holds the write nor marks
+        # the tenant: the write runs again with the new secret and books once
+        await world.state_becomes(booked["id"], "CONFIRMED", within=30)
+        assert (await _tenant(world)).connection_status == "CONNECTED"
+        (item,) = await world.outbox(booked["id"])
+        assert item.status == "DONE"
+    async with exchange(world, secret) as client:
+        assert len(await events_of(client, ROOM1)) == 1
+
+
 async def test_worker_killed_after_graph_accepted_the_create_books_once(
     world: BookingWorld,
 ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
@@ -22,6 +22,29 @@ async def create_tenant(
 
 async def get_tenant(session: AsyncSession, *, tenant_id: str) -> models.Tenant | None:
     return await session.get(models.Tenant, tenant_id)
+
+
+async def lock_tenant(session: AsyncSession, tenant_id: str) -> models.Tenant | None:
+    """The tenant, read fresh and locked until this transaction ends.
+
+    Saving credentials and holding writes for refused ones are then one step
+    each, never interleaved. PostgreSQL: ``FOR UPDATE``. SQLite: a no-op UPDATE
+    takes the database's write lock before the read.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        await session.execute(
+            update(models.Tenant)
+            .where(models.Tenant.id == tenant_id)
+            .values(id=models.Tenant.id)
+            .execution_options(synchronize_session=False)
+        )
+        return await session.get(models.Tenant, tenant_id, populate_existing=True)
+    return await session.scalar(
+        select(models.Tenant)
+        .where(models.Tenant.id == tenant_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 async def get_tenants(

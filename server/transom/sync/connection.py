@@ -23,6 +23,7 @@ from datetime import datetime
 import anyio
 
 from transom.db import models
+from transom.db.tenants import lock_tenant
 from transom.domain.connection import (
     ConnectionReport,
     ConnectionStatus,
@@ -161,7 +162,7 @@ async def save_credentials(
             field="certificatePem",
         )
     async with env.sessions() as session:
-        tenant = await session.get(models.Tenant, tenant_id)
+        tenant = await lock_tenant(session, tenant_id)
         if tenant is None:
             raise NotFoundError.of("Tenant", tenant_id)
         tenant.directory_id = directory_id.strip()

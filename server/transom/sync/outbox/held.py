@@ -7,6 +7,12 @@ admin saves working credentials (``connectTenant``) or a connection test finds
 them healthy again, :func:`release_held` makes the held writes due at once
 (``SyncService.test_connection`` calls :func:`resume_tenant_writes`).
 
+An attempt runs with the credentials it loaded. When it is refused after an
+admin saved new ones (or, held only because the tenant was blocked, after the
+connection works again), holding it would outlive the release that already
+ran: :func:`tenant_to_hold` says so, and the write runs again at once instead.
+Saving credentials takes the same tenant row lock, so the two never interleave.
+
 :func:`mark_tenant_auth_failure` and :func:`release_held` only change the
 session; the caller commits (and so decides what else belongs to the same
 transaction).
@@ -22,10 +28,12 @@ from transom.db import absences as absence_repo
 from transom.db import models
 from transom.db import outbox as outbox_repo
 from transom.db.engine import Sessions
+from transom.db.tenants import lock_tenant
 from transom.domain.connection import is_blocking
 from transom.graph import GraphAuthError
 from transom.pubsub import OUTBOX_CHANNEL, Bus
 from transom.sync.connection import apply_report, report_for_error
+from transom.sync.credentials import credentials_fingerprint
 
 
 async def mark_tenant_auth_failure(
@@ -46,6 +54,26 @@ async def mark_tenant_auth_failure(
         code=report.code,
         hint=report.hint,
     )
+
+
+async def tenant_to_hold(
+    session: AsyncSession, *, attempted: models.Tenant, refused: bool
+) -> models.Tenant | None:
+    """The tenant row, locked, when holding the attempt's writes is still right.
+
+    ``attempted`` is the tenant as the attempt loaded it; ``refused`` whether
+    Entra ID or Graph refused its credentials (else the attempt was held only
+    because the tenant was blocked). None: new credentials were saved since,
+    or the connection works again; run the writes again at once.
+    """
+    row = await lock_tenant(session, attempted.id)
+    if row is None:
+        return None
+    if credentials_fingerprint(row) != credentials_fingerprint(attempted):
+        return None
+    if not refused and not writes_are_held(row):
+        return None
+    return row
 
 
 def writes_are_held(tenant: models.Tenant) -> bool:

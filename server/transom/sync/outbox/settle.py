@@ -52,6 +52,15 @@ class Failure:
         hint = getattr(exc, "hint", None)
         return cls(str(exc) or type(exc).__name__, type(exc).__name__, hint)
 
+    @classmethod
+    def blocked(cls, tenant: models.Tenant) -> Failure:
+        """Held without trying: the tenant's connection needs an admin."""
+        return cls(
+            tenant.connection_message or "the tenant is not connected",
+            tenant.connection_code or tenant.connection_status,
+            tenant.connection_hint,
+        )
+
 
 async def _item(session: AsyncSession, item_id: str) -> models.OutboxItem:
     item = await outbox_repo.get_item(session, item_id=item_id, tenant_id=None)
@@ -197,7 +206,7 @@ async def reschedule(
     *,
     item_id: str,
     delay: timedelta,
-    failure: Failure,
+    failure: Failure | None,
     now: datetime,
 ) -> None:
     """PENDING again after ``delay``; the error stays visible meanwhile."""
