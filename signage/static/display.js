@@ -5,7 +5,7 @@
 // recomputed every second from the cached bookings, so it advances while offline.
 // Reconnects back off with jitter and always refetch before resubscribing.
 import { NetworkError, errorCode, request, subscribe } from "./graphql.js";
-import { offlineMarker, pairScreen } from "./pairing.js";
+import { feedHandlers, offlineMarker, pairScreen } from "./pairing.js";
 import { clockTime, language, setLanguage, t } from "./i18n.js";
 import {
   backoff, bookingEnds, declinedHere, laterToday, minutesLeft, nextMeeting, occupying, releaseAt, statusAt,
@@ -79,25 +79,11 @@ async function connect() {
     markOnline();
     const roomId = saved.home.thisDisplay.room.id;
     live.lastMessage = Date.now();
-    live.stop = await subscribe("RoomDayLive", { roomId }, saved.secret, {
-      onNext: (payload) => {
-        live.lastMessage = Date.now();
-        if (payload.data?.roomBookings) {
-          live.attempt = 0;
-          saved.day = payload.data.roomBookings;
-          save();
-          markOnline();
-        } else if (errorCode(payload) === "UNAUTHENTICATED") {
-          reset(); start();
-        }
-      },
-      onEnd: (reason) => {
-        live.stop = null;
-        if (reason.cancelled) return;
-        if (reason.errors && errorCode({ errors: reason.errors }) === "UNAUTHENTICATED") { reset(); start(); return; }
-        retry();
-      },
-    });
+    live.stop = await subscribe("RoomDayLive", { roomId }, saved.secret, feedHandlers(screen, "roomBookings", {
+      markOnline,
+      restart: () => { reset(); start(); },
+      retry,
+    }));
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;
     retry();

@@ -6,7 +6,7 @@
 // is recomputed every second from its cached bookings, so it advances offline.
 // Reconnects back off with jitter and always refetch before resubscribing.
 import { NetworkError, errorCode, request, subscribe } from "./graphql.js";
-import { offlineMarker, pairScreen } from "./pairing.js";
+import { feedHandlers, offlineMarker, pairScreen } from "./pairing.js";
 import { clockTime, setLanguage, t } from "./lobby-i18n.js";
 import { backoff, statusAt } from "./schedule.js";
 
@@ -88,25 +88,11 @@ async function connect() {
     setLanguage(language());
     markOnline();
     live.lastMessage = Date.now();
-    live.stop = await subscribe("BuildingDayLive", scope(), saved.secret, {
-      onNext: (payload) => {
-        live.lastMessage = Date.now();
-        if (payload.data?.buildingBookings) {
-          live.attempt = 0;
-          saved.day = payload.data.buildingBookings;
-          save();
-          markOnline();
-        } else if (errorCode(payload) === "UNAUTHENTICATED") {
-          reset(); start();
-        }
-      },
-      onEnd: (reason) => {
-        live.stop = null;
-        if (reason.cancelled) return;
-        if (reason.errors && errorCode({ errors: reason.errors }) === "UNAUTHENTICATED") { reset(); start(); return; }
-        retry();
-      },
-    });
+    live.stop = await subscribe("BuildingDayLive", scope(), saved.secret, feedHandlers(screen, "buildingBookings", {
+      markOnline,
+      restart: () => { reset(); start(); },
+      retry,
+    }));
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;
     retry();

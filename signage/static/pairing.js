@@ -1,9 +1,10 @@
-// What door and lobby displays share: the offline marker and the pairing loop.
+// What door and lobby displays share: the offline marker, the pairing loop and
+// the live feed's handlers.
 //
 // `screen` is the page's own state: `saved()` (what localStorage keeps; a reset
 // replaces it, hence a getter), `save()`, `live` (this page's connection state)
 // and `render()`.
-import { NetworkError, request } from "./graphql.js";
+import { NetworkError, errorCode, request } from "./graphql.js";
 
 function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
 
@@ -51,4 +52,29 @@ export async function pairScreen(screen, { showPairing, markOnline, markOffline,
     }
     await sleep(pollMs);
   }
+}
+
+// The live feed's handlers: each push (`payload.data[field]`) replaces the
+// day; a refused credential pairs again (`restart`); a feed that ended for
+// any other reason reconnects with backoff (`retry`).
+export function feedHandlers(screen, field, { markOnline, restart, retry }) {
+  return {
+    onNext: (payload) => {
+      screen.live.lastMessage = Date.now();
+      if (payload.data?.[field]) {
+        screen.live.attempt = 0;
+        screen.saved().day = payload.data[field];
+        screen.save();
+        markOnline();
+      } else if (errorCode(payload) === "UNAUTHENTICATED") {
+        restart();
+      }
+    },
+    onEnd: (reason) => {
+      screen.live.stop = null;
+      if (reason.cancelled) return;
+      if (reason.errors && errorCode({ errors: reason.errors }) === "UNAUTHENTICATED") { restart(); return; }
+      retry();
+    },
+  };
 }
