@@ -1,4 +1,5 @@
 // Small shared pieces of the admin pages: elements, forms, status words.
+import { locale } from "./i18n.js";
 
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -80,9 +81,11 @@ function describedBy(node, id, add) {
   else node.removeAttribute("aria-describedby");
 }
 
+// Dates and times in the admin's language; `zone` is the tenant's time zone
+// (every page shows the tenant's wall clock, whatever the browser's zone).
 export function formatDateTime(iso, zone) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat("en-GB", {
+  return new Intl.DateTimeFormat(locale, {
     dateStyle: "medium",
     timeStyle: "short",
     timeZone: zone || undefined,
@@ -92,7 +95,7 @@ export function formatDateTime(iso, zone) {
 // A calendar date (stored as midnight UTC, e.g. a secret's expiry date).
 export function formatDate(iso) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
 }
 
 // --- dates in a tenant's time zone, whatever the browser's zone ------------
@@ -135,11 +138,11 @@ export function instantInZone(date, hour, zone) {
 }
 
 export function formatDay(date, zone) {
-  return new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long", timeZone: zone }).format(instantInZone(date, 12, zone));
+  return new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long", timeZone: zone }).format(instantInZone(date, 12, zone));
 }
 
 export function formatTime(iso, zone) {
-  return new Intl.DateTimeFormat("en-GB", {
+  return new Intl.DateTimeFormat(locale, {
     hour: "2-digit",
     minute: "2-digit",
     timeZone: zone || undefined,

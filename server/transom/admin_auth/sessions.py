@@ -37,6 +37,9 @@ class SignedIn:
     email: str
     csrf_token: str
     expires_at: datetime
+    admin_id: str
+    language: str | None = None
+    """The admin UI's language the admin chose; None: the browser's."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,8 @@ async def find_signed_in(
         email=admin.email,
         csrf_token=row.csrf_token,
         expires_at=row.expires_at,
+        admin_id=admin.id,
+        language=admin.language,
     )
 
 

@@ -26,6 +26,7 @@ from transom.settings import Settings
 REQUIRED_ASSETS = (
     "web/templates/base.html",
     "web/static",
+    "web/i18n",
     "signage/templates/display.html",
     "signage/static/display.js",
     "signage/templates/lobby.html",

@@ -324,6 +324,8 @@ class AdminUser(Base):
     role: Mapped[str | None] = mapped_column(String(16))
     # The Entra object id (``oid``) of an admin who signs in with Microsoft.
     entra_object_id: Mapped[str | None] = mapped_column(String(36))
+    # The admin UI's language (en, da, de); None: the browser's.
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class AdminSession(Base):

@@ -26,6 +26,8 @@ from transom.admin_auth.forms import (
     sign_in_redirect,
     sign_in_routes,
 )
+from transom.pages.language_choice import language_routes
+from transom.pages.languages import language_context, load_catalogues
 from transom.settings import Settings
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -62,12 +64,16 @@ def admin_routes(settings: Settings) -> list[BaseRoute]:
     operations = settings.assets_dir / "schema" / "operations" / "web"
     if not (web / "templates").is_dir():
         return [Route("/admin/{path:path}", _missing_files(web))]
-    templates = Jinja2Templates(directory=web / "templates")
+    catalogues = load_catalogues(web / "i18n")
+    templates = Jinja2Templates(
+        directory=web / "templates", context_processors=[language_context(catalogues)]
+    )
     templates.env.globals["pages"] = PAGES
     return [
         Route("/", _to_admin),
         Route("/admin", _to_admin),
         *sign_in_routes(templates),
+        *language_routes(),
         *microsoft_routes(templates),
         *(Route(page.path, _shell(templates, page)) for page in PAGES),
         Mount("/admin/static", StaticFiles(directory=web / "static", check_dir=False)),
@@ -80,6 +86,7 @@ def _shell(templates: Jinja2Templates, page: Page) -> Endpoint:
         signed_in = await current_admin(request)
         if signed_in is None:
             return sign_in_redirect(request)
+        request.state.language = signed_in.language
         response = templates.TemplateResponse(
             request, page.template, {"page": page, "admin": signed_in}
         )
