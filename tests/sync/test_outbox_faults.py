@@ -271,7 +271,10 @@ async def _renew_secret(world: BookingWorld) -> str:
             "clientSecret": secret["value"],
         }
     }
-    connected = world.api.data(CONNECT, variables)["connectTenant"]["connectionTest"]
+    # from a thread: a worker running in this event loop may hold the tenant's
+    # row lock that connectTenant waits for
+    answer = await anyio.to_thread.run_sync(world.api.data, CONNECT, variables)
+    connected = answer["connectTenant"]["connectionTest"]
     assert connected["status"] == "CONNECTED", connected
     value: str = secret["value"]
     return value

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
+from transom.db.row_locks import lock_row
 from transom.domain.connection import LinkState
 
 
@@ -99,21 +100,9 @@ async def lock_room(session: AsyncSession, room_id: str) -> None:
     The booking commands, a delta round applying the room's calendar and the
     outbox recording what Graph created all take this lock before they read, so
     "is there already a row for this event or slot?" and the write that follows
-    are one step. PostgreSQL: a row lock (``FOR UPDATE``) on the room. SQLite: a
-    no-op UPDATE of the room takes the database's write lock now (the driver
-    would otherwise run the reads before it outside any transaction).
+    are one step (see :mod:`transom.db.row_locks`).
     """
-    if session.get_bind().dialect.name == "sqlite":
-        await session.execute(
-            update(models.Room)
-            .where(models.Room.id == room_id)
-            .values(id=models.Room.id)
-            .execution_options(synchronize_session=False)
-        )
-        return
-    await session.execute(
-        select(models.Room.id).where(models.Room.id == room_id).with_for_update()
-    )
+    await lock_row(session, models.Room, room_id)
 
 
 async def rooms_in_building(

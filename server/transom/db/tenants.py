@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transom.db import models
 from transom.db.pages import Page, fetch_page
+from transom.db.row_locks import lock_row
 
 
 async def create_tenant(
@@ -28,23 +29,10 @@ async def lock_tenant(session: AsyncSession, tenant_id: str) -> models.Tenant | 
     """The tenant, read fresh and locked until this transaction ends.
 
     Saving credentials and holding writes for refused ones are then one step
-    each, never interleaved. PostgreSQL: ``FOR UPDATE``. SQLite: a no-op UPDATE
-    takes the database's write lock before the read.
+    each, never interleaved.
     """
-    if session.get_bind().dialect.name == "sqlite":
-        await session.execute(
-            update(models.Tenant)
-            .where(models.Tenant.id == tenant_id)
-            .values(id=models.Tenant.id)
-            .execution_options(synchronize_session=False)
-        )
-        return await session.get(models.Tenant, tenant_id, populate_existing=True)
-    return await session.scalar(
-        select(models.Tenant)
-        .where(models.Tenant.id == tenant_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    await lock_row(session, models.Tenant, tenant_id)
+    return await session.get(models.Tenant, tenant_id, populate_existing=True)
 
 
 async def get_tenants(

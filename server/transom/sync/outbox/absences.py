@@ -66,11 +66,7 @@ from transom.sync.outbox.absence_plans import (
     replies_item,
     replies_to_json,
 )
-from transom.sync.outbox.held import (
-    mark_tenant_auth_failure,
-    tenant_to_hold,
-    writes_are_held,
-)
+from transom.sync.outbox.held import hold_or_run_again, writes_are_held
 from transom.sync.outbox.jobs import Outcome
 from transom.sync.outbox.leases import Leases
 from transom.sync.outbox.policy import backoff, gives_up, throttled
@@ -310,26 +306,14 @@ class AbsenceWriter:
     ) -> None:
         now = self._clock()
         async with self._sessions() as session:
-            row = await tenant_to_hold(
-                session, attempted=tenant, refused=exc is not None
+            item_ids = [item.id for a in plans for item in rows_of[a]]
+            failure = await hold_or_run_again(
+                session, attempted=tenant, error=exc, item_ids=item_ids, now=now
             )
-            if row is None:
-                for item in (i for a in plans for i in rows_of[a]):
-                    await settle.reschedule(
-                        session,
-                        item_id=item.id,
-                        delay=timedelta(0),
-                        failure=None,
-                        now=now,
-                    )
+            if failure is None:
                 await session.commit()
                 self._wakeup.set()
                 return
-            if exc is not None:
-                await mark_tenant_auth_failure(session, tenant=row, error=exc, now=now)
-                failure = settle.Failure.of(exc)
-            else:
-                failure = settle.Failure.blocked(row)
             for absence_id in plans:
                 absence = await session.get(models.Absence, absence_id)
                 if absence is not None:

@@ -20,7 +20,8 @@ transaction).
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +35,8 @@ from transom.graph import GraphAuthError
 from transom.pubsub import OUTBOX_CHANNEL, Bus
 from transom.sync.connection import apply_report, report_for_error
 from transom.sync.credentials import credentials_fingerprint
+from transom.sync.outbox import settle
+from transom.sync.outbox.settle import Failure
 
 
 async def mark_tenant_auth_failure(
@@ -74,6 +77,34 @@ async def tenant_to_hold(
     if not refused and not writes_are_held(row):
         return None
     return row
+
+
+async def hold_or_run_again(
+    session: AsyncSession,
+    *,
+    attempted: models.Tenant,
+    error: GraphAuthError | None,
+    item_ids: Sequence[str],
+    now: datetime,
+) -> Failure | None:
+    """Decide, under the tenant's lock, what becomes of writes that were refused
+    (``error``) or found the tenant blocked (None).
+
+    Holding still right: the tenant is marked (when refused) and the failure
+    to hold the writes with is returned. Otherwise the writes are due again at
+    once and None is returned (wake the writer after committing).
+    """
+    row = await tenant_to_hold(session, attempted=attempted, refused=error is not None)
+    if row is None:
+        for item_id in item_ids:
+            await settle.reschedule(
+                session, item_id=item_id, delay=timedelta(0), failure=None, now=now
+            )
+        return None
+    if error is None:
+        return Failure.blocked(row)
+    await mark_tenant_auth_failure(session, tenant=row, error=error, now=now)
+    return Failure.of(error)
 
 
 def writes_are_held(tenant: models.Tenant) -> bool:

@@ -68,11 +68,7 @@ from transom.sync.credentials import MissingCredentialsError
 from transom.sync.graph_clients import TenantClients
 from transom.sync.outbox import settle
 from transom.sync.outbox.handlers import HANDLERS
-from transom.sync.outbox.held import (
-    mark_tenant_auth_failure,
-    tenant_to_hold,
-    writes_are_held,
-)
+from transom.sync.outbox.held import hold_or_run_again, writes_are_held
 from transom.sync.outbox.jobs import BookingUpdate, BookingView, Outcome, WriteJob
 from transom.sync.outbox.leases import HEARTBEAT, LEASE, Leases
 from transom.sync.outbox.policy import backoff, gives_up, throttled
@@ -332,25 +328,13 @@ class OutboxWorker:
     ) -> None:
         now = self._clock()
         async with self._sessions() as session:
-            row = await tenant_to_hold(
-                session, attempted=tenant, refused=exc is not None
+            failure = await hold_or_run_again(
+                session, attempted=tenant, error=exc, item_ids=[item_id], now=now
             )
-            if row is None:
-                await settle.reschedule(
-                    session,
-                    item_id=item_id,
-                    delay=timedelta(0),
-                    failure=None,
-                    now=now,
-                )
+            if failure is None:
                 await session.commit()
                 self._wakeup.set()
                 return
-            if exc is not None:
-                await mark_tenant_auth_failure(session, tenant=row, error=exc, now=now)
-                failure = settle.Failure.of(exc)
-            else:
-                failure = settle.Failure.blocked(row)
             room_id = await settle.hold(
                 session, item_id=item_id, failure=failure, now=now
             )
