@@ -94,7 +94,7 @@ export function permissionResults(result, consentUrl, idPrefix) {
   );
   const missing = result.permissions.some((p) => p.status !== "GRANTED");
   const consent = missing && consentUrl ? consentLine(consentUrl) : null;
-  return [el("h4", {}, t("Features")), features, el("h4", {}, t("Permissions")), table, consent];
+  return [el("h4", {}, t("Features")), features, el("h4", {}, t("Permissions")), table, consent].filter(Boolean);
 }
 
 // "After adding a permission, grant admin consent: <link>, then test again."

@@ -6,7 +6,7 @@ import { explanation, statusBadge, summary } from "../connection.js";
 import { formatNumber, plural, t } from "../i18n.js";
 import { permissionResults } from "../permissions.js";
 import { isSuperadmin, showBanners, watchTenant } from "../tenant.js";
-import { clearErrors, debounced, el, errorMessage, showErrors, toast, whileBusy } from "../ui.js";
+import { clearErrors, debounced, el, errorMessage, formatDate, showErrors, toast, whileBusy } from "../ui.js";
 import { setUpOnboarding } from "./onboarding.js";
 
 const list = document.getElementById("tenants");
@@ -84,6 +84,10 @@ function showCredential(node, tenant) {
   const line = node.querySelector(".credential");
   line.textContent = !tenant.clientId ? t("No app saved yet.") : tenant.usesCertificate ? t("The app signs in with a certificate.") : t("The app signs in with a client secret.");
   line.dataset.credential = !tenant.clientId ? "NONE" : tenant.usesCertificate ? "CERTIFICATE" : "SECRET";
+  const expiry = node.querySelector(".secret-expiry");
+  const shown = Boolean(tenant.clientId && !tenant.usesCertificate && tenant.secretExpiresAt);
+  expiry.hidden = !shown;
+  expiry.textContent = shown ? t("The client secret expires on {date}.", { date: formatDate(tenant.secretExpiresAt) }) : "";
 }
 
 function showConnection(node, connection, zone) {
