@@ -92,6 +92,24 @@ export function explanation(connection, zone) {
   return parts;
 }
 
+// Words for the server's refusals of a tenant's details (BAD_USER_INPUT, by
+// field), for showErrors(form, error, explainInput) on the Tenants page.
+const INPUT_WORDS = {
+  directoryId: N_("The directory (tenant) ID is a GUID such as 8d3a5f2e-4c1b-4e7a-9f60-2b7c1d9e0a51 or a verified domain such as contoso.onmicrosoft.com: copy it from the app's Overview page in Entra ID."),
+  clientId: N_("The application (client) ID is a GUID: copy it from the app's Overview page in Entra ID."),
+  clientSecret: N_("Paste the client secret's Value."),
+  certificatePem: N_("The PEM file must hold the unencrypted private key and the certificate."),
+  secretExpiresAt: N_("That date has passed: enter the new secret's expiry date."),
+  timeZone: N_("Enter an IANA time zone such as Europe/Copenhagen."),
+  name: N_("Enter the organisation's name."),
+  features: N_("Choose at least one feature."),
+};
+
+export function explainInput(item) {
+  const { code, field } = item.extensions || {};
+  return code === "BAD_USER_INPUT" && INPUT_WORDS[field] ? t(INPUT_WORDS[field]) : null;
+}
+
 const WARNING_DAYS = 30;
 const BLOCKED = ["SECRET_EXPIRED", "INVALID_CREDENTIALS", "CONSENT_MISSING"];
 

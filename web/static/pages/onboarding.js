@@ -4,7 +4,7 @@
 // certificate (connectTenant), 4 every permission tried with a real Graph call
 // (testTenantPermissions); Finish closes the flow.
 import { request } from "../graphql.js";
-import { explanation, statusBadge } from "../connection.js";
+import { explainInput, explanation, statusBadge } from "../connection.js";
 import { N_, label, t } from "../i18n.js";
 import { FEATURE_NAMES, featureNames, permissionResults } from "../permissions.js";
 import { clearErrors, el, errorMessage, showErrors, toast, whileBusy } from "../ui.js";
@@ -114,7 +114,7 @@ async function saveStep1(button) {
       await showEntraSteps();
       show(2);
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, error, explainInput);
     }
   });
 }
@@ -174,7 +174,7 @@ async function saveStep3(button) {
       show(4);
       await testPermissions(document.getElementById("test-again"));
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, error, explainInput);
     }
   });
 }

@@ -2,7 +2,7 @@
 // The status is live: when the sync engine is refused (an expired secret, say)
 // the tenantSync subscription brings the new status without a reload.
 import { request } from "../graphql.js";
-import { explanation, statusBadge, summary } from "../connection.js";
+import { explainInput, explanation, statusBadge, summary } from "../connection.js";
 import { formatNumber, plural, t } from "../i18n.js";
 import { permissionResults } from "../permissions.js";
 import { isSuperadmin, showBanners, watchTenant } from "../tenant.js";
@@ -141,7 +141,7 @@ async function renewSecret(node, form, tenant) {
       toast(t("{tenant}: {text}", { tenant: tenant.name, text: summary(tested) }));
       await load();
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, error, explainInput);
     }
   });
 }
@@ -158,7 +158,7 @@ async function uploadCertificate(node, form, tenant) {
       toast(t("{tenant}: {text}", { tenant: tenant.name, text: summary(tested) }));
       await load();
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, error, explainInput);
     }
   });
 }
@@ -245,7 +245,7 @@ async function connect(node, form, tenant) {
       toast(t("{tenant}: {text}", { tenant: tenant.name, text: summary(tested) }));
       await load();
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, error, explainInput);
     }
   });
 }
@@ -258,7 +258,7 @@ async function testConnection(node, form, button, tenant) {
       showConnection(node, { ...tested, checkedAt: new Date().toISOString() }, tenant.timeZone);
       toast(t("{tenant}: {text}", { tenant: tenant.name, text: summary(tested) }));
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, error, explainInput);
     }
   });
 }
