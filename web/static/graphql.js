@@ -4,12 +4,17 @@
 // Authentication is the HttpOnly session cookie; state-changing requests echo
 // the page's CSRF token in the X-CSRF-Token header.
 
+import { t } from "./i18n.js";
+import { errorText } from "./ui.js";
+
 const ENDPOINT = "/graphql";
 const operations = new Map();
 
+// .message is what the admin reads: the server's messages, except words in the
+// admin's language for codes any page can meet (ui.js errorText).
 export class GraphQLErrors extends Error {
   constructor(errors) {
-    super(errors.map((e) => e.message).join("; "));
+    super(errors.map((e) => errorText(e)).join("; "));
     this.errors = errors;
   }
 
@@ -30,7 +35,7 @@ export async function operation(name) {
       name,
       fetch(`/admin/operations/${name}.graphql`, { credentials: "same-origin" }).then(
         (response) => {
-          if (!response.ok) throw new Error(`operation ${name} is missing`);
+          if (!response.ok) throw new Error(t("This page could not load its request {name}: reload the page.", { name }));
           return response.text();
         },
       ),
@@ -77,6 +82,9 @@ export async function request(name, variables = {}, { keepUserErrors = false } =
     },
     body: JSON.stringify({ query, variables, operationName: name }),
   });
+  if (!(response.headers.get("content-type") || "").includes("json")) {
+    throw new Error(t("Transom answered with an error (HTTP {status}). Try again in a moment.", { status: response.status }));
+  }
   const body = await response.json();
   if (body.errors && body.errors.length) {
     if (body.errors.some((e) => e.extensions && e.extensions.code === "UNAUTHENTICATED")) {

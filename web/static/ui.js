@@ -1,5 +1,5 @@
 // Small shared pieces of the admin pages: elements, forms, status words.
-import { locale } from "./i18n.js";
+import { N_, locale, t } from "./i18n.js";
 
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -37,31 +37,68 @@ export function clearErrors(form) {
   if (summary) summary.remove();
 }
 
+// Words for the error codes any page can meet; the server's own message for
+// them is English (or, for Microsoft 365's refusals, Graph's raw text).
+const CODE_WORDS = {
+  FORBIDDEN: N_("You are not allowed to do this."),
+  UNAUTHENTICATED: N_("Your session has ended: sign in again."),
+  RATE_LIMITED: N_("Too many requests: wait a moment and try again."),
+  INTERNAL_SERVER_ERROR: N_("Something went wrong in Transom. Try again; if it keeps happening, tell your Transom operator."),
+};
+
+// What the admin reads for one error (an item of GraphQLErrors.errors): the
+// page's own words for it (`explain(item)`, chosen by code and field), else
+// words for its code, else the server's message. Microsoft 365's own text is
+// only ever a "Details" line.
+export function errorText(item, explain) {
+  const own = explain ? explain(item) : null;
+  if (own) return own;
+  const code = item.extensions && item.extensions.code;
+  if (code === "GRAPH_ERROR") return t("Microsoft 365 refused or failed. Details: {details}", { details: item.message });
+  if (CODE_WORDS[code]) return t(CODE_WORDS[code]);
+  return item.message;
+}
+
+// The errors of a failed request: GraphQLErrors' items, or one item for a
+// failure before any answer (the network, say).
+export function errorItems(error) {
+  if (error && error.errors) return error.errors;
+  if (error instanceof TypeError) return [{ message: t("Transom could not be reached. Check the network and try again.") }];
+  return [{ message: String((error && error.message) || error) }];
+}
+
+// The whole of a failed request in words, for a toast or an alert.
+export function errorMessage(error, explain) {
+  return errorItems(error).map((item) => errorText(item, explain)).join(" ");
+}
+
 // Show GraphQL errors beside the input named by extensions.field (its
 // data-field attribute, else its name); the rest above the submit button.
-export function showErrors(form, error) {
+// `explain(item)`: the page's own words for an error, or null (see errorText).
+export function showErrors(form, error, explain) {
   clearErrors(form);
-  const errors = error && error.errors ? error.errors : [{ message: String(error.message || error) }];
+  const errors = errorItems(error);
   const general = [];
   let first = null;
   for (const item of errors) {
+    const message = errorText(item, explain);
     const field = item.extensions && item.extensions.field;
     const input = field && form.querySelector(`[data-field="${field}"], [name="${field}"]`);
     if (!input) {
-      general.push(item.message);
+      general.push(message);
       continue;
     }
     const id = `${input.id}-error`;
     const box = input.closest(".field") || input.parentElement;
     const existing = box.querySelector(`#${CSS.escape(id)}`);
     if (existing) {
-      existing.textContent += ` ${item.message}`;
+      existing.textContent += ` ${message}`;
       continue;
     }
     input.setAttribute("aria-invalid", "true");
     input.setAttribute("aria-errormessage", id);
     describedBy(input, id, true);
-    box.append(el("p", { class: "field-error", id, text: item.message }));
+    box.append(el("p", { class: "field-error", id, text: message }));
     first = first || input;
   }
   if (general.length) {

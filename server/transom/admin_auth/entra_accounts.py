@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transom.admin_auth.messages import Message
 from transom.admin_auth.sessions import NewSession, open_session
 from transom.db import admins as admin_repo
 from transom.db import models
@@ -29,7 +30,7 @@ NO_PASSWORD = "!entra"
 @dataclass(frozen=True)
 class Refusal:
     title: str
-    message: str
+    message: Message
 
 
 def identity_of(claims: dict[str, Any]) -> EntraIdentity:
@@ -55,17 +56,22 @@ async def sign_in_with_entra(
     if not who.username:
         return Refusal(
             "Your Microsoft account has no user name",
-            "The ID token carried no preferred_username, so Transom cannot tell who "
-            "you are. Sign in with a work account of your organisation.",
+            Message(
+                "The ID token carried no preferred_username, so Transom cannot tell "
+                "who you are. Sign in with a work account of your organisation."
+            ),
         )
     rules = await sso_repo.rules_of(session, tenant_id=tenant.id)
     role = role_for(rules, who)
     if role is None:
         return Refusal(
             "You have no role in Transom",
-            f"You signed in to Microsoft as {who.username or who.object_id}, but "
-            f"that account has no Transom role for {tenant.name}. Ask your Transom "
-            "administrator to give you (or a group you are in) the admin or reader role.",
+            Message(
+                "You signed in to Microsoft as {account}, but that account has no "
+                "Transom role for {tenant}. Ask your Transom administrator to give "
+                "you (or a group you are in) the admin or reader role.",
+                {"account": who.username or who.object_id, "tenant": tenant.name},
+            ),
         )
     admin = await session.scalar(
         select(models.AdminUser).where(
@@ -78,8 +84,11 @@ async def sign_in_with_entra(
         if admin is not None and admin.tenant_id != tenant.id:
             return Refusal(
                 "This e-mail belongs to another account",
-                f"{who.username} is a Transom account of another organisation or an "
-                "operator's account: sign in with its password instead.",
+                Message(
+                    "{account} is a Transom account of another organisation or an "
+                    "operator's account: sign in with its password instead.",
+                    {"account": who.username},
+                ),
             )
     if admin is None:
         admin = await admin_repo.create_admin(

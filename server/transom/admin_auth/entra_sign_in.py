@@ -40,6 +40,7 @@ from transom.admin_auth.forms import (
     sign_in_form_is_ours,
     signed_in_response,
 )
+from transom.admin_auth.messages import Message
 from transom.admin_auth.sessions import NewSession
 from transom.db import sso as sso_repo
 from transom.db import tenants as tenant_repo
@@ -55,7 +56,7 @@ FLOW_COOKIE = "transom_microsoft_sign_in"
 FLOW_SECONDS = 10 * 60
 
 # What to tell the person for Entra's codes (the description follows).
-ENTRA_ADVICE = {
+ENTRA_ADVICE: dict[int, str] = {
     50105: "Your organisation requires people to be assigned to the Transom app in "
     "Microsoft Entra, and you are not. Ask your Entra administrator to assign you.",
     65001: "Nobody has consented to Transom signing people in. An Entra administrator "
@@ -102,7 +103,7 @@ async def _start(templates: Jinja2Templates, request: Request) -> Response:
     form = await request.form()
     email = str(form.get("email") or "").strip()
 
-    def again(message: str, status: int) -> Response:
+    def again(message: Message, status: int) -> Response:
         return sign_in_form(
             templates, request, microsoft_error=message, email=email, status=status
         )
@@ -111,13 +112,16 @@ async def _start(templates: Jinja2Templates, request: Request) -> Response:
         return again(FORM_EXPIRED, 403)
     match = re.fullmatch(r"[^@\s]+@([^@\s]+\.[^@\s]+)", email)
     if match is None:
-        return again("Enter your work e-mail address.", 400)
+        return again(Message("Enter your work e-mail address."), 400)
     async with request.state.services.sessions() as session:
         tenant_id = await sso_repo.domain_owner(session, domain=match.group(1))
     if tenant_id is None:
         return again(
-            f"Sign in with Microsoft is not set up for {match.group(1)}. "
-            "Sign in with your password, or ask your Transom operator to enable it.",
+            Message(
+                "Sign in with Microsoft is not set up for {domain}. Sign in with your "
+                "password, or ask your Transom operator to enable it.",
+                {"domain": match.group(1)},
+            ),
             400,
         )
     try:
@@ -130,8 +134,11 @@ async def _start(templates: Jinja2Templates, request: Request) -> Response:
     except (MissingCredentialsError, EntraSignInError) as exc:
         logger.warning("Microsoft sign-in cannot start for %s: %s", tenant_id, exc)
         return again(
-            "Your organisation's Microsoft connection is not working, so Microsoft "
-            "sign-in is unavailable. Sign in with your password or try later.",
+            Message(
+                "Your organisation's Microsoft connection is not working, so "
+                "Microsoft sign-in is unavailable. Sign in with your password or "
+                "try later."
+            ),
             503,
         )
     response = RedirectResponse(url, status_code=303)
@@ -185,15 +192,17 @@ async def _callback(templates: Jinja2Templates, request: Request) -> Response:
         advice = ENTRA_ADVICE.get(int(code.group(1)) if code else 0)
         refusal = Refusal(
             "Microsoft did not sign you in",
-            advice or "Microsoft Entra refused the sign-in.",
+            Message(advice or "Microsoft Entra refused the sign-in."),
         )
         return _refused(templates, request, refusal, status=403, detail=description)
     opened = _opened_flow(request)
     if opened is None:
         refusal = Refusal(
             "This sign-in expired",
-            "The sign-in took too long or was started in another browser. "
-            "Start again from the sign-in page.",
+            Message(
+                "The sign-in took too long or was started in another browser. "
+                "Start again from the sign-in page."
+            ),
         )
         return _refused(templates, request, refusal, status=400)
     try:
@@ -204,7 +213,8 @@ async def _callback(templates: Jinja2Templates, request: Request) -> Response:
     except (MissingCredentialsError, EntraSignInError) as exc:
         logger.warning("Microsoft sign-in failed: %s", exc)
         refusal = Refusal(
-            "Microsoft did not sign you in", "The sign-in could not be completed."
+            "Microsoft did not sign you in",
+            Message("The sign-in could not be completed."),
         )
         return _refused(templates, request, refusal, status=403, detail=str(exc))
     services = request.state.services

@@ -25,6 +25,7 @@ from transom.admin_auth.cookies import (
     set_cookie,
     tokens_match,
 )
+from transom.admin_auth.messages import Message
 from transom.admin_auth.sessions import (
     NewSession,
     SignedIn,
@@ -37,7 +38,7 @@ from transom.pubsub import access_channel
 HOME = "/admin/"
 SIGN_IN_PATH = "/admin/sign-in"
 SIGN_IN_FORM_SECONDS = 60 * 60
-FORM_EXPIRED = "The sign-in form expired. Please try again."
+FORM_EXPIRED = Message("The sign-in form expired. Please try again.")
 
 # Pages load only our own scripts and styles, talk only to this server, and
 # cannot be framed (clickjacking).
@@ -84,7 +85,7 @@ async def _submit(templates: Jinja2Templates, request: Request) -> Response:
     if not sign_in_form_is_ours(request, given):
         return _form(templates, request, error=FORM_EXPIRED, email=email, status=403)
     if not email or not password:
-        message = "Enter your email and password."
+        message = Message("Enter your email and password.")
         return _form(templates, request, error=message, email=email, status=400)
     services = request.state.services
     async with services.sessions() as session:
@@ -137,10 +138,10 @@ def _form(
     templates: Jinja2Templates,
     request: Request,
     *,
-    error: str | None,
+    error: Message | None,
     email: str,
     status: int,
-    microsoft_error: str | None = None,
+    microsoft_error: Message | None = None,
 ) -> Response:
     csrf = secrets.token_urlsafe(32)
     context: dict[str, Any] = {
@@ -180,7 +181,7 @@ def sign_in_form(
     templates: Jinja2Templates,
     request: Request,
     *,
-    microsoft_error: str,
+    microsoft_error: Message,
     email: str,
     status: int,
 ) -> Response:

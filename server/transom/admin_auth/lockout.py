@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from transom.admin_auth.messages import Message
+
 MAX_FAILURES = 5
 LOCK_DURATION = timedelta(minutes=15)
 
@@ -36,14 +38,24 @@ def after_success() -> AttemptState:
     return AttemptState(0, None)
 
 
-def locked_message(state: AttemptState, now: datetime) -> str:
+LOCKED_ONE_MINUTE = (
+    "Too many wrong passwords: this account is locked for 1 more minute. Try "
+    "again later, or ask another admin to reset your password "
+    "(`transom admin set-password`)."
+)
+LOCKED_MINUTES = (
+    "Too many wrong passwords: this account is locked for {minutes} more "
+    "minutes. Try again later, or ask another admin to reset your password "
+    "(`transom admin set-password`)."
+)
+
+
+def locked_message(state: AttemptState, now: datetime) -> Message:
     assert state.locked_until is not None
     minutes = max(1, round((state.locked_until - now).total_seconds() / 60))
-    return (
-        f"Too many wrong passwords: this account is locked for {minutes} more "
-        f"minute{'s' if minutes != 1 else ''}. Try again later, or ask another "
-        "admin to reset your password (`transom admin set-password`)."
-    )
+    if minutes == 1:
+        return Message(LOCKED_ONE_MINUTE)
+    return Message(LOCKED_MINUTES, {"minutes": str(minutes)})
 
 
 def _lock_expired(state: AttemptState, now: datetime) -> bool:

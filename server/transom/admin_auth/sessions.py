@@ -19,6 +19,7 @@ from transom.admin_auth.lockout import (
     is_locked,
     locked_message,
 )
+from transom.admin_auth.messages import Message
 from transom.admin_auth.passwords import verify_password_async
 from transom.db import admins as admin_repo
 from transom.db import models
@@ -26,7 +27,7 @@ from transom.domain.access import Role, Viewer
 from transom.security import hash_token
 
 SESSION_LIFETIME = timedelta(hours=12)
-WRONG_CREDENTIALS = "The email or password is wrong."
+WRONG_CREDENTIALS = Message("The email or password is wrong.")
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class NewSession:
 
 @dataclass(frozen=True)
 class SignInRefused:
-    message: str
+    message: Message
     locked: bool = False
 
 

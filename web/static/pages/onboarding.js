@@ -4,11 +4,34 @@
 // certificate (connectTenant), 4 every permission tried with a real Graph call
 // (testTenantPermissions); Finish closes the flow.
 import { request } from "../graphql.js";
-import { explanation, statusBadge } from "../connection.js";
+import { explainInput, explanation, statusBadge } from "../connection.js";
+import { N_, label, t } from "../i18n.js";
 import { FEATURE_NAMES, featureNames, permissionResults } from "../permissions.js";
-import { clearErrors, el, showErrors, toast, whileBusy } from "../ui.js";
+import { clearErrors, el, errorMessage, showErrors, toast, whileBusy } from "../ui.js";
 
 const HEALTHY = ["CONNECTED", "SECRET_EXPIRING"];
+
+// Why each permission is needed, as the server says it (transom.domain.onboarding):
+// the English text is the message id. A reason added on the server later
+// shows as it is sent.
+const REASONS = {
+  "read the organization (always)": N_("read the organization (always)"),
+  "import the room mailboxes (Places)": N_("import the room mailboxes (Places)"),
+  "find a room's mailbox when linking it": N_("find a room's mailbox when linking it"),
+  "check a linked mailbox is a room, its time zone": N_("check a linked mailbox is a room, its time zone"),
+  "read and book the rooms' calendars": N_("read and book the rooms' calendars"),
+  "the rooms the displays stand at": N_("the rooms the displays stand at"),
+  "the rooms' time zones": N_("the rooms' time zones"),
+  "book now, extend, end and release meetings": N_("book now, extend, end and release meetings"),
+  "the people directory": N_("the people directory"),
+  "write absences into people's calendars": N_("write absences into people's calendars"),
+  "set people's automatic replies": N_("set people's automatic replies"),
+  "read people's calendars (free/busy)": N_("read people's calendars (free/busy)"),
+};
+
+function reasonText(reason) {
+  return REASONS[reason] ? label(REASONS, reason) : reason;
+}
 const section = document.getElementById("add-tenant");
 const start = document.getElementById("add-tenant-start");
 const forms = { 1: document.getElementById("step-1"), 3: document.getElementById("step-3") };
@@ -77,8 +100,8 @@ async function saveStep1(button) {
   clearErrors(form);
   const features = chosenFeatures();
   const problems = [];
-  if (!form.elements.name.value.trim()) problems.push({ message: "Enter the organisation's name.", extensions: { field: "name" } });
-  if (!features.length) problems.push({ message: "Choose at least one feature.", extensions: { field: "features" } });
+  if (!form.elements.name.value.trim()) problems.push({ message: t("Enter the organisation's name."), extensions: { field: "name" } });
+  if (!features.length) problems.push({ message: t("Choose at least one feature."), extensions: { field: "features" } });
   if (problems.length) return showErrors(form, { errors: problems });
   await whileBusy(button, async () => {
     try {
@@ -91,7 +114,7 @@ async function saveStep1(button) {
       await showEntraSteps();
       show(2);
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, error, explainInput);
     }
   });
 }
@@ -105,7 +128,7 @@ async function showEntraSteps() {
   tenant = found;
   section.querySelectorAll(".tenant-name-here").forEach((node) => (node.textContent = found.name));
   const rows = found.entraSetup.requiredPermissions.map((p) =>
-    el("tr", {}, el("th", { scope: "row" }, el("code", {}, p.permission)), el("td", {}, featureNames(p.features)), el("td", {}, p.reasons.join("; "))),
+    el("tr", {}, el("th", { scope: "row" }, el("code", {}, p.permission)), el("td", {}, featureNames(p.features)), el("td", {}, p.reasons.map(reasonText).join("; "))),
   );
   document.querySelector("#required-permissions tbody").replaceChildren(...rows);
   document.getElementById("access-policy").textContent = found.entraSetup.accessPolicyPowerShell;
@@ -120,11 +143,11 @@ function showCredential() {
 async function credentialInput(form) {
   if (form.elements.credential.value === "certificate") {
     const file = form.elements.certificate.files[0];
-    if (!file) throw { errors: [{ message: "Choose the PEM file (key and certificate).", extensions: { field: "certificatePem" } }] };
+    if (!file) throw { errors: [{ message: t("Choose the PEM file (key and certificate)."), extensions: { field: "certificatePem" } }] };
     return { certificatePem: await file.text() };
   }
   const expiry = form.elements.secretExpiresAt.value;
-  if (!form.elements.clientSecret.value) throw { errors: [{ message: "Paste the client secret's Value.", extensions: { field: "clientSecret" } }] };
+  if (!form.elements.clientSecret.value) throw { errors: [{ message: t("Paste the client secret's Value."), extensions: { field: "clientSecret" } }] };
   return { clientSecret: form.elements.clientSecret.value, secretExpiresAt: expiry ? `${expiry}T00:00:00Z` : null };
 }
 
@@ -134,8 +157,8 @@ async function saveStep3(button) {
   const result = form.querySelector(".connection-result");
   result.replaceChildren();
   const problems = [];
-  if (!form.elements.directoryId.value.trim()) problems.push({ message: "Enter the Directory (tenant) ID.", extensions: { field: "directoryId" } });
-  if (!form.elements.clientId.value.trim()) problems.push({ message: "Enter the Application (client) ID.", extensions: { field: "clientId" } });
+  if (!form.elements.directoryId.value.trim()) problems.push({ message: t("Enter the Directory (tenant) ID."), extensions: { field: "directoryId" } });
+  if (!form.elements.clientId.value.trim()) problems.push({ message: t("Enter the Application (client) ID."), extensions: { field: "clientId" } });
   if (problems.length) return showErrors(form, { errors: problems });
   await whileBusy(button, async () => {
     try {
@@ -144,14 +167,14 @@ async function saveStep3(button) {
       const tested = (await request("ConnectTenant", { input })).connectTenant.connectionTest;
       form.elements.clientSecret.value = "";
       if (!HEALTHY.includes(tested.status)) {
-        result.replaceChildren(el("p", {}, "Status: ", statusBadge(tested.status)), ...explanation(tested));
+        result.replaceChildren(el("p", {}, t("Status:"), " ", statusBadge(tested.status)), ...explanation(tested, tenant.timeZone));
         return;
       }
-      document.querySelector("#step-4 .connection-summary").replaceChildren(el("p", {}, "Status: ", statusBadge(tested.status)), el("p", {}, tested.message));
+      document.querySelector("#step-4 .connection-summary").replaceChildren(el("p", {}, t("Status:"), " ", statusBadge(tested.status)), ...explanation(tested, tenant.timeZone));
       show(4);
       await testPermissions(document.getElementById("test-again"));
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, error, explainInput);
     }
   });
 }
@@ -159,14 +182,14 @@ async function saveStep3(button) {
 async function testPermissions(button) {
   const box = document.getElementById("permission-results");
   box.setAttribute("aria-busy", "true");
-  box.replaceChildren(el("p", { class: "muted" }, "Trying each permission with Microsoft Graph…"));
+  box.replaceChildren(el("p", { class: "muted" }, t("Trying each permission with Microsoft Graph…")));
   await whileBusy(button, async () => {
     try {
       const result = (await request("TestTenantPermissions", { tenantId: tenant.id })).testTenantPermissions;
       const setup = await entraSetup();
       box.replaceChildren(...permissionResults(result, setup.entraSetup.adminConsentUrl, "onboarding"));
     } catch (error) {
-      box.replaceChildren(el("p", { class: "form-error", role: "alert" }, error.message));
+      box.replaceChildren(el("p", { class: "form-error", role: "alert" }, errorMessage(error)));
     } finally {
       box.setAttribute("aria-busy", "false");
     }
@@ -174,8 +197,7 @@ async function testPermissions(button) {
 }
 
 function finish() {
-  const name = tenant ? tenant.name : "The tenant";
-  toast(`${name} is connected. Import its rooms on the Rooms page.`);
+  toast(tenant ? t("{tenant} is connected. Import its rooms on the Rooms page.", { tenant: tenant.name }) : t("The tenant is connected. Import its rooms on the Rooms page."));
   close();
 }
 

@@ -1,7 +1,8 @@
 // The Settings page: one tenant's display and booking settings.
 import { request } from "../graphql.js";
 import { chosenTenant, viewerRole, watchTenant } from "../tenant.js";
-import { clearErrors, showErrors, whileBusy } from "../ui.js";
+import { plural, t } from "../i18n.js";
+import { clearErrors, formatDateTime, showErrors, whileBusy } from "../ui.js";
 
 const form = document.getElementById("settings-form");
 const saved = document.getElementById("settings-saved");
@@ -36,7 +37,7 @@ function readOnly() {
   const note = document.createElement("p");
   note.id = "read-only-note";
   note.className = "muted";
-  note.textContent = "You are a reader: you can see these settings but not change them.";
+  note.textContent = t("You are a reader: you can see these settings but not change them.");
   form.prepend(note);
 }
 
@@ -47,21 +48,24 @@ function describeCheckIn() {
   const wasRequired = Boolean(stored?.checkInRequired);
   if (!required) {
     effect.textContent = wasRequired
-      ? "When you save: no meeting is released any more."
-      : "No meeting is released: check-in is not required.";
+      ? t("When you save: no meeting is released any more.")
+      : t("No meeting is released: check-in is not required.");
     return;
   }
-  const rule =
-    `a meeting nobody checks in to within ${minutes} minutes of its start is released: ` +
-    "the room declines it in Exchange (the organizer is told) and the display turns free. " +
-    "Meetings booked at the door are never released, and each release is listed in the Sync log.";
+  const rule = plural(
+    minutes,
+    "A meeting nobody checks in to within {count} minute of its start is released: the room declines it in Exchange (the organizer is told) and the display turns free. Meetings booked at the door are never released, and each release is listed in the Sync log.",
+    "A meeting nobody checks in to within {count} minutes of its start is released: the room declines it in Exchange (the organizer is told) and the display turns free. Meetings booked at the door are never released, and each release is listed in the Sync log.",
+  );
   if (!wasRequired) {
-    effect.textContent = `When you save: from then on, ${rule} Meetings already running are left alone.`;
+    effect.textContent = `${t("When you save, from then on:")} ${rule} ${t("Meetings already running are left alone.")}`;
     return;
   }
-  const since = stored.checkInRequiredSince ? new Date(stored.checkInRequiredSince) : null;
-  const when = since ? ` (required since ${since.toLocaleString([], { dateStyle: "medium", timeStyle: "short", timeZone: tenant?.timeZone || undefined })})` : "";
-  effect.textContent = `Check-in is required${when}: ${rule} Meetings that began before it became required are left alone.`;
+  const since = stored.checkInRequiredSince;
+  const state = since
+    ? t("Check-in is required (required since {when}).", { when: formatDateTime(since, tenant?.timeZone) })
+    : t("Check-in is required.");
+  effect.textContent = `${state} ${rule} ${t("Meetings that began before it became required are left alone.")}`;
 }
 
 form.elements.checkInRequired.addEventListener("change", () => {
@@ -84,12 +88,19 @@ form.addEventListener("submit", async (event) => {
       const { updateTenantSettings } = await request("UpdateTenantSettings", { tenantId: tenant.id, input });
       fill(updateTenantSettings.settings);
       dirty = false;
-      saved.textContent = `Saved for ${tenant.name}.`;
+      saved.textContent = t("Saved for {tenant}.", { tenant: tenant.name });
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, error, explain);
     }
   });
 });
+
+// The page's own words for the server's refusals it knows.
+function explain(item) {
+  const { code, field } = item.extensions || {};
+  if (code === "BAD_USER_INPUT" && field === "noShowReleaseMinutes") return t("Release a no-show room after 5 to 60 minutes.");
+  return null;
+}
 
 let loads = 0;
 
@@ -110,4 +121,4 @@ async function start() {
   });
 }
 
-start().catch((error) => showErrors(form, error));
+start().catch((error) => showErrors(form, error, explain));

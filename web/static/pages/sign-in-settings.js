@@ -1,28 +1,29 @@
 // The Settings page's Sign in with Microsoft card: on/off, domains, role rules.
 import { request } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
-import { clearErrors, debounced, el, showErrors, toast, whileBusy } from "../ui.js";
+import { N_, label, plural, t } from "../i18n.js";
+import { clearErrors, debounced, el, errorMessage, showErrors, toast, whileBusy } from "../ui.js";
 
 const form = document.getElementById("sign-in-form");
 const rulesBody = document.getElementById("sign-in-rules");
-const KINDS = { GROUP: "Group (object id)", USER: "Person (sign-in name)", APP_ROLE: "App role (value)" };
-const ROLES = { ADMIN: "Admin", READER: "Reader" };
+const KINDS = { GROUP: N_("Group (object id)"), USER: N_("Person (sign-in name)"), APP_ROLE: N_("App role (value)") };
+const ROLES = { ADMIN: N_("Admin"), READER: N_("Reader") };
 let tenant = null;
 let editing = false;
 let nextRule = 1;
 
 function ruleRow(rule = { kind: "GROUP", value: "", role: "READER" }) {
   const n = nextRule++;
-  const remove = el("button", { type: "button", class: "link-button" }, "Remove");
+  const remove = el("button", { type: "button", class: "link-button" }, t("Remove"));
   const row = el(
     "tr",
     { class: "sign-in-rule" },
-    el("td", {}, el("label", { for: `rule-kind-${n}`, class: "visually-hidden" }, `Rule ${n} matches`), el("select", { id: `rule-kind-${n}`, name: "kind" }, Object.entries(KINDS).map(([v, w]) => el("option", { value: v, selected: v === rule.kind }, w)))),
-    el("td", {}, el("label", { for: `rule-value-${n}`, class: "visually-hidden" }, `Rule ${n} value`), el("input", { id: `rule-value-${n}`, name: "value", value: rule.value, maxlength: "320", autocomplete: "off", spellcheck: "false" })),
-    el("td", {}, el("label", { for: `rule-role-${n}`, class: "visually-hidden" }, `Rule ${n} role`), el("select", { id: `rule-role-${n}`, name: "role" }, Object.entries(ROLES).map(([v, w]) => el("option", { value: v, selected: v === rule.role }, w)))),
+    el("td", {}, el("label", { for: `rule-kind-${n}`, class: "visually-hidden" }, t("Rule {number} matches", { number: n })), el("select", { id: `rule-kind-${n}`, name: "kind" }, Object.keys(KINDS).map((v) => el("option", { value: v, selected: v === rule.kind }, label(KINDS, v))))),
+    el("td", {}, el("label", { for: `rule-value-${n}`, class: "visually-hidden" }, t("Rule {number} value", { number: n })), el("input", { id: `rule-value-${n}`, name: "value", value: rule.value, maxlength: "320", autocomplete: "off", spellcheck: "false" })),
+    el("td", {}, el("label", { for: `rule-role-${n}`, class: "visually-hidden" }, t("Rule {number} role", { number: n })), el("select", { id: `rule-role-${n}`, name: "role" }, Object.keys(ROLES).map((v) => el("option", { value: v, selected: v === rule.role }, label(ROLES, v))))),
     el("td", {}, remove),
   );
-  remove.setAttribute("aria-label", `Remove rule ${n}`);
+  remove.setAttribute("aria-label", t("Remove rule {number}", { number: n }));
   remove.addEventListener("click", () => {
     editing = true;
     row.remove();
@@ -34,8 +35,8 @@ function show(signIn) {
   form.elements.enabled.checked = signIn.enabled;
   form.elements.domains.value = signIn.domains.join(", ");
   document.getElementById("sign-in-redirect").textContent = signIn.redirectUri
-    ? `In the tenant's Entra app registration, add the redirect URI ${signIn.redirectUri} (platform Web).`
-    : "Set TRANSOM_PUBLIC_URL so Transom can tell Microsoft where to send people back.";
+    ? t("In the tenant's Entra app registration, add the redirect URI {uri} (platform Web).", { uri: signIn.redirectUri })
+    : t("Set TRANSOM_PUBLIC_URL so Transom can tell Microsoft where to send people back.");
   rulesBody.replaceChildren(...signIn.rules.map((r) => ruleRow(r)));
 }
 
@@ -71,9 +72,9 @@ form.addEventListener("submit", async (event) => {
       const saved = (await request("SetTenantSignIn", { tenantId: tenant.id, input: input() })).setTenantSignIn.signIn;
       editing = false;
       show(saved);
-      toast(saved.enabled ? `Sign in with Microsoft is on with ${saved.rules.length} rule(s).` : "Sign in with Microsoft is off.");
+      toast(saved.enabled ? plural(saved.rules.length, "Sign in with Microsoft is on with {count} rule.", "Sign in with Microsoft is on with {count} rules.") : t("Sign in with Microsoft is off."));
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, error, explain);
     }
   });
 });
@@ -86,4 +87,13 @@ async function start() {
   watchTenant(tenant, debounced(() => load()), { refreshBannersToo: false });
 }
 
-start().catch((error) => form.append(el("p", { class: "form-error", role: "alert" }, `Could not load sign-in settings: ${error.message}`)));
+// The page's own words for the server's refusals it knows.
+function explain(item) {
+  const { code, field } = item.extensions || {};
+  if (code !== "BAD_USER_INPUT" || field !== "domains") return null;
+  return input().domains.length
+    ? t("Enter domain names such as contoso.com, separated by commas.")
+    : t("Name the e-mail domain(s) whose people sign in here.");
+}
+
+start().catch((error) => form.append(el("p", { class: "form-error", role: "alert" }, t("Could not load sign-in settings: {error}", { error: errorMessage(error) }))));
