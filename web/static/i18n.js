@@ -1,4 +1,4 @@
-// The admin UI's language on the client: t("English text", { values }) looks
+// The admin UI's language on the client: t(text, values) looks
 // the text up in the catalogue the page was served with (see
 // server/transom/pages/languages.py); a missing text stays English.
 // Dates and numbers follow the same language (Intl with `locale`).
