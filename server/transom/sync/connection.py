@@ -199,7 +199,7 @@ async def _store_report(
             add_log(
                 session,
                 tenant_id=tenant_id,
-                message=f"Connection {report.status.value}: {report.message}",
+                message=f"Microsoft 365 refused the connection: {report.message}",
                 code=report.code,
                 hint=report.hint,
             )
