@@ -110,13 +110,47 @@ function csvHref(wanted) {
   return `/admin/audit.csv?${new URLSearchParams(wanted)}`;
 }
 
+// Enum values a change may hold (JSON strings such as "VERIFIED"), in words.
+const VALUE_WORDS = {
+  UNLINKED: N_("Not linked"),
+  VERIFYING: N_("Verifying"),
+  VERIFIED: N_("Verified"),
+  FAILED: N_("Failed"),
+  SUPERADMIN: N_("Superadmin"),
+  ADMIN: N_("Admin"),
+  READER: N_("Reader"),
+  WAITING: N_("Waiting"),
+  EXPIRED: N_("Expired"),
+  PAIRED: N_("Paired"),
+  REVOKED: N_("Revoked"),
+  PENDING: N_("Pending"),
+  CONFIRMED: N_("Confirmed"),
+  DECLINED: N_("Declined"),
+  CANCELLED: N_("Cancelled"),
+  SHOW_AS_PRIVATE: N_("Show as private"),
+  SHOW_AS_BUSY: N_("Show as busy"),
+};
+
+// A recorded value as it was stored (JSON text, in <code>), preceded by its
+// words when it is an enum value.
+function valueOf(json) {
+  let words = null;
+  try {
+    const parsed = JSON.parse(json);
+    if (typeof parsed === "string" && VALUE_WORDS[parsed]) words = t(VALUE_WORDS[parsed]);
+  } catch {
+    words = null;
+  }
+  return words ? [words, " ", el("code", { class: "muted" }, json)] : el("code", {}, json);
+}
+
 function changeList(changes) {
   if (!changes.length) return el("span", { class: "muted" }, "–");
   return el(
     "ul",
     { class: "changes" },
     changes.map((c) =>
-      el("li", {}, el("code", {}, c.field), ": ", c.before === null ? "" : [el("del", {}, c.before), " → "], el("ins", {}, c.after === null ? t("(removed)") : c.after)),
+      el("li", {}, el("code", {}, c.field), ": ", c.before === null ? "" : [el("del", {}, valueOf(c.before)), " → "], el("ins", {}, c.after === null ? t("(removed)") : valueOf(c.after))),
     ),
   );
 }
