@@ -90,7 +90,7 @@ function outboxTable(items) {
     el(
       "tr",
       { "data-outbox-id": item.id, "data-key": item.id, "data-status": item.status },
-      el("td", {}, kindWords(item.kind), el("div", { class: "muted" }, el("code", {}, item.kind))),
+      el("td", { "data-kind": item.kind }, kindWords(item.kind)),
       el("td", {}, label(STATUS_NAMES, item.status), el("br"), el("span", { class: "muted" }, STATUS_WORDS[item.status] ? t(STATUS_WORDS[item.status]) : "")),
       el("td", {}, item.lastError || item.lastErrorCode ? problemCell(item.lastError, item.lastErrorCode, item.hint, t("Microsoft 365 refused or failed this write.")) : ""),
       el("td", { class: "numeric" }, formatNumber(item.attempts)),
