@@ -209,7 +209,7 @@ form.addEventListener("submit", async (event) => {
       closeEditor();
       await load();
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, explained(error));
     }
   });
 });
@@ -233,7 +233,7 @@ document.getElementById("link-mailbox").addEventListener("click", async (event) 
       await load();
     } catch (error) {
       showLinkState(editing);
-      showErrors(form, error);
+      showErrors(form, explained(error));
     }
   });
 });
@@ -246,7 +246,7 @@ document.getElementById("resync-room").addEventListener("click", async (event) =
       syncState.dataset.syncStatus = "SYNCING";
       toast(t("Resyncing {room} from Exchange.", { room: editing.name }));
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, explained(error));
     }
   });
 });
@@ -267,7 +267,7 @@ document.getElementById("unlink-mailbox").addEventListener("click", async () => 
   } catch (error) {
     const preview = error.errors && error.errors.find((e) => e.extensions && e.extensions.code === "BAD_USER_INPUT");
     if (!preview) {
-      showErrors(form, error);
+      showErrors(form, explained(error));
       return;
     }
     what = t("{room} ({mailbox}): {removal}", { room: editing.name, mailbox: editing.mailbox, removal: removalText(preview.message) });
@@ -288,7 +288,7 @@ document.getElementById("unlink-yes").addEventListener("click", async (event) =>
       await load();
     } catch (error) {
       unlinkDialog.close();
-      showErrors(form, error);
+      showErrors(form, explained(error));
     }
   });
 });
@@ -316,6 +316,33 @@ document.getElementById("import-rooms").addEventListener("click", async (event) 
     }
   });
 });
+
+// The form's refusals by their code and field, in the admin's language; others
+// keep the server's message (English; only for the unexpected).
+const FIELD_WORDS = {
+  name: N_("Give the room a name."),
+  capacity: N_("The capacity is 1 to 10,000 people."),
+  email: N_("Enter an e-mail address, e.g. aurora@contoso.com."),
+};
+const CODE_WORDS = {
+  FORBIDDEN: N_("You are signed in as a reader: only admins change this."),
+  NOT_FOUND: N_("This room is gone: reload the page."),
+  RATE_LIMITED: N_("Too many requests; try again in a moment."),
+};
+
+function explained(error) {
+  if (!error || !error.errors) return error;
+  return {
+    errors: error.errors.map((item) => {
+      const code = item.extensions && item.extensions.code;
+      const field = item.extensions && item.extensions.field;
+      if (code === "BAD_USER_INPUT" && FIELD_WORDS[field]) return { ...item, message: t(FIELD_WORDS[field]) };
+      const known = explainCode(code);
+      if (known) return { ...item, message: [known.what, known.fix].filter(Boolean).join(" ") };
+      return CODE_WORDS[code] ? { ...item, message: t(CODE_WORDS[code]) } : item;
+    }),
+  };
+}
 
 // A failure explained by its code where the page knows it (the server's
 // message, English, otherwise: only for the unexpected).
