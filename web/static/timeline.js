@@ -1,12 +1,13 @@
 // A room's day as a bar from 07:00 to 19:00 in the tenant's time zone (not
 // the browser's), with the day's meetings listed under it.
+import { t } from "./i18n.js";
 import { el, formatTime, instantInZone } from "./ui.js";
 
 export const FIRST_HOUR = 7;
 export const LAST_HOUR = 19;
 
 function label(booking) {
-  return booking.isPrivate ? "Private" : booking.subject || "Busy";
+  return booking.isPrivate ? t("Private") : booking.subject || t("Busy");
 }
 
 // `date` is YYYY-MM-DD in `zone`; bookings outside 07:00-19:00 still count in
@@ -33,7 +34,7 @@ export function timeline(bookings, date, zone) {
   // screen readers included).
   const items = active.length
     ? active.map((b) => el("li", {}, `${formatTime(b.start, zone)}–${formatTime(b.end, zone)} ${label(b)}`))
-    : [el("li", { class: "muted" }, "No bookings")];
+    : [el("li", { class: "muted" }, t("No bookings"))];
   return el("div", { class: "day" }, bar, el("ul", { class: "day-list" }, items));
 }
 

@@ -3,6 +3,7 @@
 // password, unlock, remove, each after a confirmation saying what happens.
 import { request } from "../graphql.js";
 import { chosenTenant, isSuperadmin, watchTenant } from "../tenant.js";
+import { N_, formatNumber, label, t } from "../i18n.js";
 import { clearErrors, debounced, el, formatDateTime, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
 
 const form = document.getElementById("add-form");
@@ -13,21 +14,27 @@ const passwordDialog = document.getElementById("password-shown");
 let tenant = null;
 let pending = null; // { run, focusKey } of the open confirmation
 
-const ROLE_NAMES = { SUPERADMIN: "Superadmin", ADMIN: "Admin", READER: "Reader" };
-const METHOD_NAMES = { PASSWORD: "Password", MICROSOFT: "Microsoft" };
+const ROLE_NAMES = { SUPERADMIN: N_("Superadmin"), ADMIN: N_("Admin"), READER: N_("Reader") };
+const METHOD_NAMES = { PASSWORD: N_("Password"), MICROSOFT: N_("Microsoft") };
 
-function roleWords(role) {
-  if (role === "SUPERADMIN") return "a superadmin: every tenant, every account";
-  if (role === "READER") return `a reader of ${tenant.name}: they can see everything but change nothing`;
-  return `an admin of ${tenant.name}: they can change everything of ${tenant.name} and manage its admins and readers`;
-}
+// Sentences naming a role, whole (word order and case differ by language).
+const ALREADY = { SUPERADMIN: N_("{email} is already superadmin."), ADMIN: N_("{email} is already admin."), READER: N_("{email} is already reader.") };
+const MAKE_QUESTION = { SUPERADMIN: N_("Make {email} superadmin?"), ADMIN: N_("Make {email} admin?"), READER: N_("Make {email} reader?") };
+const MAKE_BUTTON = { SUPERADMIN: N_("Make superadmin"), ADMIN: N_("Make admin"), READER: N_("Make reader") };
+const NOW = { SUPERADMIN: N_("{email} is now superadmin."), ADMIN: N_("{email} is now admin."), READER: N_("{email} is now reader.") };
+const BECOMES = {
+  SUPERADMIN: N_("{email} becomes a superadmin: every tenant, every account. Their open pages keep their session with the new rights, and their live connection reconnects at once."),
+  ADMIN: N_("{email} becomes an admin of {tenant}: they can change everything of {tenant} and manage its admins and readers. Their open pages keep their session with the new rights, and their live connection reconnects at once."),
+  READER: N_("{email} becomes a reader of {tenant}: they can see everything but change nothing. Their open pages keep their session with the new rights, and their live connection reconnects at once."),
+};
+const ADDED = { SUPERADMIN: N_("Superadmin added. Their one-time password"), ADMIN: N_("Admin added. Their one-time password"), READER: N_("Reader added. Their one-time password") };
 
 function status(admin) {
   if (admin.lockedUntil) {
     const until = formatDateTime(admin.lockedUntil, tenant.timeZone);
-    return el("span", { class: "status status-bad", "data-locked": "true" }, `Locked until ${until} (${admin.failedSignIns} wrong passwords)`);
+    return el("span", { class: "status status-bad", "data-locked": "true" }, t("Locked until {until} ({count} wrong passwords)", { until, count: formatNumber(admin.failedSignIns) }));
   }
-  return el("span", { class: "status status-ok", "data-locked": "false" }, "Can sign in");
+  return el("span", { class: "status status-ok", "data-locked": "false" }, t("Can sign in"));
 }
 
 function roleControl(admin) {
@@ -36,14 +43,14 @@ function roleControl(admin) {
   const select = el(
     "select",
     { id, name: "role" },
-    options.map((role) => el("option", { value: role, selected: role === admin.role }, ROLE_NAMES[role])),
+    options.map((role) => el("option", { value: role, selected: role === admin.role }, label(ROLE_NAMES, role))),
   );
-  const button = el("button", { type: "button", "aria-haspopup": "dialog", "aria-label": `Change the role of ${admin.email}` }, "Change role");
+  const button = el("button", { type: "button", "aria-haspopup": "dialog", "aria-label": t("Change the role of {email}", { email: admin.email }) }, t("Change role"));
   button.addEventListener("click", () => askRole(admin, select.value));
   return el(
     "div",
     { class: "role-control" },
-    el("label", { for: id, class: "visually-hidden" }, `Role of ${admin.email}`),
+    el("label", { for: id, class: "visually-hidden" }, t("Role of {email}", { email: admin.email })),
     select,
     button,
   );
@@ -52,20 +59,20 @@ function roleControl(admin) {
 function actions(admin) {
   const buttons = [];
   if (admin.lockedUntil) {
-    buttons.push(el("button", { type: "button", "aria-haspopup": "dialog", "aria-label": `Unlock ${admin.email}`, onclick: () => askUnlock(admin) }, "Unlock"));
+    buttons.push(el("button", { type: "button", "aria-haspopup": "dialog", "aria-label": t("Unlock {email}", { email: admin.email }), onclick: () => askUnlock(admin) }, t("Unlock")));
   }
-  buttons.push(el("button", { type: "button", "aria-haspopup": "dialog", "aria-label": `Reset the password of ${admin.email}`, onclick: () => askReset(admin) }, "Reset password"));
-  buttons.push(el("button", { type: "button", class: "danger", "aria-haspopup": "dialog", "aria-label": `Remove ${admin.email}`, onclick: () => askRemove(admin) }, "Remove"));
+  buttons.push(el("button", { type: "button", "aria-haspopup": "dialog", "aria-label": t("Reset the password of {email}", { email: admin.email }), onclick: () => askReset(admin) }, t("Reset password")));
+  buttons.push(el("button", { type: "button", class: "danger", "aria-haspopup": "dialog", "aria-label": t("Remove {email}", { email: admin.email }), onclick: () => askRemove(admin) }, t("Remove")));
   return buttons;
 }
 
 function row(admin) {
-  const methods = admin.signInMethods.map((m) => METHOD_NAMES[m]).join(", ") || "None yet";
-  const last = admin.lastSignInAt ? formatDateTime(admin.lastSignInAt, tenant.timeZone) : "Never";
+  const methods = admin.signInMethods.map((m) => label(METHOD_NAMES, m)).join(", ") || t("None yet");
+  const last = admin.lastSignInAt ? formatDateTime(admin.lastSignInAt, tenant.timeZone) : t("Never");
   return el(
     "tr",
     { "data-admin-id": admin.id, "data-key": admin.id },
-    el("th", { scope: "row" }, admin.email, admin.isYou ? el("span", { class: "muted" }, " (you)") : null),
+    el("th", { scope: "row" }, admin.email, admin.isYou ? el("span", { class: "muted" }, ` ${t("(you)")}`) : null),
     el("td", {}, roleControl(admin)),
     el("td", {}, methods),
     el("td", {}, last),
@@ -87,18 +94,18 @@ function confirm(title, what, yes, run, admin) {
 
 function askRole(admin, role) {
   if (role === admin.role) {
-    toast(`${admin.email} is already ${ROLE_NAMES[role].toLowerCase()}.`);
+    toast(t(ALREADY[role] || ALREADY.ADMIN, { email: admin.email }));
     return;
   }
-  const you = admin.isYou ? " That is you: this page reloads with your new rights." : "";
+  const you = admin.isYou ? ` ${t("That is you: this page reloads with your new rights.")}` : "";
   confirm(
-    `Make ${admin.email} ${ROLE_NAMES[role].toLowerCase()}?`,
-    `${admin.email} becomes ${roleWords(role)}. Their open pages keep their session with the new rights, and their live connection reconnects at once.${you}`,
-    `Make ${ROLE_NAMES[role].toLowerCase()}`,
+    t(MAKE_QUESTION[role] || MAKE_QUESTION.ADMIN, { email: admin.email }),
+    t(BECOMES[role] || BECOMES.ADMIN, { email: admin.email, tenant: tenant.name }) + you,
+    t(MAKE_BUTTON[role] || MAKE_BUTTON.ADMIN),
     async () => {
       const tenantId = role === "SUPERADMIN" ? null : tenant.id;
       await request("ChangeAdminRole", { id: admin.id, role, tenantId });
-      toast(`${admin.email} is now ${ROLE_NAMES[role].toLowerCase()}.`);
+      toast(t(NOW[role] || NOW.ADMIN, { email: admin.email }));
       if (admin.isYou) location.reload();
     },
     admin,
@@ -106,14 +113,14 @@ function askRole(admin, role) {
 }
 
 function askReset(admin) {
-  const microsoft = admin.signInMethods.includes("MICROSOFT") ? " Signing in with Microsoft keeps working." : "";
+  const microsoft = admin.signInMethods.includes("MICROSOFT") ? ` ${t("Signing in with Microsoft keeps working.")}` : "";
   confirm(
-    `Reset the password of ${admin.email}?`,
-    `${admin.email} gets a new password, shown to you once on the next screen. Their current password stops working, a lockout is lifted, and they are signed out everywhere at once: their open pages must sign in again.${microsoft}`,
-    "Reset password",
+    t("Reset the password of {email}?", { email: admin.email }),
+    t("{email} gets a new password, shown to you once on the next screen. Their current password stops working, a lockout is lifted, and they are signed out everywhere at once: their open pages must sign in again.", { email: admin.email }) + microsoft,
+    t("Reset password"),
     async () => {
       const reset = (await request("ResetAdminPassword", { id: admin.id })).resetAdminPassword;
-      showPassword(admin.email, reset.oneTimePassword, "Their new password");
+      showPassword(admin.email, reset.oneTimePassword, t("Their new password"));
     },
     admin,
   );
@@ -121,12 +128,12 @@ function askReset(admin) {
 
 function askUnlock(admin) {
   confirm(
-    `Unlock ${admin.email}?`,
-    `${admin.email} is locked out after ${admin.failedSignIns} wrong passwords. Unlocking lets them sign in with their password again at once. If you think someone else was guessing, reset the password instead.`,
-    "Unlock",
+    t("Unlock {email}?", { email: admin.email }),
+    t("{email} is locked out after {count} wrong passwords. Unlocking lets them sign in with their password again at once. If you think someone else was guessing, reset the password instead.", { email: admin.email, count: formatNumber(admin.failedSignIns) }),
+    t("Unlock"),
     async () => {
       await request("UnlockAdmin", { id: admin.id });
-      toast(`${admin.email} can sign in again.`);
+      toast(t("{email} can sign in again.", { email: admin.email }));
     },
     admin,
   );
@@ -134,22 +141,22 @@ function askUnlock(admin) {
 
 function askRemove(admin) {
   const microsoft = admin.signInMethods.includes("MICROSOFT")
-    ? " They sign in with Microsoft: while the tenant's sign-in rules give them a role, their next Microsoft sign-in creates the account again; change those rules too."
+    ? ` ${t("They sign in with Microsoft: while the tenant's sign-in rules give them a role, their next Microsoft sign-in creates the account again; change those rules too.")}`
     : "";
   confirm(
-    `Remove ${admin.email}?`,
-    `${admin.email} can no longer sign in. They are signed out everywhere at once, and their open pages and live connections stop working.${microsoft}`,
-    "Remove",
+    t("Remove {email}?", { email: admin.email }),
+    t("{email} can no longer sign in. They are signed out everywhere at once, and their open pages and live connections stop working.", { email: admin.email }) + microsoft,
+    t("Remove"),
     async () => {
       await request("RemoveAdmin", { id: admin.id });
-      toast(`Removed ${admin.email}.`);
+      toast(t("Removed {email}.", { email: admin.email }));
     },
     admin,
   );
 }
 
 function showPassword(email, password, words) {
-  document.getElementById("password-what").textContent = `${words} for ${email}:`;
+  document.getElementById("password-what").textContent = t("{words} for {email}:", { words, email });
   document.getElementById("password-value").value = password;
   passwordDialog.showModal();
 }
@@ -164,7 +171,7 @@ document.getElementById("confirm-yes").addEventListener("click", async (event) =
       await run();
     } catch (problem) {
       failed = true;
-      error.textContent = problem.message;
+      error.textContent = errorText(problem);
       error.hidden = false;
     }
   });
@@ -195,11 +202,11 @@ async function load() {
   const data = await request("AdminsOfTenant", { tenantId: tenant.id });
   if (mine !== loads) return; // a newer load answers for it
   if (confirmDialog.open) return; // the confirmation names what it shows
-  const head = el("tr", {}, ["E-mail", "Role", "Signs in with", "Last sign-in", "Status", "Actions"].map((h) => el("th", { scope: "col" }, h)));
+  const head = el("tr", {}, [t("E-mail"), t("Role"), t("Signs in with"), t("Last sign-in"), t("Status"), t("Actions")].map((h) => el("th", { scope: "col" }, h)));
   const table = el(
     "table",
     {},
-    el("caption", { class: "visually-hidden" }, `Admins of ${tenant.name}`),
+    el("caption", { class: "visually-hidden" }, t("Admins of {tenant}", { tenant: tenant.name })),
     el("thead", {}, head),
     el("tbody", {}, data.admins.map(row)),
   );
@@ -211,7 +218,7 @@ form.addEventListener("submit", async (event) => {
   clearErrors(form);
   const email = form.elements.email.value.trim();
   if (!email) {
-    showErrors(form, { errors: [{ message: "Enter their e-mail address.", extensions: { field: "email" } }] });
+    showErrors(form, { errors: [{ message: t("Enter their e-mail address."), extensions: { field: "email" } }] });
     return;
   }
   const role = roleSelect.value;
@@ -222,12 +229,42 @@ form.addEventListener("submit", async (event) => {
       form.reset();
       pending = { focusKey: made.admin.id };
       await load();
-      showPassword(made.admin.email, made.oneTimePassword, `${ROLE_NAMES[made.admin.role]} added. Their one-time password`);
+      showPassword(made.admin.email, made.oneTimePassword, t(ADDED[made.admin.role] || ADDED.ADMIN));
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, explained(error));
     }
   });
 });
+
+// Refusals the page knows by their code, in the admin's language; others keep
+// the server's message (English; only for the unexpected).
+const CODE_WORDS = {
+  CONFLICT: N_("This cannot be done: an account with this e-mail exists already, or it would leave the tenant without an admin."),
+  FORBIDDEN: N_("Only admins manage accounts: you are signed in as a reader."),
+  NOT_FOUND: N_("This account is gone: reload the page."),
+  RATE_LIMITED: N_("Too many requests; try again in a moment."),
+};
+const FIELD_WORDS = {
+  email: N_("Enter a valid e-mail address."),
+  role: N_("Choose a role you may give."),
+};
+
+function explained(error) {
+  if (!error || !error.errors) return error;
+  return {
+    errors: error.errors.map((item) => {
+      const code = item.extensions && item.extensions.code;
+      const field = item.extensions && item.extensions.field;
+      if (code === "BAD_USER_INPUT" && FIELD_WORDS[field]) return { ...item, message: t(FIELD_WORDS[field]) };
+      return CODE_WORDS[code] ? { ...item, message: t(CODE_WORDS[code]) } : item;
+    }),
+  };
+}
+
+function errorText(error) {
+  const first = error && error.errors ? explained(error).errors[0] : null;
+  return first ? first.message : error.message;
+}
 
 const reloadSoon = debounced(() => load());
 
@@ -239,10 +276,10 @@ function refuse(message) {
 async function start() {
   tenant = await chosenTenant();
   if (!tenant) {
-    refuse("There is no tenant yet: add one on the Tenants page first.");
+    refuse(t("There is no tenant yet: add one on the Tenants page first."));
     return;
   }
-  if (isSuperadmin()) roleSelect.append(el("option", { value: "SUPERADMIN" }, "Superadmin (every tenant)"));
+  if (isSuperadmin()) roleSelect.append(el("option", { value: "SUPERADMIN" }, t("Superadmin (every tenant)")));
   await load();
   form.querySelector("button[type=submit]").disabled = false;
   watchTenant(tenant, reloadSoon);
@@ -251,5 +288,5 @@ async function start() {
 
 start().catch((error) => {
   const forbidden = error.errors && error.errors.some((e) => e.extensions && e.extensions.code === "FORBIDDEN");
-  refuse(forbidden ? "Only admins manage accounts: you are signed in as a reader." : `Could not load admins: ${error.message}`);
+  refuse(forbidden ? t("Only admins manage accounts: you are signed in as a reader.") : t("Could not load admins: {reason}", { reason: errorText(error) }));
 });

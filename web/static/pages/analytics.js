@@ -2,10 +2,14 @@
 // chart of utilisation and a weekday x hour heatmap, both SVG drawn here.
 import { request } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
+import { locale, t } from "../i18n.js";
 import { dateInZone, debounced, el, instantInZone, replaceKeepingFocus } from "../ui.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+// Monday first, in the admin's language (5 January 2026 was a Monday).
+const weekday = (index, style) => new Intl.DateTimeFormat(locale, { weekday: style, timeZone: "UTC" }).format(new Date(Date.UTC(2026, 0, 5 + index)));
+const DAYS = [0, 1, 2, 3, 4, 5, 6].map((i) => weekday(i, "long"));
+const WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
 const form = document.getElementById("usage-filters");
 const fromInput = document.getElementById("usage-from");
 const toInput = document.getElementById("usage-to");
@@ -21,23 +25,36 @@ let tenant = null;
 let report = null;
 let loads = 0;
 
+// Each column: its CSV header (English: the CSV is a data format), its value
+// in the CSV (plain numbers) and its heading and value on the page (in the
+// admin's language).
 const COLUMNS = [
-  ["Group", (g) => g.label],
-  ["Rooms", (g) => g.rooms],
-  ["Booked hours", (g) => g.bookedHours.toFixed(1)],
-  ["Working hours", (g) => g.workingHours.toFixed(0)],
-  ["Utilisation", (g) => percent(g.utilisation)],
-  ["Meetings", (g) => g.meetings],
-  ["Median minutes", (g) => (g.medianMinutes === null ? "" : Math.round(g.medianMinutes))],
-  ["Door bookings", (g) => g.doorBookings],
-  ["Checked in", (g) => g.checkedIn],
-  ["Released (no-show)", (g) => g.released],
-  ["Ended early", (g) => g.endedEarly],
-  ["Extended", (g) => g.extended],
+  ["Group", (g) => g.label, () => t("Group"), (g) => g.label],
+  ["Rooms", (g) => g.rooms, () => t("Rooms"), (g) => number(g.rooms)],
+  ["Booked hours", (g) => g.bookedHours.toFixed(1), () => t("Booked hours"), (g) => number(g.bookedHours, 1)],
+  ["Working hours", (g) => g.workingHours.toFixed(0), () => t("Working hours"), (g) => number(g.workingHours, 0)],
+  ["Utilisation", (g) => `${(g.utilisation * 100).toFixed(1)} %`, () => t("Utilisation"), (g) => percent(g.utilisation)],
+  ["Meetings", (g) => g.meetings, () => t("Meetings"), (g) => number(g.meetings)],
+  ["Median minutes", (g) => (g.medianMinutes === null ? "" : Math.round(g.medianMinutes)), () => t("Median minutes"), (g) => (g.medianMinutes === null ? "" : number(Math.round(g.medianMinutes)))],
+  ["Door bookings", (g) => g.doorBookings, () => t("Door bookings"), (g) => number(g.doorBookings)],
+  ["Checked in", (g) => g.checkedIn, () => t("Checked in"), (g) => number(g.checkedIn)],
+  ["Released (no-show)", (g) => g.released, () => t("Released (no-show)"), (g) => number(g.released)],
+  ["Ended early", (g) => g.endedEarly, () => t("Ended early"), (g) => number(g.endedEarly)],
+  ["Extended", (g) => g.extended, () => t("Extended"), (g) => number(g.extended)],
 ];
 
+// A figure the admin's way (1,234.5 / 1.234,5); `digits` fixed decimals.
+function number(value, digits = null) {
+  const fixed = digits === null ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+  return new Intl.NumberFormat(locale, fixed).format(value);
+}
+
 function percent(share) {
-  return `${(share * 100).toFixed(1)} %`;
+  return t("{percent} %", { percent: number(share * 100, 1) });
+}
+
+function clock(h) {
+  return `${String(h).padStart(2, "0")}:00`;
 }
 
 function svg(tag, attributes = {}, ...children) {
@@ -52,24 +69,24 @@ function summaryOf(total) {
   return el(
     "dl",
     { class: "figures", "data-usage-summary": "" },
-    figure("Utilisation", percent(total.utilisation)),
-    figure("Booked hours", total.bookedHours.toFixed(1)),
-    figure("Meetings", total.meetings),
-    figure("Median length", total.medianMinutes === null ? "–" : `${Math.round(total.medianMinutes)} min`),
-    figure("Door bookings", total.doorBookings),
-    figure("Checked in", total.checkedIn),
-    figure("Released (no-show)", total.released),
-    figure("Ended early", total.endedEarly),
+    figure(t("Utilisation"), percent(total.utilisation)),
+    figure(t("Booked hours"), number(total.bookedHours, 1)),
+    figure(t("Meetings"), number(total.meetings)),
+    figure(t("Median length"), total.medianMinutes === null ? "–" : t("{minutes} min", { minutes: number(Math.round(total.medianMinutes)) })),
+    figure(t("Door bookings"), number(total.doorBookings)),
+    figure(t("Checked in"), number(total.checkedIn)),
+    figure(t("Released (no-show)"), number(total.released)),
+    figure(t("Ended early"), number(total.endedEarly)),
   );
 }
 
 function tableOf(groups) {
-  if (!groups.length) return el("p", { class: "empty" }, "No rooms yet.");
-  const head = el("tr", {}, COLUMNS.map(([name], i) => el("th", { scope: "col", class: i ? "numeric" : null }, name)));
+  if (!groups.length) return el("p", { class: "empty" }, t("No rooms yet."));
+  const head = el("tr", {}, COLUMNS.map(([, , heading], i) => el("th", { scope: "col", class: i ? "numeric" : null }, heading())));
   const rows = groups.map((g) =>
-    el("tr", { "data-key": g.key }, COLUMNS.map(([, value], i) => (i ? el("td", { class: "numeric" }, value(g)) : el("th", { scope: "row" }, value(g))))),
+    el("tr", { "data-key": g.key }, COLUMNS.map(([, , , value], i) => (i ? el("td", { class: "numeric" }, value(g)) : el("th", { scope: "row" }, value(g))))),
   );
-  return el("div", { class: "table-wrap" }, el("table", {}, el("caption", { class: "visually-hidden" }, "Room usage by group"), el("thead", {}, head), el("tbody", {}, rows)));
+  return el("div", { class: "table-wrap" }, el("table", {}, el("caption", { class: "visually-hidden" }, t("Room usage by group")), el("thead", {}, head), el("tbody", {}, rows)));
 }
 
 // Horizontal bars, one per group: utilisation of working hours, with the
@@ -93,8 +110,8 @@ function barChart(groups) {
       svg("text", { x: labelWidth + barWidth + 6, y: y + 14 }, percent(g.utilisation)),
     );
   });
-  const note = groups.length > shown.length ? el("p", { class: "muted" }, `The first ${shown.length} of ${groups.length} groups; the table has them all.`) : null;
-  const chart = svg("svg", { role: "img", "aria-label": `Utilisation of working hours per group: ${shown.map((g) => `${g.label} ${percent(g.utilisation)}`).join(", ")}`, width: labelWidth + barWidth + 70, height, "data-chart": "bars" }, items);
+  const note = groups.length > shown.length ? el("p", { class: "muted" }, t("The first {shown} of {count} groups; the table has them all.", { shown: number(shown.length), count: number(groups.length) })) : null;
+  const chart = svg("svg", { role: "img", "aria-label": t("Utilisation of working hours per group: {groups}", { groups: shown.map((g) => `${g.label} ${percent(g.utilisation)}`).join(", ") }), width: labelWidth + barWidth + 70, height, "data-chart": "bars" }, items);
   return [chart, note];
 }
 
@@ -116,7 +133,7 @@ function heatmapChart(cells) {
         svg(
           "rect",
           { x: left + hour * size, y: top + d * size, width: size - 2, height: size - 2, fill: `hsl(215, 80%, ${lightness}%)`, "data-cell": `${d}-${hour}` },
-          svg("title", {}, `${day} ${String(hour).padStart(2, "0")}:00–${String(hour + 1).padStart(2, "0")}:00: ${percent(share)} booked`),
+          svg("title", {}, t("{day} {from}–{to}: {percent} booked", { day, from: clock(hour), to: clock(hour + 1), percent: percent(share) })),
         ),
       );
     }
@@ -126,8 +143,8 @@ function heatmapChart(cells) {
     .filter((c) => c.share > 0)
     .sort((a, b) => b.share - a.share)
     .slice(0, 3)
-    .map((c) => `${DAYS[Math.floor(c.i / 24)]} ${String(c.i % 24).padStart(2, "0")}:00 (${percent(c.share)})`);
-  const label = busiest.length ? `Occupancy by weekday and hour; busiest: ${busiest.join(", ")}` : "Occupancy by weekday and hour: no bookings in this range";
+    .map((c) => `${DAYS[Math.floor(c.i / 24)]} ${clock(c.i % 24)} (${percent(c.share)})`);
+  const label = busiest.length ? t("Occupancy by weekday and hour; busiest: {busiest}", { busiest: busiest.join(", ") }) : t("Occupancy by weekday and hour: no bookings in this range");
   return svg("svg", { role: "img", "aria-label": label, width: left + 24 * size + 10, height: top + 7 * size + 6, "data-chart": "heatmap" }, items);
 }
 
@@ -161,7 +178,7 @@ async function load() {
   const mine = ++loads;
   errorBox.hidden = true;
   if (!fromInput.value || !toInput.value) {
-    errorBox.textContent = "Choose both dates.";
+    errorBox.textContent = t("Choose both dates.");
     errorBox.hidden = false;
     return;
   }
@@ -172,7 +189,7 @@ async function load() {
     report = data.roomUsage;
     show(report);
   } catch (error) {
-    errorBox.textContent = `Could not load room usage: ${error.message}`;
+    errorBox.textContent = t("Could not load room usage: {reason}", { reason: errorText(error) });
     errorBox.hidden = false;
   } finally {
     if (mine === loads) summary.removeAttribute("aria-busy");
@@ -180,13 +197,27 @@ async function load() {
 }
 
 function show(data) {
-  const days = data.workingDays.map((d) => d.slice(0, 1) + d.slice(1, 3).toLowerCase()).join(", ");
-  heatmapNote.textContent = `Share of each hour the rooms were booked, in ${data.timeZone}. Working hours: ${String(data.workingHoursStart).padStart(2, "0")}:00–${String(data.workingHoursEnd).padStart(2, "0")}:00, ${days}.`;
+  const days = data.workingDays.filter((d) => WEEKDAYS.includes(d)).map((d) => weekday(WEEKDAYS.indexOf(d), "short")).join(", ");
+  heatmapNote.textContent = t("Share of each hour the rooms were booked, in {zone}. Working hours: {from}–{to}, {days}.", {
+    zone: data.timeZone,
+    from: clock(data.workingHoursStart),
+    to: clock(data.workingHoursEnd),
+    days,
+  });
   replaceKeepingFocus(summary, summaryOf(data.total));
   replaceKeepingFocus(table, tableOf(data.groups));
   bars.replaceChildren(...barChart(data.groups).filter(Boolean));
   heatmap.replaceChildren(heatmapChart(data.total.heatmap));
   csvButton.disabled = false;
+}
+
+// A refusal explained by its code where the page knows it.
+function errorText(error) {
+  const first = error && error.errors ? error.errors[0] : null;
+  const code = first && first.extensions ? first.extensions.code : null;
+  if (code === "BAD_USER_INPUT") return t("Check the dates: the first must not be after the last, and a range is at most a year.");
+  if (code === "FORBIDDEN") return t("You may not see this tenant's analytics.");
+  return first ? first.message : error.message;
 }
 
 const reloadSoon = debounced(() => load());
@@ -200,7 +231,7 @@ csvButton.addEventListener("click", download);
 async function start() {
   tenant = await chosenTenant();
   if (!tenant) {
-    summary.replaceChildren(el("p", { class: "empty" }, "No tenant yet."));
+    summary.replaceChildren(el("p", { class: "empty" }, t("No tenant yet.")));
     return;
   }
   const today = dateInZone(new Date(), tenant.timeZone);
@@ -210,4 +241,4 @@ async function start() {
   watchTenant(tenant, reloadSoon);
 }
 
-start().catch((error) => summary.replaceChildren(el("p", { class: "form-error", role: "alert" }, `Could not load room usage: ${error.message}`)));
+start().catch((error) => summary.replaceChildren(el("p", { class: "form-error", role: "alert" }, t("Could not load room usage: {reason}", { reason: errorText(error) }))));

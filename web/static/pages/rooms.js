@@ -4,6 +4,8 @@ import { request } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
 import { clearErrors, dateInZone, debounced, el, formatDay, formatTime, instantInZone, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
 import { scale, timeline } from "../timeline.js";
+import { N_, formatNumber, label, plural, t } from "../i18n.js";
+import { details, explainCode } from "../sync-words.js";
 
 const container = document.getElementById("rooms");
 const summary = document.getElementById("rooms-summary");
@@ -46,39 +48,49 @@ async function load() {
 }
 
 const SYNC_WORDS = {
-  IDLE: "Waiting for its first sync",
-  SYNCING: "Syncing now",
-  IN_SYNC: "In sync",
-  POLLING: "Polled for changes",
-  DEGRADED: "Notifications not arriving",
-  STALE: "Out of date",
-  THROTTLED: "Slowed down by Microsoft 365; retrying by itself",
-  ERROR: "Sync error; retrying by itself",
-  ACCESS_DENIED: "Microsoft 365 refuses this mailbox",
-  STOPPED: "Paused until the tenant's connection works again",
+  IDLE: N_("Waiting for its first sync"),
+  SYNCING: N_("Syncing now"),
+  IN_SYNC: N_("In sync"),
+  POLLING: N_("Polled for changes"),
+  DEGRADED: N_("Notifications not arriving"),
+  STALE: N_("Out of date"),
+  THROTTLED: N_("Slowed down by Microsoft 365; retrying by itself"),
+  ERROR: N_("Sync error; retrying by itself"),
+  ACCESS_DENIED: N_("Microsoft 365 refuses this mailbox"),
+  STOPPED: N_("Paused until the tenant's connection works again"),
 };
 
 function syncWords(room) {
   const sync = room.sync;
   if (!sync || room.linkState !== "VERIFIED") return "";
-  const when = sync.lastSyncedAt ? `, last synced ${formatTime(sync.lastSyncedAt, tenant.timeZone)}` : "";
-  const since = sync.status !== "IN_SYNC" && sync.since ? ` since ${formatTime(sync.since, tenant.timeZone)}` : "";
-  return `${SYNC_WORDS[sync.status] || sync.status}${since}${when}.`;
+  const status = label(SYNC_WORDS, sync.status);
+  const last = sync.lastSyncedAt ? formatTime(sync.lastSyncedAt, tenant.timeZone) : null;
+  const since = sync.status !== "IN_SYNC" && sync.since ? formatTime(sync.since, tenant.timeZone) : null;
+  if (since && last) return t("{status} since {since}, last synced {last}.", { status, since, last });
+  if (since) return t("{status} since {since}.", { status, since });
+  if (last) return t("{status}, last synced {last}.", { status, last });
+  return t("{status}.", { status });
+}
+
+// Why a link failed, in the admin's language (by its code).
+function linkReason(room) {
+  const known = explainCode(room.linkErrorCode);
+  return known || { what: t("The mailbox could not be verified."), fix: null };
 }
 
 function linkCell(room) {
   switch (room.linkState) {
     case "VERIFIED":
       return [
-        el("span", { class: "verified", "data-link-state": "VERIFIED" }, el("span", { "aria-hidden": "true" }, "✓ "), "Verified"),
+        el("span", { class: "verified", "data-link-state": "VERIFIED" }, el("span", { "aria-hidden": "true" }, "✓ "), t("Verified")),
         el("div", { class: "muted small", "data-sync-status": room.sync ? room.sync.status : "" }, syncWords(room)),
       ];
     case "FAILED":
-      return el("span", { class: "failed", "data-link-state": "FAILED" }, "Failed: ", room.linkError || "the mailbox could not be verified");
+      return el("span", { class: "failed", "data-link-state": "FAILED" }, t("Failed: {reason}", { reason: linkReason(room).what }));
     case "VERIFYING":
-      return el("span", { "data-link-state": "VERIFYING" }, "Verifying…");
+      return el("span", { "data-link-state": "VERIFYING" }, t("Verifying…"));
     default:
-      return el("span", { class: "muted", "data-link-state": "UNLINKED" }, "Not linked");
+      return el("span", { class: "muted", "data-link-state": "UNLINKED" }, t("Not linked"));
   }
 }
 
@@ -86,25 +98,25 @@ function render(range) {
   const needle = search.value.trim().toLowerCase();
   const shown = rooms.filter((r) => !needle || `${r.name} ${r.building || ""} ${r.mailbox || ""}`.toLowerCase().includes(needle));
   const linked = rooms.filter((r) => r.linkState === "VERIFIED").length;
-  summary.textContent = `${rooms.length} room${rooms.length === 1 ? "" : "s"}, ${linked} linked to Exchange.`;
-  document.getElementById("day-zone").textContent = `${formatDay(range.date, tenant.timeZone)}, times in ${tenant.timeZone} (the tenant's time zone).`;
+  summary.textContent = plural(rooms.length, "{count} room, {linked} linked to Exchange.", "{count} rooms, {linked} linked to Exchange.", { linked: formatNumber(linked) });
+  document.getElementById("day-zone").textContent = t("{day}, times in {zone} (the tenant's time zone).", { day: formatDay(range.date, tenant.timeZone), zone: tenant.timeZone });
   container.removeAttribute("aria-busy");
   if (!rooms.length) {
-    container.replaceChildren(el("p", { class: "empty" }, "No rooms yet. Import them from Microsoft 365 once the tenant is connected."));
+    container.replaceChildren(el("p", { class: "empty" }, t("No rooms yet. Import them from Microsoft 365 once the tenant is connected.")));
     return;
   }
-  const labels = ["Room", "Capacity", "Building", "Floor", "Exchange mailbox", "Link"];
+  const labels = [t("Room"), t("Capacity"), t("Building"), t("Floor"), t("Exchange mailbox"), t("Link")];
   const head = el(
     "tr",
     {},
     labels.map((label, i) => el("th", { scope: "col", class: i === 1 ? "numeric" : null }, label)),
-    el("th", { scope: "col", class: "optional day-column" }, `Bookings, ${formatDay(range.date, tenant.timeZone)}`, scale()),
+    el("th", { scope: "col", class: "optional day-column" }, t("Bookings, {day}", { day: formatDay(range.date, tenant.timeZone) }), scale()),
   );
   const rows = shown.map((room) =>
     el(
       "tr",
       { "data-room-id": room.id, "data-key": room.id },
-      el("th", { scope: "row" }, el("button", { type: "button", class: "link-button", "aria-label": `Edit ${room.name}`, "aria-haspopup": "dialog", onclick: (e) => openEditor(room, e.currentTarget) }, room.name)),
+      el("th", { scope: "row" }, el("button", { type: "button", class: "link-button", "aria-label": t("Edit {room}", { room: room.name }), "aria-haspopup": "dialog", onclick: (e) => openEditor(room, e.currentTarget) }, room.name)),
       el("td", { class: "numeric" }, room.capacity ?? ""),
       el("td", {}, room.building || ""),
       el("td", {}, room.floor || ""),
@@ -114,7 +126,7 @@ function render(range) {
     ),
   );
   const openerRoom = opener && opener.closest("tr") ? opener.closest("tr").dataset.roomId : null;
-  replaceKeepingFocus(container, el("div", { class: "table-wrap" }, el("table", {}, el("caption", { class: "visually-hidden" }, `Rooms of ${tenant.name}`), el("thead", {}, head), el("tbody", {}, rows))));
+  replaceKeepingFocus(container, el("div", { class: "table-wrap" }, el("table", {}, el("caption", { class: "visually-hidden" }, t("Rooms of {tenant}", { tenant: tenant.name })), el("thead", {}, head), el("tbody", {}, rows))));
   if (openerRoom && !document.contains(opener)) {
     // The row was redrawn: the editor returns focus to its new button.
     opener = container.querySelector(`tr[data-room-id="${CSS.escape(openerRoom)}"] .link-button`) || opener;
@@ -130,27 +142,36 @@ function openEditor(room, button) {
   form.elements.building.value = room.building || "";
   form.elements.floor.value = room.floor || "";
   form.elements.mailbox.value = room.mailbox || "";
-  document.getElementById("room-editor-title").textContent = `Edit ${room.name}`;
+  document.getElementById("room-editor-title").textContent = t("Edit {room}", { room: room.name });
   showLinkState(room);
   editor.showModal();
 }
 
 function showLinkState(room) {
   editing = room;
-  const hint = room.linkHint ? ` ${room.linkHint}` : "";
+  const reason = linkReason(room);
   const words = {
-    VERIFIED: "✓ Verified: Transom reads this mailbox's calendar.",
-    FAILED: `Not verified: ${room.linkError || "the mailbox could not be verified."}${hint}`,
-    VERIFYING: "Verifying the mailbox with Microsoft 365…",
-    UNLINKED: "Not linked: bookings made in Outlook will not show.",
+    VERIFIED: t("✓ Verified: Transom reads this mailbox's calendar."),
+    FAILED: [t("Not verified: {reason}", { reason: reason.what }), reason.fix].filter(Boolean).join(" "),
+    VERIFYING: t("Verifying the mailbox with Microsoft 365…"),
+    UNLINKED: t("Not linked: bookings made in Outlook will not show."),
   };
   linkState.textContent = words[room.linkState] || "";
+  if (room.linkState === "FAILED") {
+    const raw = details(room.linkError, room.linkHint);
+    if (raw) linkState.append(" ", raw);
+  }
   linkState.className = `link-state ${room.linkState === "VERIFIED" ? "verified" : room.linkState === "FAILED" ? "failed" : "muted"}`;
   linkState.dataset.linkState = room.linkState;
   const sync = room.sync && room.linkState === "VERIFIED" ? room.sync : null;
   const trouble = sync && sync.status !== "IN_SYNC";
-  const why = trouble ? [sync.problem, sync.lastError, sync.hint].filter(Boolean).map((t) => ` ${t}`).join("") : "";
-  syncState.textContent = sync ? `Sync: ${syncWords(room)}${why}` : "";
+  const known = trouble ? explainCode(sync.errorCode) : null;
+  const why = known ? [known.what, known.fix].filter(Boolean).join(" ") : "";
+  syncState.textContent = sync ? [t("Sync: {state}", { state: syncWords(room) }), why].filter(Boolean).join(" ") : "";
+  if (trouble) {
+    const raw = details(sync.problem, sync.lastError, sync.hint);
+    if (raw) syncState.append(" ", raw);
+  }
   syncState.dataset.syncStatus = sync ? sync.status : "";
   syncState.dataset.lastSyncedAt = sync && sync.lastSyncedAt ? sync.lastSyncedAt : "";
   document.getElementById("unlink-mailbox").hidden = room.linkState === "UNLINKED";
@@ -172,7 +193,7 @@ form.addEventListener("submit", async (event) => {
   const capacity = form.elements.capacity.value;
   const name = form.elements.name.value.trim();
   if (!name) {
-    showErrors(form, { errors: [{ message: "Give the room a name.", extensions: { field: "name" } }] });
+    showErrors(form, { errors: [{ message: t("Give the room a name."), extensions: { field: "name" } }] });
     return;
   }
   const input = {
@@ -184,11 +205,11 @@ form.addEventListener("submit", async (event) => {
   await whileBusy(form.querySelector("button[type=submit]"), async () => {
     try {
       await request("UpdateRoom", { id: editing.id, input });
-      toast(`Saved ${input.name}.`);
+      toast(t("Saved {room}.", { room: input.name }));
       closeEditor();
       await load();
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, explained(error));
     }
   });
 });
@@ -197,22 +218,22 @@ document.getElementById("link-mailbox").addEventListener("click", async (event) 
   clearErrors(form);
   const email = form.elements.mailbox.value.trim();
   if (!email) {
-    showErrors(form, { errors: [{ message: "Enter the room's resource mailbox address.", extensions: { field: "email" } }] });
+    showErrors(form, { errors: [{ message: t("Enter the room's resource mailbox address."), extensions: { field: "email" } }] });
     return;
   }
-  linkState.textContent = "Verifying the mailbox with Microsoft 365…";
+  linkState.textContent = t("Verifying the mailbox with Microsoft 365…");
   await whileBusy(event.currentTarget, async () => {
     try {
       const linked = (await request("LinkRoomMailbox", { roomId: editing.id, email })).linkRoomMailbox.room;
       showLinkState({ ...editing, ...linked });
       if (linked.linkState === "FAILED") {
-        const reason = [linked.linkError, linked.linkHint].filter(Boolean).join(" ");
-        showErrors(form, { errors: [{ message: reason || "The mailbox could not be verified.", extensions: { field: "email" } }] });
+        const reason = linkReason(linked);
+        showErrors(form, { errors: [{ message: [reason.what, reason.fix].filter(Boolean).join(" "), extensions: { field: "email" } }] });
       }
       await load();
     } catch (error) {
       showLinkState(editing);
-      showErrors(form, error);
+      showErrors(form, explained(error));
     }
   });
 });
@@ -221,32 +242,35 @@ document.getElementById("resync-room").addEventListener("click", async (event) =
   await whileBusy(event.currentTarget, async () => {
     try {
       await request("SyncRoom", { roomId: editing.id });
-      syncState.textContent = "Sync: reading the whole calendar from Exchange again…";
+      syncState.textContent = t("Sync: reading the whole calendar from Exchange again…");
       syncState.dataset.syncStatus = "SYNCING";
-      toast(`Resyncing ${editing.name} from Exchange.`);
+      toast(t("Resyncing {room} from Exchange.", { room: editing.name }));
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, explained(error));
     }
   });
 });
 
-// The API answers an unconfirmed unlink with what it would remove.
+// The API answers an unconfirmed unlink with what it would remove (in
+// English): the count is read from it, the sentence written here.
 function removalText(message) {
-  return message.replace(/\s*Send confirm: true to go ahead\.?\s*$/, "");
+  const found = /removes the (\d+) booking/.exec(message);
+  if (!found) return t("Unlinking stops the sync and removes the bookings that came from Exchange (bookings made in Transom stay).");
+  return t("Unlinking stops the sync, deletes the Graph subscription and removes the {count} booking(s) that came from Exchange (bookings made in Transom stay).", { count: formatNumber(Number(found[1])) });
 }
 
 document.getElementById("unlink-mailbox").addEventListener("click", async () => {
   clearErrors(form);
-  let what = `Transom stops syncing ${editing.name} with ${editing.mailbox}.`;
+  let what = t("Transom stops syncing {room} with {mailbox}.", { room: editing.name, mailbox: editing.mailbox });
   try {
     await request("UnlinkRoomMailbox", { roomId: editing.id, confirm: false });
   } catch (error) {
     const preview = error.errors && error.errors.find((e) => e.extensions && e.extensions.code === "BAD_USER_INPUT");
     if (!preview) {
-      showErrors(form, error);
+      showErrors(form, explained(error));
       return;
     }
-    what = `${editing.name} (${editing.mailbox}): ${removalText(preview.message)}`;
+    what = t("{room} ({mailbox}): {removal}", { room: editing.name, mailbox: editing.mailbox, removal: removalText(preview.message) });
   }
   document.getElementById("unlink-what").textContent = what;
   unlinkDialog.showModal();
@@ -260,11 +284,11 @@ document.getElementById("unlink-yes").addEventListener("click", async (event) =>
       unlinkDialog.close();
       showLinkState({ ...editing, ...unlinkRoomMailbox.room });
       const removed = unlinkRoomMailbox.removedBookings;
-      toast(`Unlinked; ${removed} booking${removed === 1 ? "" : "s"} from Exchange removed from Transom.`);
+      toast(plural(removed, "Unlinked; {count} booking from Exchange removed from Transom.", "Unlinked; {count} bookings from Exchange removed from Transom."));
       await load();
     } catch (error) {
       unlinkDialog.close();
-      showErrors(form, error);
+      showErrors(form, explained(error));
     }
   });
 });
@@ -277,16 +301,60 @@ document.getElementById("import-rooms").addEventListener("click", async (event) 
       const { importRooms } = await request("ImportRooms", { tenantId: tenant.id });
       toast(
         importRooms.created || importRooms.updated
-          ? `Imported from Microsoft 365: ${importRooms.created} new, ${importRooms.updated} updated, ${importRooms.unchanged} unchanged.`
-          : `Nothing changed: all ${importRooms.unchanged} rooms match Microsoft 365.`,
+          ? t("Imported from Microsoft 365: {created} new, {updated} updated, {unchanged} unchanged.", {
+              created: formatNumber(importRooms.created),
+              updated: formatNumber(importRooms.updated),
+              unchanged: formatNumber(importRooms.unchanged),
+            })
+          : t("Nothing changed: all {count} rooms match Microsoft 365.", { count: formatNumber(importRooms.unchanged) }),
       );
       await load();
     } catch (error) {
-      toast(`Import failed: ${error.message}`);
-      summary.textContent = `Import failed: ${error.message}`;
+      const why = t("Import failed: {reason}", { reason: errorText(error) });
+      toast(why);
+      summary.textContent = why;
     }
   });
 });
+
+// The form's refusals by their code and field, in the admin's language; others
+// keep the server's message (English; only for the unexpected).
+const FIELD_WORDS = {
+  name: N_("Give the room a name."),
+  capacity: N_("The capacity is 1 to 10,000 people."),
+  email: N_("Enter an e-mail address, e.g. aurora@contoso.com."),
+};
+const CODE_WORDS = {
+  FORBIDDEN: N_("You are signed in as a reader: only admins change this."),
+  NOT_FOUND: N_("This room is gone: reload the page."),
+  RATE_LIMITED: N_("Too many requests; try again in a moment."),
+};
+
+function explained(error) {
+  if (!error || !error.errors) return error;
+  return {
+    errors: error.errors.map((item) => {
+      const code = item.extensions && item.extensions.code;
+      const field = item.extensions && item.extensions.field;
+      if (code === "BAD_USER_INPUT" && FIELD_WORDS[field]) return { ...item, message: t(FIELD_WORDS[field]) };
+      const known = explainCode(code);
+      if (known) return { ...item, message: [known.what, known.fix].filter(Boolean).join(" ") };
+      return CODE_WORDS[code] ? { ...item, message: t(CODE_WORDS[code]) } : item;
+    }),
+  };
+}
+
+// A failure explained by its code where the page knows it (the server's
+// message, English, otherwise: only for the unexpected).
+function errorText(error) {
+  const first = error && error.errors ? error.errors[0] : null;
+  const code = first && first.extensions ? first.extensions.code : null;
+  const known = explainCode(code);
+  if (known) return [known.what, known.fix].filter(Boolean).join(" ");
+  if (code === "FORBIDDEN") return t("You are signed in as a reader: only admins change this.");
+  if (code === "RATE_LIMITED") return t("Too many requests; try again in a moment.");
+  return first ? first.message : error.message;
+}
 
 const reloadSoon = debounced(() => load());
 
@@ -296,7 +364,7 @@ search.addEventListener("input", () => render(dayRange()));
 async function start() {
   tenant = await chosenTenant();
   if (!tenant) {
-    container.replaceChildren(el("p", { class: "empty" }, "No tenant yet."));
+    container.replaceChildren(el("p", { class: "empty" }, t("No tenant yet.")));
     return;
   }
   dayInput.value = dateInZone(new Date(), tenant.timeZone);
@@ -306,5 +374,5 @@ async function start() {
 }
 
 start().catch((error) => {
-  container.replaceChildren(el("p", { class: "form-error", role: "alert" }, `Could not load rooms: ${error.message}`));
+  container.replaceChildren(el("p", { class: "form-error", role: "alert" }, t("Could not load rooms: {reason}", { reason: errorText(error) })));
 });

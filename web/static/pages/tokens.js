@@ -1,6 +1,7 @@
 // The API tokens page: create (the secret shown once), list with last use, revoke.
 import { request } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
+import { N_, label, t } from "../i18n.js";
 import { clearErrors, debounced, el, formatDateTime, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
 
 const form = document.getElementById("create-form");
@@ -8,7 +9,7 @@ const list = document.getElementById("tokens");
 const secretBox = document.getElementById("new-secret");
 const secretValue = document.getElementById("secret-value");
 const revokeDialog = document.getElementById("revoke-confirm");
-const ROLE_WORDS = { ADMIN: "Admin", READER: "Reader" };
+const ROLE_WORDS = { ADMIN: N_("Admin"), READER: N_("Reader") };
 let tenant = null;
 let revoking = null;
 
@@ -17,8 +18,8 @@ function when(iso) {
 }
 
 function state(token) {
-  if (!token.active) return el("span", { class: "status status-bad" }, `Revoked ${when(token.revokedAt)}`);
-  return el("span", { class: "status status-ok" }, "Active");
+  if (!token.active) return el("span", { class: "status status-bad" }, t("Revoked {when}", { when: when(token.revokedAt) }));
+  return el("span", { class: "status status-ok" }, t("Active"));
 }
 
 function row(token) {
@@ -26,21 +27,21 @@ function row(token) {
     "tr",
     { "data-token-id": token.id, "data-key": token.id },
     el("td", {}, token.name),
-    el("td", {}, ROLE_WORDS[token.role] || token.role),
+    el("td", {}, label(ROLE_WORDS, token.role)),
     el("td", {}, when(token.createdAt)),
-    el("td", {}, token.lastUsedAt ? when(token.lastUsedAt) : el("span", { class: "muted" }, "Never used")),
+    el("td", {}, token.lastUsedAt ? when(token.lastUsedAt) : el("span", { class: "muted" }, t("Never used"))),
     el("td", {}, state(token)),
     el(
       "td",
       { class: "actions" },
-      token.active ? el("button", { type: "button", class: "danger", "aria-haspopup": "dialog", onclick: () => askRevoke(token) }, `Revoke ${token.name}`) : "",
+      token.active ? el("button", { type: "button", class: "danger", "aria-haspopup": "dialog", onclick: () => askRevoke(token) }, t("Revoke {token}", { token: token.name })) : "",
     ),
   );
 }
 
 function askRevoke(token) {
   revoking = token;
-  document.getElementById("revoke-what").textContent = `“${token.name}” stops working at once: every call made with it is refused and its open connections close. Whatever uses it needs a new token.`;
+  document.getElementById("revoke-what").textContent = t("“{token}” stops working at once: every call made with it is refused and its open connections close. Whatever uses it needs a new token.", { token: token.name });
   revokeDialog.showModal();
 }
 
@@ -50,9 +51,9 @@ document.getElementById("revoke-yes").addEventListener("click", async (event) =>
   await whileBusy(event.currentTarget, async () => {
     try {
       await request("RevokeApiToken", { id: token.id });
-      toast(`Revoked ${token.name}.`);
+      toast(t("Revoked {token}.", { token: token.name }));
     } catch (error) {
-      toast(error.message);
+      toast(errorText(error));
     }
   });
   revokeDialog.close();
@@ -66,11 +67,11 @@ async function load() {
   const data = await request("ApiTokensOfTenant", { tenantId: tenant.id });
   if (mine !== loads) return; // a newer load answers for it
   if (!data.apiTokens.length) {
-    list.replaceChildren(el("p", { class: "empty" }, "No API tokens yet."));
+    list.replaceChildren(el("p", { class: "empty" }, t("No API tokens yet.")));
     return;
   }
-  const head = el("tr", {}, ["Name", "Role", "Created", "Last used", "State", "Actions"].map((h) => el("th", { scope: "col" }, h)));
-  const table = el("table", {}, el("caption", { class: "visually-hidden" }, `API tokens of ${tenant.name}`), el("thead", {}, head), el("tbody", {}, data.apiTokens.map(row)));
+  const head = el("tr", {}, [t("Name"), t("Role"), t("Created"), t("Last used"), t("State"), t("Actions")].map((h) => el("th", { scope: "col" }, h)));
+  const table = el("table", {}, el("caption", { class: "visually-hidden" }, t("API tokens of {tenant}", { tenant: tenant.name })), el("thead", {}, head), el("tbody", {}, data.apiTokens.map(row)));
   replaceKeepingFocus(list, el("div", { class: "table-wrap" }, table));
 }
 
@@ -79,7 +80,7 @@ form.addEventListener("submit", async (event) => {
   clearErrors(form);
   const name = form.elements.name.value.trim();
   if (!name) {
-    showErrors(form, { errors: [{ message: "Give the token a name.", extensions: { field: "name" } }] });
+    showErrors(form, { errors: [{ message: t("Give the token a name."), extensions: { field: "name" } }] });
     return;
   }
   await whileBusy(form.querySelector("button[type=submit]"), async () => {
@@ -92,7 +93,7 @@ form.addEventListener("submit", async (event) => {
       form.reset();
       await load();
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, explained(error));
     }
   });
 });
@@ -101,11 +102,39 @@ document.getElementById("copy-secret").addEventListener("click", async () => {
   secretValue.select();
   try {
     await navigator.clipboard.writeText(secretValue.value);
-    toast("Copied.");
+    toast(t("Copied."));
   } catch {
-    toast("Select the token and copy it.");
+    toast(t("Select the token and copy it."));
   }
 });
+
+// Refusals the page knows by their code, in the admin's language; others keep
+// the server's message (English; only for the unexpected).
+const CODE_WORDS = {
+  FORBIDDEN: N_("Only admins manage API tokens: you are signed in as a reader."),
+  NOT_FOUND: N_("This token is gone: reload the page."),
+  RATE_LIMITED: N_("Too many requests; try again in a moment."),
+};
+const FIELD_WORDS = {
+  name: N_("Give the token a name of at most 200 characters."),
+};
+
+function explained(error) {
+  if (!error || !error.errors) return error;
+  return {
+    errors: error.errors.map((item) => {
+      const code = item.extensions && item.extensions.code;
+      const field = item.extensions && item.extensions.field;
+      if (code === "BAD_USER_INPUT" && FIELD_WORDS[field]) return { ...item, message: t(FIELD_WORDS[field]) };
+      return CODE_WORDS[code] ? { ...item, message: t(CODE_WORDS[code]) } : item;
+    }),
+  };
+}
+
+function errorText(error) {
+  const first = error && error.errors ? explained(error).errors[0] : null;
+  return first ? first.message : error.message;
+}
 
 const reloadSoon = debounced(() => load());
 
@@ -117,4 +146,4 @@ async function start() {
   watchTenant(tenant, reloadSoon);
 }
 
-start().catch((error) => list.replaceChildren(el("p", { class: "form-error", role: "alert" }, `Could not load API tokens: ${error.message}`)));
+start().catch((error) => list.replaceChildren(el("p", { class: "form-error", role: "alert" }, t("Could not load API tokens: {reason}", { reason: errorText(error) }))));
