@@ -46,7 +46,7 @@ function statusCell(person) {
     {},
     el("span", { class: `status ${known.tone}`, "data-calendar-status": person.calendarStatus }, t(known.word)),
     known.fix ? el("p", { class: "help" }, t(known.fix)) : "",
-    raw.length ? el("p", { class: "help small calendar-details" }, t("Details: {text}", { text: raw.join(" ") })) : "",
+    raw.length ? el("details", { class: "help small" }, el("summary", {}, t("Details")), raw.join(" ")) : "",
   );
 }
 
