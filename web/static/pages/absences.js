@@ -5,7 +5,7 @@ import { request } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
 import { N_, formatNumber, label, plural, t } from "../i18n.js";
 import { clearErrors, dateInZone, debounced, el, formatDate, formatDateTime, formatTime, instantInZone, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
-import { checkRows, parseCsv } from "./absences-csv.js";
+import { COLUMNS, checkRows, parseCsv } from "./absences-csv.js";
 import { TARGET_IN_SENTENCE, around, errorItemText, errorText, inWords, kindWords } from "./hr-texts.js";
 
 const PAGE = 100;
@@ -486,8 +486,11 @@ function absenceProblem(values) {
 
 // --- CSV import -------------------------------------------------------------------
 
+// A row's problems as a sentence; a column name (approved, external_id)
+// stays as the file spells it.
 function sentence(text) {
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+  const first = text.split(/[\s“]/, 1)[0];
+  return COLUMNS.includes(first) ? `${text}.` : `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 
 function problemTable(caption, items) {
