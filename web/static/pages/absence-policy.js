@@ -17,6 +17,18 @@ let tenant = null;
 let defaults = {}; // kind -> target of the built-in table (from the first load)
 let editing = false;
 
+// The server's refusal of the policy in words, by its field.
+function policyProblem(code, field) {
+  if (code !== "BAD_USER_INPUT") return null;
+  const words = {
+    subjects: N_("A subject has 1 to 255 characters."),
+    replies: N_("A reply text has at most 4,000 characters."),
+    replyLanguage: N_("Choose English, Danish or German for the replies."),
+    kind: N_("A kind is a name of letters, digits and underscores, such as VACATION (at most 64 characters)."),
+  }[field];
+  return words ? t(words) : null;
+}
+
 function showPolicy(policy) {
   kindsBody.replaceChildren(
     ...policy.kinds.map(({ kind, target }) => {
@@ -77,7 +89,7 @@ async function preview() {
   try {
     found = (await request("AbsencePolicyPreview", { tenantId: tenant.id, input: input() })).absencePolicyPreview;
   } catch (error) {
-    previewSubjects.replaceChildren(el("tr", {}, el("td", { colspan: "2", class: "form-error" }, errorText(error))));
+    previewSubjects.replaceChildren(el("tr", {}, el("td", { colspan: "2", class: "form-error" }, errorText(error, policyProblem))));
     return;
   }
   document.getElementById("preview-who").textContent = t("For {name}, as Outlook would show it with the form as it is now (not saved yet).", { name: found.personName });
@@ -127,7 +139,7 @@ form.addEventListener("submit", async (event) => {
       toast(t("Absence policy saved: Outlook follows for the absences already registered."));
       await load();
     } catch (error) {
-      showErrors(form, inWords(error));
+      showErrors(form, inWords(error, policyProblem));
     }
   });
 });

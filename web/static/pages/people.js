@@ -36,6 +36,12 @@ const AVAILABILITY = {
   WORKING_ELSEWHERE: N_("Working elsewhere"),
 };
 
+// The server's refusal in words: the one this page can name by its field.
+function peopleProblem(code, field) {
+  if (code === "BAD_USER_INPUT" && field === "tenantId") return t("The tenant is not connected to Microsoft 365: connect it on the Tenants page first.");
+  return null;
+}
+
 function statusCell(person) {
   const known = STATUS[person.calendarStatus] || { word: N_("Unknown"), tone: "status-idle", fix: "" };
   // The status's fix in words; Microsoft's own text (and Transom's English
@@ -73,7 +79,7 @@ function followsCell(person) {
       );
     } catch (error) {
       box.checked = !box.checked;
-      toast(errorText(error));
+      toast(errorText(error, peopleProblem));
     } finally {
       box.disabled = false;
     }
@@ -219,7 +225,7 @@ document.getElementById("import-people").addEventListener("click", async (event)
         }),
       );
     } catch (error) {
-      toast(errorText(error));
+      toast(errorText(error, peopleProblem));
     }
   });
   await load();
@@ -231,7 +237,7 @@ document.getElementById("connect-all").addEventListener("click", async (event) =
       const done = (await request("ConnectPeopleCalendars", { tenantId: tenant.id })).connectPeopleCalendars;
       toast(plural(done.imported.total, "Connecting {count} person's calendar.", "Connecting {count} people's calendars."));
     } catch (error) {
-      toast(errorText(error));
+      toast(errorText(error, peopleProblem));
     }
   });
   await load();
@@ -246,7 +252,7 @@ document.getElementById("disconnect-yes").addEventListener("click", async (event
       const done = (await request("DisconnectPeopleCalendars", { tenantId: tenant.id })).disconnectPeopleCalendars;
       toast(plural(done.disconnected, "Stopped following {count} calendar; nothing was deleted in Exchange.", "Stopped following {count} calendars; nothing was deleted in Exchange."));
     } catch (error) {
-      toast(errorText(error));
+      toast(errorText(error, peopleProblem));
     }
   });
   disconnectDialog.close();
@@ -261,7 +267,7 @@ newcomers.addEventListener("change", async () => {
     toast(newcomers.checked ? t("Newcomers' availability will follow their calendar.") : t("Newcomers' availability will come from absences only."));
   } catch (error) {
     newcomers.checked = !newcomers.checked;
-    toast(errorText(error));
+    toast(errorText(error, peopleProblem));
   } finally {
     newcomers.disabled = false;
   }
@@ -274,4 +280,4 @@ async function start() {
   watchTenant(tenant, reloadSoon);
 }
 
-start().catch((error) => list.replaceChildren(el("p", { class: "form-error", role: "alert" }, t("Could not load people: {reason}", { reason: errorText(error) }))));
+start().catch((error) => list.replaceChildren(el("p", { class: "form-error", role: "alert" }, t("Could not load people: {reason}", { reason: errorText(error, peopleProblem) }))));
