@@ -3,38 +3,47 @@
 // would show (computed by the server from the unsaved form).
 import { request } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
+import { N_, label, t } from "../i18n.js";
 import { clearErrors, debounced, el, showErrors, toast, whileBusy } from "../ui.js";
+import { TARGET_IN_SENTENCE, TARGET_WORDS, errorText, inWords, kindWords } from "./hr-texts.js";
 
 const form = document.getElementById("policy-form");
 const kindsBody = document.getElementById("kinds");
 const previewSubjects = document.getElementById("preview-subjects");
 const previewReplies = document.getElementById("preview-replies");
 const replyTexts = document.getElementById("reply-texts");
-const TARGETS = { OUT_OF_OFFICE: "Out of office", WORKING_ELSEWHERE: "Working elsewhere", NEVER: "Never" };
-const LANGUAGES = { en: "English", da: "Danish", de: "German" };
+const LANGUAGES = { en: N_("English"), da: N_("Danish"), de: N_("German") };
 let tenant = null;
 let defaults = {}; // kind -> target of the built-in table (from the first load)
 let editing = false;
 
-function words(kind) {
-  const text = kind.replaceAll("_", " ").toLowerCase();
-  return text.charAt(0).toUpperCase() + text.slice(1);
+// The server's refusal of the policy in words, by its field.
+function policyProblem(code, field) {
+  if (code !== "BAD_USER_INPUT") return null;
+  const words = {
+    subjects: N_("A subject has 1 to 255 characters."),
+    replies: N_("A reply text has at most 4,000 characters."),
+    replyLanguage: N_("Choose English, Danish or German for the replies."),
+    kind: N_("A kind is a name of letters, digits and underscores, such as VACATION (at most 64 characters)."),
+  }[field];
+  return words ? t(words) : null;
 }
 
 function showPolicy(policy) {
   kindsBody.replaceChildren(
     ...policy.kinds.map(({ kind, target }) => {
       const id = `kind-${kind}`;
-      const select = el("select", { id, "data-kind": kind }, Object.entries(TARGETS).map(([value, word]) => el("option", { value, selected: value === target }, word)));
+      const select = el("select", { id, "data-kind": kind }, Object.entries(TARGET_WORDS).map(([value, word]) => el("option", { value, selected: value === target }, t(word))));
       const standard = defaults[kind];
-      return el("tr", {}, el("th", { scope: "row" }, el("label", { for: id }, words(kind))), el("td", {}, select), el("td", { class: "muted" }, standard ? TARGETS[standard] : "Your own kind"));
+      return el("tr", {}, el("th", { scope: "row" }, el("label", { for: id }, kindWords(kind))), el("td", {}, select), el("td", { class: "muted" }, standard ? label(TARGET_WORDS, standard) : t("Your own kind")));
     }),
   );
   const subjects = Object.fromEntries(policy.subjects.map((s) => [s.key, s.template]));
   form.elements.OUT_OF_OFFICE.value = subjects.OUT_OF_OFFICE || "";
-  form.elements.OUT_OF_OFFICE.placeholder = "Default: Out of office";
+  // The default subjects are what Outlook shows (the server's words, not the page's).
+  form.elements.OUT_OF_OFFICE.placeholder = t("Default: {subject}", { subject: "Out of office" });
   form.elements.WORKING_ELSEWHERE.value = subjects.WORKING_ELSEWHERE || "";
-  form.elements.WORKING_ELSEWHERE.placeholder = "Default: Working elsewhere";
+  form.elements.WORKING_ELSEWHERE.placeholder = t("Default: {subject}", { subject: "Working elsewhere" });
   form.elements.private.checked = policy.private;
   form.elements.automaticReplies.checked = policy.automaticReplies;
   form.elements.replyLanguage.value = policy.replyLanguage;
@@ -44,11 +53,11 @@ function showPolicy(policy) {
       el(
         "fieldset",
         { class: "reply-language" },
-        el("legend", {}, name),
-        el("label", { for: `reply-${code}-internal` }, "To colleagues"),
-        el("textarea", { id: `reply-${code}-internal`, "data-language": code, "data-audience": "internal", rows: "2", maxlength: "4000", placeholder: "Empty: Transom's default text" }, own[code] ? own[code].internal : ""),
-        el("label", { for: `reply-${code}-external` }, "To people outside the organisation"),
-        el("textarea", { id: `reply-${code}-external`, "data-language": code, "data-audience": "external", rows: "2", maxlength: "4000", placeholder: "Empty: Transom's default text" }, own[code] ? own[code].external : ""),
+        el("legend", {}, t(name)),
+        el("label", { for: `reply-${code}-internal` }, t("To colleagues")),
+        el("textarea", { id: `reply-${code}-internal`, "data-language": code, "data-audience": "internal", rows: "2", maxlength: "4000", placeholder: t("Empty: Transom's default text") }, own[code] ? own[code].internal : ""),
+        el("label", { for: `reply-${code}-external` }, t("To people outside the organisation")),
+        el("textarea", { id: `reply-${code}-external`, "data-language": code, "data-audience": "external", rows: "2", maxlength: "4000", placeholder: t("Empty: Transom's default text") }, own[code] ? own[code].external : ""),
       ),
     ),
   );
@@ -80,19 +89,29 @@ async function preview() {
   try {
     found = (await request("AbsencePolicyPreview", { tenantId: tenant.id, input: input() })).absencePolicyPreview;
   } catch (error) {
-    previewSubjects.replaceChildren(el("tr", {}, el("td", { colspan: "2", class: "form-error" }, error.message)));
+    previewSubjects.replaceChildren(el("tr", {}, el("td", { colspan: "2", class: "form-error" }, errorText(error, policyProblem))));
     return;
   }
-  document.getElementById("preview-who").textContent = `For ${found.personName}, as Outlook would show it with the form as it is now (not saved yet).`;
+  document.getElementById("preview-who").textContent = t("For {name}, as Outlook would show it with the form as it is now (not saved yet).", { name: found.personName });
   previewSubjects.replaceChildren(
     ...found.subjects.map((s) =>
-      el("tr", { "data-kind": s.kind }, el("th", { scope: "row" }, words(s.kind)), el("td", {}, s.subject === null ? el("span", { class: "muted" }, "Not in Outlook") : `${s.subject} (${TARGETS[s.target].toLowerCase()})`)),
+      el(
+        "tr",
+        { "data-kind": s.kind },
+        el("th", { scope: "row" }, kindWords(s.kind)),
+        el("td", {}, s.subject === null ? el("span", { class: "muted" }, t("Not in Outlook")) : t("{subject} ({target})", { subject: s.subject, target: label(TARGET_IN_SENTENCE, s.target) })),
+      ),
     ),
   );
   previewReplies.replaceChildren(
     ...(form.elements.automaticReplies.checked
-      ? [el("dt", {}, `To colleagues (${LANGUAGES[found.replies.language] || found.replies.language})`), el("dd", { id: "preview-internal" }, found.replies.internal), el("dt", {}, "To people outside"), el("dd", { id: "preview-external" }, found.replies.external)]
-      : [el("dd", { class: "muted" }, "Automatic replies are off.")]),
+      ? [
+          el("dt", {}, t("To colleagues ({language})", { language: label(LANGUAGES, found.replies.language) })),
+          el("dd", { id: "preview-internal" }, found.replies.internal),
+          el("dt", {}, t("To people outside")),
+          el("dd", { id: "preview-external" }, found.replies.external),
+        ]
+      : [el("dd", { class: "muted" }, t("Automatic replies are off."))]),
   );
 }
 
@@ -117,10 +136,10 @@ form.addEventListener("submit", async (event) => {
     try {
       await request("SetAbsencePolicy", { tenantId: tenant.id, input: input() });
       editing = false;
-      toast("Absence policy saved: Outlook follows for the absences already registered.");
+      toast(t("Absence policy saved: Outlook follows for the absences already registered."));
       await load();
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, inWords(error, policyProblem));
     }
   });
 });
@@ -136,4 +155,4 @@ async function start() {
   watchTenant(tenant, debounced(() => load()));
 }
 
-start().catch((error) => previewSubjects.replaceChildren(el("tr", {}, el("td", { class: "form-error", role: "alert" }, `Could not load the policy: ${error.message}`))));
+start().catch((error) => previewSubjects.replaceChildren(el("tr", {}, el("td", { class: "form-error", role: "alert" }, t("Could not load the policy: {reason}", { reason: errorText(error) })))));

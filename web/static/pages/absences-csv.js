@@ -2,6 +2,9 @@
 // saved: parse the file (RFC 4180 quotes; comma or semicolon), then check each
 // row against the tenant's directory and kinds. Pure functions: no DOM, no
 // network. The format is described in README "Absences and availability".
+// Problems are in the admin's language; the column names and the values the
+// file may hold (yes, no) are the file format and stay as they are.
+import { formatNumber, plural, t } from "../i18n.js";
 import { instantInZone } from "../ui.js";
 
 export const COLUMNS = ["external_id", "email", "kind", "start", "end", "all_day", "approved", "note"];
@@ -97,7 +100,7 @@ function yesNo(raw, column, problems) {
   const value = (raw || "").trim().toLowerCase();
   if (YES.has(value)) return true;
   if (NO.has(value)) return false;
-  problems.push(`${column} is “${raw}”: write yes or no`);
+  problems.push(t("{column} is “{value}”: write yes or no", { column, value: raw }));
   return false;
 }
 
@@ -110,7 +113,16 @@ export function readHeader(header) {
   });
   const missing = REQUIRED.filter((name) => !(name in columns));
   if (missing.length) {
-    return { columns, problem: `The header row lacks the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}. It needs external_id, email, kind, start and end.` };
+    const values = { columns: missing.join(", ") };
+    return {
+      columns,
+      problem: plural(
+        missing.length,
+        "The header row lacks the column {columns}. It needs external_id, email, kind, start and end.",
+        "The header row lacks the columns {columns}. It needs external_id, email, kind, start and end.",
+        values,
+      ),
+    };
   }
   return { columns, problem: null };
 }
@@ -119,39 +131,39 @@ export function readHeader(header) {
 function spanOf(values, allDayColumn, zone, problems) {
   const start = parseWhen(values.start);
   const end = parseWhen(values.end);
-  if (!start) problems.push(`start “${values.start}” is not a date: write 2026-12-24, 24.12.2026 or 2026-12-24 08:30`);
-  if (!end) problems.push(`end “${values.end}” is not a date: write 2026-12-24, 24.12.2026 or 2026-12-24 08:30`);
+  if (!start) problems.push(t("start “{value}” is not a date: write 2026-12-24, 24.12.2026 or 2026-12-24 08:30", { value: values.start }));
+  if (!end) problems.push(t("end “{value}” is not a date: write 2026-12-24, 24.12.2026 or 2026-12-24 08:30", { value: values.end }));
   if (!start || !end) return null;
   const automatic = allDayColumn === undefined || !values.all_day;
   const allDay = automatic ? !start.time && !end.time : yesNo(values.all_day, "all_day", problems);
   if (allDay) {
     if (start.time || end.time) {
-      problems.push("an all-day absence has dates without times");
+      problems.push(t("an all-day absence has dates without times"));
       return null;
     }
     if (end.date < start.date) {
-      problems.push("the last day is before the first day");
+      problems.push(t("the last day is before the first day"));
       return null;
     }
     const after = addDays(end.date, 1);
     if ((Date.parse(after) - Date.parse(start.date)) / DAY_MS > MAX_DAYS) {
-      problems.push(`an absence lasts at most ${MAX_DAYS} days`);
+      problems.push(t("an absence lasts at most {count} days", { count: formatNumber(MAX_DAYS) }));
       return null;
     }
     return { start: `${start.date}T00:00:00Z`, end: `${after}T00:00:00Z`, allDay: true };
   }
   if (!start.time || !end.time) {
-    problems.push("give both start and end a time (08:30), or mark the row all_day");
+    problems.push(t("give both start and end a time (08:30), or mark the row all_day"));
     return null;
   }
   const from = instantOf(start, zone);
   const until = instantOf(end, zone);
   if (until <= from) {
-    problems.push("the end is not after the start");
+    problems.push(t("the end is not after the start"));
     return null;
   }
   if (until - from > MAX_DAYS * DAY_MS) {
-    problems.push(`an absence lasts at most ${MAX_DAYS} days`);
+    problems.push(t("an absence lasts at most {count} days", { count: formatNumber(MAX_DAYS) }));
     return null;
   }
   return { start: from.toISOString(), end: until.toISOString(), allDay: false };
@@ -162,7 +174,7 @@ function spanOf(values, allDayColumn, zone, problems) {
 // Answers {rows: [{row, input, problems, person}], problem}. `row` is the
 // spreadsheet row number (the header is row 1).
 export function checkRows(records, { directory, kinds, zone }) {
-  if (!records.length) return { rows: [], problem: "The file is empty." };
+  if (!records.length) return { rows: [], problem: t("The file is empty.") };
   const { columns, problem } = readHeader(records[0]);
   if (problem) return { rows: [], problem };
   const seen = new Map();
@@ -171,25 +183,25 @@ export function checkRows(records, { directory, kinds, zone }) {
     const values = Object.fromEntries(Object.entries(columns).map(([name, at]) => [name, (record[at] || "").trim()]));
     const problems = [];
     const externalId = values.external_id;
-    if (!externalId) problems.push("external_id is empty: every row needs the HR system's id");
-    else if (externalId.length > 200) problems.push("external_id is longer than 200 characters");
-    else if (seen.has(externalId)) problems.push(`external_id “${externalId}” is also on row ${seen.get(externalId)}`);
+    if (!externalId) problems.push(t("external_id is empty: every row needs the HR system's id"));
+    else if (externalId.length > 200) problems.push(t("external_id is longer than 200 characters"));
+    else if (seen.has(externalId)) problems.push(t("external_id “{id}” is also on row {row}", { id: externalId, row: seen.get(externalId) }));
     else seen.set(externalId, row);
     let person = null;
-    if (!EMAIL.test(values.email)) problems.push(`“${values.email}” is not an email address`);
+    if (!EMAIL.test(values.email)) problems.push(t("“{value}” is not an email address", { value: values.email }));
     else {
       person = directory.get(values.email.toLowerCase()) || null;
-      if (!person) problems.push(`nobody in the directory has the address ${values.email}`);
+      if (!person) problems.push(t("nobody in the directory has the address {address}", { address: values.email }));
     }
     const kind = kindCode(values.kind || "");
-    if (!kind) problems.push("kind is empty");
-    else if (!kinds.has(kind)) problems.push(`“${values.kind}” is not a kind this tenant knows`);
+    if (!kind) problems.push(t("kind is empty"));
+    else if (!kinds.has(kind)) problems.push(t("“{value}” is not a kind this tenant knows", { value: values.kind }));
     const span = spanOf(values, columns.all_day, zone, problems);
     const approved = "approved" in columns ? yesNo(values.approved, "approved", problems) : false;
     const note = values.note || null;
-    if (note && note.length > 2000) problems.push("the note is longer than 2,000 characters");
+    if (note && note.length > 2000) problems.push(t("the note is longer than 2,000 characters"));
     const input = span ? { personEmail: values.email, kind, ...span, approved, externalId, note } : null;
     return { row, input, problems, person };
   });
-  return { rows, problem: rows.length ? null : "The file has a header row but no absences." };
+  return { rows, problem: rows.length ? null : t("The file has a header row but no absences.") };
 }

@@ -3,31 +3,15 @@
 // delete, retry; and a CSV import checked row by row before anything is saved.
 import { request } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
-import { clearErrors, dateInZone, debounced, el, formatDateTime, formatTime, instantInZone, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
-import { checkRows, parseCsv } from "./absences-csv.js";
+import { N_, formatNumber, label, plural, t } from "../i18n.js";
+import { clearErrors, dateInZone, debounced, el, formatDate, formatDateTime, formatTime, instantInZone, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
+import { COLUMNS, checkRows, parseCsv } from "./absences-csv.js";
+import { TARGET_IN_SENTENCE, around, errorItemText, errorText, inWords, kindWords } from "./hr-texts.js";
 
 const PAGE = 100;
 const MAX_PAGE = 200;
 const IMPORT_CHUNK = 1000;
-const KIND_WORDS = {
-  VACATION: "Vacation",
-  OTHER_VACATION: "Other vacation",
-  SICK: "Sick",
-  CHILD_SICK: "Child sick",
-  TIME_OFF_IN_LIEU: "Time off in lieu",
-  OTHER_LEAVE: "Other leave",
-  WORKING_FROM_HOME: "Working from home",
-  TRAVEL: "Travel",
-  COURSE: "Course",
-  EXTERNAL_ACTIVITY: "External activity",
-  DRIVING: "Driving",
-  OVERTIME: "Overtime",
-  TIME_REGISTRATION: "Time registration",
-  FLEX_TIME: "Flex time",
-  PUBLIC_HOLIDAY: "Public holiday",
-};
-const TARGET_WORDS = { OUT_OF_OFFICE: "out of office", WORKING_ELSEWHERE: "working elsewhere", NEVER: "never in Outlook" };
-const APPROVAL_WORDS = { PENDING: "Awaiting approval", APPROVED: "Approved", REJECTED: "Rejected" };
+const APPROVAL_WORDS = { PENDING: N_("Awaiting approval"), APPROVED: N_("Approved"), REJECTED: N_("Rejected") };
 
 const list = document.getElementById("absences");
 const summary = document.getElementById("absences-summary");
@@ -51,18 +35,12 @@ let opener = null;
 let deleting = null;
 let checked = null; // the CSV rows as checked
 
-export function kindWords(kind) {
-  if (KIND_WORDS[kind]) return KIND_WORDS[kind];
-  const words = kind.replace(/_/g, " ").toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
 function targetOf(kind) {
   return targets.get(kind) || "OUT_OF_OFFICE";
 }
 
 function personName(absence) {
-  return absence.person ? absence.person.displayName : "Someone no longer in the directory";
+  return absence.person ? absence.person.displayName : t("Someone no longer in the directory");
 }
 
 // --- when ------------------------------------------------------------------
@@ -71,15 +49,16 @@ function lastDay(absence) {
   return new Date(Date.parse(absence.end) - 86400000).toISOString().slice(0, 10);
 }
 
+// An all-day absence's date (YYYY-MM-DD): the same date in every zone.
 function formatDay(date) {
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
+  return formatDate(`${date}T00:00:00Z`);
 }
 
 function when(absence) {
   if (absence.allDay) {
     const first = absence.start.slice(0, 10);
     const last = lastDay(absence);
-    return first === last ? `${formatDay(first)}, all day` : `${formatDay(first)} – ${formatDay(last)}, all day`;
+    return first === last ? t("{day}, all day", { day: formatDay(first) }) : t("{first} – {last}, all day", { first: formatDay(first), last: formatDay(last) });
   }
   const zone = tenant.timeZone;
   const sameDay = dateInZone(new Date(absence.start), zone) === dateInZone(new Date(absence.end), zone);
@@ -92,63 +71,135 @@ function when(absence) {
 function tenantsLink() {
   const url = new URL("/admin/", location.origin);
   url.search = location.search;
-  return el("a", { href: url.pathname + url.search }, "Tenants page");
+  return el("a", { href: url.pathname + url.search }, t("Tenants page"));
+}
+
+// Microsoft's own words (English), for whoever needs them: a secondary line.
+function details(absence) {
+  if (!absence.lastError) return "";
+  const text = absence.syncCode ? t("{message} (code {code})", { message: absence.lastError, code: absence.syncCode }) : absence.lastError;
+  return el("details", { class: "small" }, el("summary", {}, t("Details")), text);
+}
+
+// HELD: the tenant's credentials were refused (the code: Entra ID's AADSTS number).
+const HELD_WORDS = {
+  7000222: N_("The tenant's client secret has expired, so nothing is written to Outlook. Renew the client secret in Entra ID and save it on the {link}; held absences then sync by themselves."),
+  65001: N_("The app has no admin consent in this tenant, so nothing is written to Outlook. Grant admin consent in Entra ID, then test the connection on the {link}; held absences then sync by themselves."),
+};
+HELD_WORDS.SECRET_EXPIRED = HELD_WORDS[7000222];
+HELD_WORDS.CONSENT_MISSING = HELD_WORDS[65001];
+const HELD_DEFAULT = N_("Microsoft 365 refused this tenant's credentials, so nothing is written to Outlook. Renew the client secret in Entra ID and save it on the {link}; held absences then sync by themselves.");
+
+// FAILED: why, and the fix, by Graph's error code (or the adapter's error class).
+const FAILURES = [
+  {
+    codes: ["ErrorAccessDenied", "MailboxAccessDeniedError", "AccessDenied"],
+    why: N_("The person's mailbox is outside the app's application access policy in Exchange Online."),
+    fix: N_("Add the mailbox to the policy's group in Exchange Online (changes can take an hour), then press Retry."),
+  },
+  {
+    codes: ["ErrorInvalidUser", "Request_ResourceNotFound", "MailboxNotEnabledForRESTAPI", "MailboxNotSupportedForRESTAPI", "MailboxNotFoundError"],
+    why: N_("The person has no Exchange Online mailbox Transom can write to (unlicensed, inactive or on-premises)."),
+    fix: N_("License the person's mailbox in Microsoft 365, or keep their absences out of Outlook in the absence policy, then press Retry."),
+  },
+  {
+    codes: ["ErrorItemNotFound", "GraphNotFoundError"],
+    why: N_("The event was no longer in the person's calendar."),
+    fix: N_("Press Retry: Transom writes the absence again."),
+  },
+  {
+    codes: ["ErrorQuotaExceeded"],
+    why: N_("The person's mailbox is full."),
+    fix: N_("Free up space in the mailbox, then press Retry."),
+  },
+  {
+    codes: ["GraphThrottledError", "TooManyRequests", "ApplicationThrottled", "ErrorServerBusy"],
+    why: N_("Microsoft 365 is limiting how fast this app may write."),
+    fix: N_("Wait a few minutes, then press Retry."),
+  },
+  {
+    codes: ["GraphTransientError", "ServiceNotAvailable", "GeneralException", "ErrorInternalServerError", "TimeoutError"],
+    why: N_("Microsoft 365 did not answer in time."),
+    fix: N_("Press Retry in a moment."),
+  },
+];
+
+function failureOf(code) {
+  const folded = (code || "").toLowerCase();
+  return FAILURES.find((f) => f.codes.some((c) => c.toLowerCase() === folded)) || null;
+}
+
+function failedDetail(absence) {
+  const known = failureOf(absence.syncCode);
+  // An unknown code: Transom's own hint (in English) is still the best fix.
+  const fix = known
+    ? t(known.fix)
+    : absence.syncHint
+      ? t("{hint} Then press Retry.", { hint: absence.syncHint })
+      : t("Press Retry; if it fails again, the details say what Microsoft 365 answered.");
+  return [
+    known ? t(known.why) : t("Microsoft 365 refused the write."),
+    el("div", { class: "fix-hint" }, el("strong", {}, t("To fix:")), " ", fix),
+    details(absence),
+  ];
 }
 
 function stateOf(absence) {
   const kind = kindWords(absence.kind);
   switch (absence.syncState) {
     case "SYNCED":
-      return { tone: "ok", word: "In Outlook", detail: `Shown as ${TARGET_WORDS[targetOf(absence.kind)]} in ${personName(absence)}'s calendar.` };
+      return {
+        tone: "ok",
+        word: t("In Outlook"),
+        detail: t("Shown as {target} in {name}'s calendar.", { target: label(TARGET_IN_SENTENCE, targetOf(absence.kind)), name: personName(absence) }),
+      };
     case "PENDING":
-      return { tone: "idle", word: "Being written to Outlook", detail: "Moments from now it is in Outlook as it is here." };
+      return { tone: "idle", word: t("Being written to Outlook"), detail: t("Moments from now it is in Outlook as it is here.") };
     case "HELD":
       return {
         tone: "warn",
-        word: "Held",
-        detail: [
-          "Microsoft 365 refused this tenant's credentials, so nothing is written to Outlook. Renew the client secret in Entra ID and save it on the ",
-          tenantsLink(),
-          "; held absences then sync by themselves.",
-          absence.lastError ? el("details", { class: "small" }, el("summary", {}, "Microsoft's answer"), absence.lastError) : "",
-        ],
+        word: t("Held"),
+        detail: [...around(t(HELD_WORDS[absence.syncCode] || HELD_DEFAULT), "link", tenantsLink()), details(absence)],
       };
     case "FAILED":
-      return {
-        tone: "bad",
-        word: "Failed",
-        detail: [
-          absence.lastError || "Microsoft 365 refused the write.",
-          absence.syncCode ? ` (${absence.syncCode})` : "",
-          absence.syncHint ? el("div", { class: "fix-hint" }, el("strong", {}, "To fix: "), absence.syncHint, " Then press Retry.") : "",
-        ],
-      };
+      return { tone: "bad", word: t("Failed"), detail: failedDetail(absence) };
     default:
-      if (absence.approval === "PENDING") return { tone: "idle", word: "Not in Outlook", detail: "It goes to Outlook once approved." };
-      if (absence.approval === "REJECTED") return { tone: "idle", word: "Not in Outlook", detail: "Rejected absences stay out of Outlook." };
+      if (absence.approval === "PENDING") return { tone: "idle", word: t("Not in Outlook"), detail: t("It goes to Outlook once approved.") };
+      if (absence.approval === "REJECTED") return { tone: "idle", word: t("Not in Outlook"), detail: t("Rejected absences stay out of Outlook.") };
       if (targetOf(absence.kind) === "NEVER") {
-        return { tone: "idle", word: "Not in Outlook", detail: `The tenant's absence policy keeps “${kind}” absences out of Outlook.` };
+        return { tone: "idle", word: t("Not in Outlook"), detail: t("The tenant's absence policy keeps “{kind}” absences out of Outlook.", { kind }) };
       }
-      return { tone: "idle", word: "Not in Outlook", detail: "Nothing of it is in Outlook." };
+      return { tone: "idle", word: t("Not in Outlook"), detail: t("Nothing of it is in Outlook.") };
   }
 }
 
 // --- the list --------------------------------------------------------------
 
+// "Vacation of Ada Ahmed", and with its dates.
+function ofPerson(absence, person = personName(absence)) {
+  return t("{kind} of {person}", { kind: kindWords(absence.kind), person });
+}
+
+function describe(absence) {
+  return t("{kind} of {person}, {when}", { kind: kindWords(absence.kind), person: personName(absence), when: when(absence) });
+}
+
 function actionButtons(absence) {
-  const name = `${kindWords(absence.kind)} of ${personName(absence)}, ${when(absence)}`;
+  const name = describe(absence);
   const buttons = [];
   if (absence.approval !== "APPROVED") {
-    buttons.push(el("button", { type: "button", "aria-label": `Approve ${name}`, onclick: (e) => decide(e, absence, "ApproveAbsence", "Approved") }, "Approve"));
+    const done = t("Approved: {absence}.", { absence: ofPerson(absence) });
+    buttons.push(el("button", { type: "button", "aria-label": t("Approve {absence}", { absence: name }), onclick: (e) => decide(e, absence, "ApproveAbsence", done) }, t("Approve")));
   }
   if (absence.approval !== "REJECTED") {
-    buttons.push(el("button", { type: "button", "aria-label": `Reject ${name}`, onclick: (e) => decide(e, absence, "RejectAbsence", "Rejected") }, "Reject"));
+    const done = t("Rejected: {absence}.", { absence: ofPerson(absence) });
+    buttons.push(el("button", { type: "button", "aria-label": t("Reject {absence}", { absence: name }), onclick: (e) => decide(e, absence, "RejectAbsence", done) }, t("Reject")));
   }
   if (absence.retryableWriteId) {
-    buttons.push(el("button", { type: "button", "aria-label": `Retry ${name}`, onclick: (e) => retry(e, absence) }, "Retry"));
+    buttons.push(el("button", { type: "button", "aria-label": t("Retry {absence}", { absence: name }), onclick: (e) => retry(e, absence) }, t("Retry")));
   }
-  buttons.push(el("button", { type: "button", "aria-haspopup": "dialog", "aria-label": `Edit ${name}`, onclick: (e) => openEditor(e.currentTarget, absence) }, "Edit"));
-  buttons.push(el("button", { type: "button", class: "danger", "aria-haspopup": "dialog", "aria-label": `Delete ${name}`, onclick: (e) => askDelete(e.currentTarget, absence) }, "Delete…"));
+  buttons.push(el("button", { type: "button", "aria-haspopup": "dialog", "aria-label": t("Edit {absence}", { absence: name }), onclick: (e) => openEditor(e.currentTarget, absence) }, t("Edit")));
+  buttons.push(el("button", { type: "button", class: "danger", "aria-haspopup": "dialog", "aria-label": t("Delete {absence}", { absence: name }), onclick: (e) => askDelete(e.currentTarget, absence) }, t("Delete…")));
   return buttons;
 }
 
@@ -161,7 +212,7 @@ function row(absence) {
     el("td", {}, person ? [el("div", {}, person.displayName), el("div", { class: "muted small" }, person.email)] : personName(absence)),
     el("td", {}, kindWords(absence.kind)),
     el("td", {}, when(absence), absence.note ? el("div", { class: "muted small" }, absence.note) : ""),
-    el("td", {}, APPROVAL_WORDS[absence.approval] || ""),
+    el("td", {}, label(APPROVAL_WORDS, absence.approval)),
     el("td", { class: "absence-state" }, el("span", { class: `status status-${state.tone}` }, state.word), el("div", { class: "small state-detail" }, state.detail)),
     el("td", { class: "optional small" }, absence.externalId || ""),
     el("td", {}, el("div", { class: "actions" }, actionButtons(absence))),
@@ -191,13 +242,20 @@ async function fetchAbsences(wanted) {
   return { absences: found, more };
 }
 
+function countText(count, more, filtered) {
+  if (more && filtered) return plural(count, "{count}+ absence match the filters.", "{count}+ absences match the filters.");
+  if (more) return plural(count, "{count}+ absence.", "{count}+ absences.");
+  if (filtered) return plural(count, "{count} absence matches the filters.", "{count} absences match the filters.");
+  return plural(count, "{count} absence.", "{count} absences.");
+}
+
 let loads = 0;
 
 async function load() {
   const mine = ++loads;
   const wanted = filterValues();
   if (wanted.from && wanted.until && wanted.until <= wanted.from) {
-    summary.replaceChildren(el("span", { class: "form-error", role: "alert" }, "“Until” must not be before “From”."));
+    summary.replaceChildren(el("span", { class: "form-error", role: "alert" }, t("“Until” must not be before “From”.")));
     return;
   }
   list.setAttribute("aria-busy", "true");
@@ -211,13 +269,14 @@ async function load() {
   const { absences, more } = found;
   showMore.hidden = !more;
   const filtered = Object.values(wanted).some((v) => v);
-  summary.textContent = absences.length ? `${absences.length}${more ? "+" : ""} absence${absences.length === 1 ? "" : "s"}${filtered ? " match the filters" : ""}.` : "";
+  summary.textContent = absences.length ? countText(absences.length, more, filtered) : "";
   if (!absences.length) {
-    list.replaceChildren(el("p", { class: "empty" }, filtered ? "No absence matches the filters." : "No absences yet. Register one, or import a CSV file."));
+    list.replaceChildren(el("p", { class: "empty" }, filtered ? t("No absence matches the filters.") : t("No absences yet. Register one, or import a CSV file.")));
     return;
   }
-  const head = el("tr", {}, ["Person", "Kind", "When", "Decision", "Outlook", "External id", "Actions"].map((h) => el("th", { scope: "col", class: h === "External id" ? "optional" : null }, h)));
-  const table = el("table", {}, el("caption", { class: "visually-hidden" }, `Absences of ${tenant.name}`), el("thead", {}, head), el("tbody", {}, absences.map(row)));
+  const columns = [t("Person"), t("Kind"), t("When"), t("Decision"), "Outlook", t("External id"), t("Actions")];
+  const head = el("tr", {}, columns.map((h, index) => el("th", { scope: "col", class: index === 5 ? "optional" : null }, h)));
+  const table = el("table", {}, el("caption", { class: "visually-hidden" }, t("Absences of {tenant}", { tenant: tenant.name })), el("thead", {}, head), el("tbody", {}, absences.map(row)));
   replaceKeepingFocus(list, el("div", { class: "table-wrap" }, table));
 }
 
@@ -239,9 +298,9 @@ async function decide(event, absence, operation, done) {
   await whileBusy(event.currentTarget, async () => {
     try {
       await request(operation, { id: absence.id });
-      toast(`${done}: ${kindWords(absence.kind)} of ${personName(absence)}.`);
+      toast(done);
     } catch (error) {
-      toast(error.message);
+      toast(errorText(error));
     }
   });
   await load();
@@ -251,9 +310,9 @@ async function retry(event, absence) {
   await whileBusy(event.currentTarget, async () => {
     try {
       await request("RetryOutboxItem", { id: absence.retryableWriteId });
-      toast(`Trying again to write ${personName(absence)}'s absence to Outlook.`);
+      toast(t("Trying again to write {name}'s absence to Outlook.", { name: personName(absence) }));
     } catch (error) {
-      toast(error.message);
+      toast(errorText(error));
     }
   });
   await load();
@@ -266,12 +325,14 @@ function inOutlook(absence) {
 function askDelete(button, absence) {
   deleting = absence;
   opener = button;
-  const what = `${kindWords(absence.kind)} of ${personName(absence)}, ${when(absence)}.`;
-  const outlook = inOutlook(absence)
-    ? ` Its event is removed from ${personName(absence)}'s Outlook calendar moments later, and automatic replies set for it are put back as they were.`
-    : " Nothing of it is in Outlook, so nothing changes there.";
-  const again = absence.externalId ? ` Importing a file with its external id “${absence.externalId}” again would register it anew.` : "";
-  document.getElementById("delete-what").textContent = what + outlook + again;
+  const sentences = [
+    `${describe(absence)}.`,
+    inOutlook(absence)
+      ? t("Its event is removed from {name}'s Outlook calendar moments later, and automatic replies set for it are put back as they were.", { name: personName(absence) })
+      : t("Nothing of it is in Outlook, so nothing changes there."),
+    absence.externalId ? t("Importing a file with its external id “{id}” again would register it anew.", { id: absence.externalId }) : "",
+  ];
+  document.getElementById("delete-what").textContent = sentences.filter(Boolean).join(" ");
   deleteDialog.showModal();
 }
 
@@ -284,9 +345,9 @@ document.getElementById("delete-yes").addEventListener("click", async (event) =>
   await whileBusy(event.currentTarget, async () => {
     try {
       await request("DeleteAbsence", { id: absence.id });
-      toast(`Deleted: ${kindWords(absence.kind)} of ${personName(absence)}.`);
+      toast(t("Deleted: {absence}.", { absence: ofPerson(absence) }));
     } catch (error) {
-      toast(error.message);
+      toast(errorText(error));
     }
   });
   opener = null;
@@ -299,8 +360,8 @@ document.getElementById("delete-yes").addEventListener("click", async (event) =>
 function showTimes() {
   const allDay = form.elements.allDay.checked;
   form.querySelectorAll(".timed").forEach((node) => (node.hidden = allDay));
-  form.querySelector('label[for="absence-start-date"]').textContent = allDay ? "First day" : "Start date";
-  form.querySelector('label[for="absence-end-date"]').textContent = allDay ? "Last day" : "End date";
+  form.querySelector('label[for="absence-start-date"]').textContent = allDay ? t("First day") : t("Start date");
+  form.querySelector('label[for="absence-end-date"]').textContent = allDay ? t("Last day") : t("End date");
 }
 form.elements.allDay.addEventListener("change", showTimes);
 
@@ -317,8 +378,8 @@ function openEditor(button, absence) {
   form.reset();
   fillKinds(form.elements.kind, absence ? absence.kind : "VACATION");
   form.querySelectorAll(".register-only").forEach((node) => (node.hidden = Boolean(absence)));
-  document.getElementById("absence-editor-title").textContent = absence ? `Edit the absence of ${personName(absence)}` : "Register an absence";
-  document.getElementById("save-absence").textContent = absence ? "Save" : "Register";
+  document.getElementById("absence-editor-title").textContent = absence ? t("Edit the absence of {name}", { name: personName(absence) }) : t("Register an absence");
+  document.getElementById("save-absence").textContent = absence ? t("Save") : t("Register");
   if (absence) {
     const zone = tenant.timeZone;
     form.elements.personEmail.value = absence.person ? absence.person.email : "";
@@ -363,17 +424,17 @@ function wallInstant(date, time) {
 // The span from the form, as the API takes it; throws a field error.
 function spanFromForm() {
   const { startDate, endDate, startTime, endTime, allDay } = form.elements;
-  if (!startDate.value) throw fieldError("start", "Give the first day.");
-  if (!endDate.value) throw fieldError("end", "Give the last day.");
+  if (!startDate.value) throw fieldError("start", t("Give the first day."));
+  if (!endDate.value) throw fieldError("end", t("Give the last day."));
   if (allDay.checked) {
-    if (endDate.value < startDate.value) throw fieldError("end", "The last day is before the first day.");
+    if (endDate.value < startDate.value) throw fieldError("end", t("The last day is before the first day."));
     const after = new Date(Date.parse(`${endDate.value}T00:00:00Z`) + 86400000).toISOString();
     return { start: `${startDate.value}T00:00:00Z`, end: after, allDay: true };
   }
-  if (!startTime.value || !endTime.value) throw fieldError("end", "Give both times, or tick All day.");
+  if (!startTime.value || !endTime.value) throw fieldError("end", t("Give both times, or tick All day."));
   const start = wallInstant(startDate.value, startTime.value);
   const end = wallInstant(endDate.value, endTime.value);
-  if (end <= start) throw fieldError("end", "The end is not after the start.");
+  if (end <= start) throw fieldError("end", t("The end is not after the start."));
   return { start: start.toISOString(), end: end.toISOString(), allDay: false };
 }
 
@@ -382,41 +443,65 @@ form.addEventListener("submit", async (event) => {
   clearErrors(form);
   const email = form.elements.personEmail.value.trim();
   try {
-    if (!email) throw fieldError("personEmail", "Give the person's email address.");
+    if (!email) throw fieldError("personEmail", t("Give the person's email address."));
     const span = spanFromForm();
     const common = { personEmail: email, kind: form.elements.kind.value, ...span, note: form.elements.note.value.trim() || null };
     await whileBusy(document.getElementById("save-absence"), async () => {
       if (editing) {
         await request("UpdateAbsence", { id: editing.id, input: common });
-        toast(`Saved: ${kindWords(common.kind)} of ${editing.person ? editing.person.displayName : email}.`);
+        toast(t("Saved: {absence}.", { absence: ofPerson(common, editing.person ? editing.person.displayName : email) }));
       } else {
         const input = { ...common, approved: form.elements.approved.checked, externalId: form.elements.externalId.value.trim() || null };
         await request("RegisterAbsence", { tenantId: tenant.id, input });
-        toast(`Registered: ${kindWords(common.kind)} of ${email}.`);
+        toast(t("Registered: {absence}.", { absence: ofPerson(common, email) }));
       }
     });
     editor.close();
     await load();
   } catch (error) {
-    showErrors(form, error);
+    showErrors(form, inWords(error, absenceProblem({ personEmail: email, externalId: form.elements.externalId.value.trim() })));
   }
 });
 
+// The server's refusal of one absence (register, edit, import row) in words,
+// by its code and field; `values` is the absence as sent.
+function absenceProblem(values) {
+  return (code, field) => {
+    if (code === "CONFLICT" && values.externalId) {
+      return t("An absence with the external id “{id}” exists already: change it here, or import the file with it again.", { id: values.externalId });
+    }
+    if (code !== "BAD_USER_INPUT") return null;
+    const words = {
+      personEmail: () => t("Unknown person: nobody in the directory has the address {address} (primary or alias). Import the directory on the People page first.", { address: values.personEmail }),
+      kind: () => t("A kind is a name of letters, digits and underscores, such as VACATION (at most 64 characters)."),
+      start: () => t("Give the start with a UTC offset."),
+      end: () => t("The end must be after the start, and an absence lasts at most 366 days."),
+      note: () => t("A note has at most 2,000 characters."),
+      externalId: () => t("The external id has 1 to 200 characters."),
+      absences: () => t("Import at most 1,000 absences at a time."),
+    }[field];
+    return words ? words() : null;
+  };
+}
+
 // --- CSV import -------------------------------------------------------------------
 
+// A row's problems as a sentence; a column name (approved, external_id)
+// stays as the file spells it.
 function sentence(text) {
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+  const first = text.split(/[\s“]/, 1)[0];
+  return COLUMNS.includes(first) ? `${text}.` : `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 
 function problemTable(caption, items) {
-  const head = el("tr", {}, el("th", { scope: "col" }, "Row"), el("th", { scope: "col" }, "Problem"));
+  const head = el("tr", {}, el("th", { scope: "col" }, t("Row")), el("th", { scope: "col" }, t("Problem")));
   const body = items.map((item) => el("tr", { "data-row": item.row }, el("td", {}, String(item.row)), el("td", {}, item.message)));
   return el("div", { class: "table-wrap" }, el("table", { class: "csv-problems" }, el("caption", {}, caption), el("thead", {}, head), el("tbody", {}, body)));
 }
 
 function previewTable(good) {
   const first = good.slice(0, 20);
-  const head = el("tr", {}, ["Row", "Person", "Kind", "When", "Approved", "External id"].map((h) => el("th", { scope: "col" }, h)));
+  const head = el("tr", {}, [t("Row"), t("Person"), t("Kind"), t("When"), t("Approved"), t("External id")].map((h) => el("th", { scope: "col" }, h)));
   const body = first.map(({ row, input, person }) =>
     el(
       "tr",
@@ -425,23 +510,29 @@ function previewTable(good) {
       el("td", {}, person.displayName),
       el("td", {}, kindWords(input.kind)),
       el("td", {}, when({ ...input, person })),
-      el("td", {}, input.approved ? "Yes" : "No"),
+      el("td", {}, input.approved ? t("Yes") : t("No")),
       el("td", {}, input.externalId),
     ),
   );
-  const caption = good.length > first.length ? `Ready to import (the first ${first.length} of ${good.length})` : "Ready to import";
+  const caption =
+    good.length > first.length ? t("Ready to import (the first {shown} of {count})", { shown: formatNumber(first.length), count: formatNumber(good.length) }) : t("Ready to import");
   return el("div", { class: "table-wrap" }, el("table", { class: "csv-ready" }, el("caption", {}, caption), el("thead", {}, head), el("tbody", {}, body)));
 }
 
 function showChecked(fileName) {
   const good = checked.rows.filter((r) => !r.problems.length);
   const bad = checked.rows.filter((r) => r.problems.length);
-  const parts = [el("p", { class: "csv-summary" }, `${fileName}: ${checked.rows.length} row${checked.rows.length === 1 ? "" : "s"}, ${good.length} ready to import, ${bad.length} with problems${bad.length ? " (they will not be imported)" : ""}.`)];
-  if (bad.length) parts.push(problemTable("Rows with problems", bad.map((r) => ({ row: r.row, message: sentence(r.problems.join("; ")) }))));
+  const values = { file: fileName, good: formatNumber(good.length), bad: formatNumber(bad.length) };
+  const total = checked.rows.length;
+  const counts = bad.length
+    ? plural(total, "{file}: {count} row, {good} ready to import, {bad} with problems (they will not be imported).", "{file}: {count} rows, {good} ready to import, {bad} with problems (they will not be imported).", values)
+    : plural(total, "{file}: {count} row, {good} ready to import, {bad} with problems.", "{file}: {count} rows, {good} ready to import, {bad} with problems.", values);
+  const parts = [el("p", { class: "csv-summary" }, counts)];
+  if (bad.length) parts.push(problemTable(t("Rows with problems"), bad.map((r) => ({ row: r.row, message: sentence(r.problems.join("; ")) }))));
   if (good.length) parts.push(previewTable(good));
   preview.replaceChildren(...parts);
   importButton.hidden = !good.length;
-  importButton.textContent = `Import ${good.length} absence${good.length === 1 ? "" : "s"}`;
+  importButton.textContent = plural(good.length, "Import {count} absence", "Import {count} absences");
 }
 
 fileInput.addEventListener("change", async () => {
@@ -468,7 +559,14 @@ fileInput.addEventListener("change", async () => {
 function rowOfError(error, chunk) {
   const path = error.field || [];
   const index = path[0] === "absences" ? Number(path[1]) : NaN;
-  return Number.isInteger(index) && chunk[index] ? chunk[index].row : null;
+  return Number.isInteger(index) && chunk[index] ? chunk[index] : null;
+}
+
+// A userError of importAbsences in words (by its code and field).
+function importProblem(error, checkedRow) {
+  const path = error.field || [];
+  const item = { message: error.message, extensions: { code: error.code, field: path[path.length - 1] } };
+  return errorItemText(item, absenceProblem(checkedRow ? checkedRow.input : {}));
 }
 
 async function importChunk(chunk, totals) {
@@ -477,12 +575,15 @@ async function importChunk(chunk, totals) {
   const answer = data.importAbsences;
   if (answer.created === null) {
     // refused as a whole (e.g. a reader's session): say why
-    throw new Error(answer.userErrors.map((e) => e.message).join(" "));
+    throw new Error(answer.userErrors.map((e) => importProblem(e, null)).join(" "));
   }
   totals.created += answer.created || 0;
   totals.updated += answer.updated || 0;
   totals.unchanged += answer.unchanged || 0;
-  for (const error of answer.userErrors) totals.refused.push({ row: rowOfError(error, chunk), message: error.message });
+  for (const error of answer.userErrors) {
+    const found = rowOfError(error, chunk);
+    totals.refused.push({ row: found ? found.row : null, message: importProblem(error, found) });
+  }
 }
 
 importForm.addEventListener("submit", async (event) => {
@@ -494,11 +595,11 @@ importForm.addEventListener("submit", async (event) => {
   await whileBusy(importButton, async () => {
     try {
       for (let at = 0; at < good.length; at += IMPORT_CHUNK) {
-        importButton.textContent = `Importing ${Math.min(at + IMPORT_CHUNK, good.length)} of ${good.length}…`;
+        importButton.textContent = t("Importing {done} of {count}…", { done: formatNumber(Math.min(at + IMPORT_CHUNK, good.length)), count: formatNumber(good.length) });
         await importChunk(good.slice(at, at + IMPORT_CHUNK), totals);
       }
     } catch (error) {
-      totals.failure = error.message;
+      totals.failure = error.errors ? errorText(error) : error.message;
     }
   });
   importButton.hidden = true;
@@ -509,15 +610,22 @@ importForm.addEventListener("submit", async (event) => {
 function showImported(totals, skipped) {
   const saved = totals.created + totals.updated + totals.unchanged;
   const parts = [];
-  if (totals.failure) parts.push(el("p", { class: "form-error", role: "alert" }, `The import stopped: ${totals.failure}`));
+  if (totals.failure) parts.push(el("p", { class: "form-error", role: "alert" }, t("The import stopped: {reason}", { reason: totals.failure })));
   if (saved && totals.created + totals.updated === 0) {
-    parts.push(el("p", { class: "import-outcome" }, `Nothing changed: all ${saved} absences were already as in the file.`));
+    parts.push(el("p", { class: "import-outcome" }, plural(saved, "Nothing changed: the absence was already as in the file.", "Nothing changed: all {count} absences were already as in the file.")));
   } else if (saved) {
-    parts.push(el("p", { class: "import-outcome" }, `Imported ${saved} absence${saved === 1 ? "" : "s"}: ${totals.created} new, ${totals.updated} changed, ${totals.unchanged} already as in the file.`));
+    const counts = { created: formatNumber(totals.created), updated: formatNumber(totals.updated), unchanged: formatNumber(totals.unchanged) };
+    parts.push(
+      el(
+        "p",
+        { class: "import-outcome" },
+        plural(saved, "Imported {count} absence: {created} new, {updated} changed, {unchanged} already as in the file.", "Imported {count} absences: {created} new, {updated} changed, {unchanged} already as in the file.", counts),
+      ),
+    );
   }
-  if (skipped) parts.push(el("p", {}, `${skipped} row${skipped === 1 ? " was" : "s were"} not imported because of the problems listed above.`));
+  if (skipped) parts.push(el("p", {}, plural(skipped, "{count} row was not imported because of the problems listed above.", "{count} rows were not imported because of the problems listed above.")));
   if (totals.refused.length) {
-    parts.push(problemTable("Rows Transom refused", totals.refused.map((r) => ({ row: r.row ?? "?", message: r.message }))));
+    parts.push(problemTable(t("Rows Transom refused"), totals.refused.map((r) => ({ row: r.row ?? "?", message: r.message }))));
   }
   importResult.replaceChildren(...parts);
 }
@@ -544,13 +652,13 @@ async function loadDirectory() {
   document.getElementById("people-list").replaceChildren(...people.map((p) => el("option", { value: p.email }, p.displayName)));
   const kindFilter = filters.elements.kind;
   const chosen = kindFilter.value;
-  kindFilter.replaceChildren(el("option", { value: "" }, "Any kind"), ...[...targets.keys()].map((k) => el("option", { value: k, selected: k === chosen }, kindWords(k))));
+  kindFilter.replaceChildren(el("option", { value: "" }, t("Any kind")), ...[...targets.keys()].map((k) => el("option", { value: k, selected: k === chosen }, kindWords(k))));
 }
 
 async function start() {
   tenant = await chosenTenant();
   if (!tenant) {
-    list.replaceChildren(el("p", { class: "empty" }, "Connect a tenant first."));
+    list.replaceChildren(el("p", { class: "empty" }, t("Connect a tenant first.")));
     list.setAttribute("aria-busy", "false");
     return;
   }
@@ -566,5 +674,5 @@ async function start() {
 
 start().catch((error) => {
   list.setAttribute("aria-busy", "false");
-  list.replaceChildren(el("p", { class: "form-error", role: "alert" }, `Could not load absences: ${error.message}`));
+  list.replaceChildren(el("p", { class: "form-error", role: "alert" }, t("Could not load absences: {reason}", { reason: errorText(error) })));
 });

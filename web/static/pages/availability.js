@@ -2,32 +2,34 @@
 // meetings, free/busy only and newcomers, saved with what changed from what.
 import { request } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
+import { N_, label, t } from "../i18n.js";
 import { debounced, el, showErrors, toast, whileBusy } from "../ui.js";
+import { errorText, inWords } from "./hr-texts.js";
 
 const form = document.getElementById("rules-form");
 const mappingBody = document.getElementById("mapping");
 const saved = document.getElementById("saved");
 const SHOW_AS = {
-  FREE: "Free",
-  TENTATIVE: "Tentative",
-  BUSY: "Busy",
-  OOF: "Away (out of office)",
-  WORKING_ELSEWHERE: "Working elsewhere",
-  UNKNOWN: "Unknown",
+  FREE: N_("Free"),
+  TENTATIVE: N_("Tentative"),
+  BUSY: N_("Busy"),
+  OOF: N_("Away (out of office)"),
+  WORKING_ELSEWHERE: N_("Working elsewhere"),
+  UNKNOWN: N_("Unknown"),
 };
 const AVAILABILITY = {
-  AVAILABLE: "Available",
-  TENTATIVE: "Tentative",
-  BUSY: "Busy",
-  OUT_OF_OFFICE: "Out of office",
-  WORKING_ELSEWHERE: "Working elsewhere",
+  AVAILABLE: N_("Available"),
+  TENTATIVE: N_("Tentative"),
+  BUSY: N_("Busy"),
+  OUT_OF_OFFICE: N_("Out of office"),
+  WORKING_ELSEWHERE: N_("Working elsewhere"),
 };
 const SWITCHES = {
-  includeFree: "Count meetings shown as free",
-  privateMeetingsCount: "Private meetings count",
-  privateMeetingDetails: "Keep private meetings' title and location",
-  freeBusyOnly: "Free/busy only",
-  newcomersFollowCalendar: "Newcomers follow their calendar",
+  includeFree: N_("Count meetings shown as free"),
+  privateMeetingsCount: N_("Private meetings count"),
+  privateMeetingDetails: N_("Keep private meetings' title and location"),
+  freeBusyOnly: N_("Free/busy only"),
+  newcomersFollowCalendar: N_("Newcomers follow their calendar"),
 };
 let tenant = null;
 let current = null;
@@ -41,9 +43,9 @@ function show(settings) {
       const select = el(
         "select",
         { id, name: m.showAs, "data-show-as": m.showAs },
-        Object.entries(AVAILABILITY).map(([value, word]) => el("option", { value, selected: value === m.availability }, word)),
+        Object.entries(AVAILABILITY).map(([value, word]) => el("option", { value, selected: value === m.availability }, t(word))),
       );
-      return el("tr", {}, el("th", { scope: "row" }, el("label", { for: id }, SHOW_AS[m.showAs] || m.showAs)), el("td", {}, select));
+      return el("tr", {}, el("th", { scope: "row" }, el("label", { for: id }, label(SHOW_AS, m.showAs))), el("td", {}, select));
     }),
   );
   for (const name of Object.keys(SWITCHES)) form.elements[name].checked = settings[name];
@@ -55,15 +57,19 @@ function wanted() {
   return input;
 }
 
+function change(what, before, after) {
+  return t("{what}: {before} → {after}", { what, before, after });
+}
+
 function differences(before, after) {
   const lines = [];
   const old = Object.fromEntries(before.mapping.map((m) => [m.showAs, m.availability]));
   for (const m of after.mapping) {
-    if (old[m.showAs] !== m.availability) lines.push(`${SHOW_AS[m.showAs]}: ${AVAILABILITY[old[m.showAs]]} → ${AVAILABILITY[m.availability]}`);
+    if (old[m.showAs] !== m.availability) lines.push(change(label(SHOW_AS, m.showAs), label(AVAILABILITY, old[m.showAs]), label(AVAILABILITY, m.availability)));
   }
-  const word = (on) => (on ? "on" : "off");
-  for (const [name, label] of Object.entries(SWITCHES)) {
-    if (before[name] !== after[name]) lines.push(`${label}: ${word(before[name])} → ${word(after[name])}`);
+  const word = (on) => (on ? t("on") : t("off"));
+  for (const [name, words] of Object.entries(SWITCHES)) {
+    if (before[name] !== after[name]) lines.push(change(t(words), word(before[name]), word(after[name])));
   }
   return lines;
 }
@@ -86,13 +92,13 @@ form.addEventListener("submit", async (event) => {
       const lines = differences(before, after);
       saved.hidden = false;
       saved.replaceChildren(
-        el("h2", {}, lines.length ? "Saved" : "Saved: nothing changed"),
+        el("h2", {}, lines.length ? t("Saved") : t("Saved: nothing changed")),
         lines.length ? el("ul", { class: "rule-changes" }, lines.map((line) => el("li", {}, line))) : "",
-        after.freeBusyOnly && !before.freeBusyOnly ? el("p", {}, "Every title and location kept so far was deleted.") : "",
+        after.freeBusyOnly && !before.freeBusyOnly ? el("p", {}, t("Every title and location kept so far was deleted.")) : "",
       );
-      toast("Availability rules saved.");
+      toast(t("Availability rules saved."));
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, inWords(error));
     }
   });
 });
@@ -105,4 +111,4 @@ async function start() {
   watchTenant(tenant, debounced(() => load()));
 }
 
-start().catch((error) => saved.replaceChildren(el("p", { class: "form-error", role: "alert" }, `Could not load the rules: ${error.message}`)));
+start().catch((error) => saved.replaceChildren(el("p", { class: "form-error", role: "alert" }, t("Could not load the rules: {reason}", { reason: errorText(error) }))));

@@ -3,7 +3,9 @@
 // with the fix, their "follows calendar" switch and their availability, live.
 import { request, subscribe } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
+import { N_, formatNumber, label, plural, t } from "../i18n.js";
 import { debounced, el, replaceKeepingFocus, toast, whileBusy } from "../ui.js";
+import { errorText } from "./hr-texts.js";
 
 const list = document.getElementById("people");
 const progressBox = document.getElementById("progress");
@@ -15,41 +17,47 @@ let live = new Map(); // person id -> unsubscribe
 let polling = null;
 
 const STATUS = {
-  NOT_CONNECTED: { word: "Not connected", tone: "status-idle", fix: "Connect all calendars to follow it." },
-  SYNCING: { word: "Connecting", tone: "status-idle", fix: "Reading the calendar for the first time." },
-  SYNCED: { word: "Followed", tone: "status-ok", fix: "" },
-  NO_MAILBOX: { word: "No mailbox", tone: "status-idle", fix: "There is no Exchange Online mailbox to follow; availability comes from absences." },
+  NOT_CONNECTED: { word: N_("Not connected"), tone: "status-idle", fix: N_("Connect all calendars to follow it.") },
+  SYNCING: { word: N_("Connecting"), tone: "status-idle", fix: N_("Reading the calendar for the first time.") },
+  SYNCED: { word: N_("Followed"), tone: "status-ok", fix: "" },
+  NO_MAILBOX: { word: N_("No mailbox"), tone: "status-idle", fix: N_("There is no Exchange Online mailbox to follow; availability comes from absences.") },
   ACCESS_DENIED: {
-    word: "Access denied",
+    word: N_("Access denied"),
     tone: "status-bad",
-    fix: "The mailbox is outside the app's application access policy: add it to the policy's group in Exchange Online, then connect again.",
+    fix: N_("The mailbox is outside the app's application access policy: add it to the policy's group in Exchange Online, then connect again."),
   },
-  ERROR: { word: "Error", tone: "status-bad", fix: "Connect again; if it persists, see the hint." },
+  ERROR: { word: N_("Error"), tone: "status-bad", fix: N_("Microsoft 365 could not read this calendar. Connect again; if it persists, the details say why.") },
 };
 const AVAILABILITY = {
-  AVAILABLE: "Available",
-  BUSY: "Busy",
-  TENTATIVE: "Tentative",
-  OUT_OF_OFFICE: "Out of office",
-  WORKING_ELSEWHERE: "Working elsewhere",
+  AVAILABLE: N_("Available"),
+  BUSY: N_("Busy"),
+  TENTATIVE: N_("Tentative"),
+  OUT_OF_OFFICE: N_("Out of office"),
+  WORKING_ELSEWHERE: N_("Working elsewhere"),
 };
 
+// The server's refusal in words: the one this page can name by its field.
+function peopleProblem(code, field) {
+  if (code === "BAD_USER_INPUT" && field === "tenantId") return t("The tenant is not connected to Microsoft 365: connect it on the Tenants page first.");
+  return null;
+}
+
 function statusCell(person) {
-  const known = STATUS[person.calendarStatus] || { word: "Unknown", tone: "status-idle", fix: "" };
-  // Transom's own hint for this person when it has one, else the status's.
-  const explained = [person.calendarHint && person.calendarStatus !== "SYNCED" ? person.calendarHint : known.fix];
-  if (person.calendarStatus === "ERROR" && person.calendarError) explained.unshift(`Microsoft 365 said: ${person.calendarError}.`);
-  const details = explained.filter(Boolean).join(" ");
+  const known = STATUS[person.calendarStatus] || { word: N_("Unknown"), tone: "status-idle", fix: "" };
+  // The status's fix in words; Microsoft's own text (and Transom's English
+  // hint for it) only as details.
+  const raw = person.calendarStatus === "SYNCED" ? [] : [person.calendarError, person.calendarHint].filter(Boolean);
   return el(
     "td",
     {},
-    el("span", { class: `status ${known.tone}`, "data-calendar-status": person.calendarStatus }, known.word),
-    details ? el("p", { class: "help" }, details) : "",
+    el("span", { class: `status ${known.tone}`, "data-calendar-status": person.calendarStatus }, t(known.word)),
+    known.fix ? el("p", { class: "help" }, t(known.fix)) : "",
+    raw.length ? el("details", { class: "help small" }, el("summary", {}, t("Details")), raw.join(" ")) : "",
   );
 }
 
 function availabilityCell(person) {
-  return el("td", {}, el("span", { "data-availability": person.availability, id: `availability-${person.id}` }, AVAILABILITY[person.availability] || person.availability));
+  return el("td", {}, el("span", { "data-availability": person.availability, id: `availability-${person.id}` }, label(AVAILABILITY, person.availability)));
 }
 
 function followsCell(person) {
@@ -62,17 +70,21 @@ function followsCell(person) {
       const shown = document.getElementById(`availability-${person.id}`);
       if (shown) {
         shown.dataset.availability = done.availability;
-        shown.textContent = AVAILABILITY[done.availability] || done.availability;
+        shown.textContent = label(AVAILABILITY, done.availability);
       }
-      toast(done.availabilityFollowsCalendar ? `${person.displayName}'s availability follows their calendar.` : `${person.displayName}'s availability comes from absences only.`);
+      toast(
+        done.availabilityFollowsCalendar
+          ? t("{name}'s availability follows their calendar.", { name: person.displayName })
+          : t("{name}'s availability comes from absences only.", { name: person.displayName }),
+      );
     } catch (error) {
       box.checked = !box.checked;
-      toast(error.message);
+      toast(errorText(error, peopleProblem));
     } finally {
       box.disabled = false;
     }
   });
-  return el("td", {}, box, el("label", { for: id, class: "visually-hidden" }, `Availability of ${person.displayName} follows their calendar`));
+  return el("td", {}, box, el("label", { for: id, class: "visually-hidden" }, t("Availability of {name} follows their calendar", { name: person.displayName })));
 }
 
 function row(person) {
@@ -90,26 +102,31 @@ function showProgress(progress) {
   const pending = progress.notConnected + progress.syncing;
   const done = progress.total - pending;
   const parts = [
-    ["Followed", progress.synced],
-    ["Connecting", progress.syncing],
-    ["Not connected", progress.notConnected],
-    ["Access denied", progress.accessDenied],
-    ["No mailbox", progress.noMailbox],
-    ["Error", progress.error],
+    t("Followed: {count}", { count: formatNumber(progress.synced) }),
+    t("Connecting: {count}", { count: formatNumber(progress.syncing) }),
+    t("Not connected: {count}", { count: formatNumber(progress.notConnected) }),
+    t("Access denied: {count}", { count: formatNumber(progress.accessDenied) }),
+    t("No mailbox: {count}", { count: formatNumber(progress.noMailbox) }),
+    t("Error: {count}", { count: formatNumber(progress.error) }),
   ];
-  const counts = el("ul", { class: "counts" }, parts.map(([label, n]) => el("li", {}, `${label}: ${n}`)));
+  const counts = el("ul", { class: "counts" }, parts.map((part) => el("li", {}, part)));
+  const numbers = { done: formatNumber(done), total: formatNumber(progress.total), synced: formatNumber(progress.synced) };
   const headline =
     progress.total === 0
-      ? "No people yet: import the directory."
+      ? t("No people yet: import the directory.")
       : progress.syncing > 0
-        ? `Sync in progress: ${done} of ${progress.total} calendars done.`
+        ? plural(progress.total, "Sync in progress: {done} of {count} calendar done.", "Sync in progress: {done} of {count} calendars done.", numbers)
         : progress.notConnected === progress.total
-          ? `${progress.total} people; no calendar connected yet.`
-          : `Done: ${progress.synced} of ${progress.total} calendars followed.`;
-  const bar = el("progress", { max: String(Math.max(progress.total, 1)), value: String(done), "aria-label": "Calendars connected" });
+          ? plural(progress.total, "{count} person; no calendar connected yet.", "{count} people; no calendar connected yet.")
+          : plural(progress.total, "Done: {synced} of {count} calendar followed.", "Done: {synced} of {count} calendars followed.", numbers);
+  const bar = el("progress", { max: String(Math.max(progress.total, 1)), value: String(done), "aria-label": t("Calendars connected") });
   const denied =
     progress.accessDenied > 0
-      ? el("button", { type: "button", class: "link-button", onclick: () => showOnly("ACCESS_DENIED") }, `Show the ${progress.accessDenied} people whose calendar Transom may not read`)
+      ? el(
+          "button",
+          { type: "button", class: "link-button", onclick: () => showOnly("ACCESS_DENIED") },
+          plural(progress.accessDenied, "Show the {count} person whose calendar Transom may not read", "Show the {count} people whose calendar Transom may not read"),
+        )
       : "";
   progressBox.dataset.syncing = String(progress.syncing);
   progressBox.replaceChildren(el("p", { class: "headline", id: "progress-headline" }, headline), bar, counts, denied);
@@ -154,7 +171,7 @@ function followLive(people) {
       const shown = document.getElementById(`availability-${now.personId}`);
       if (shown && shown.dataset.availability !== now.availability) {
         shown.dataset.availability = now.availability;
-        shown.textContent = AVAILABILITY[now.availability] || now.availability;
+        shown.textContent = label(AVAILABILITY, now.availability);
       }
     }).then((stop) => (live.has(person.id) ? live.set(person.id, stop) : stop()));
   }
@@ -162,8 +179,8 @@ function followLive(people) {
 
 function pager(pageInfo) {
   const buttons = [];
-  if (cursors.length > 1) buttons.push(el("button", { type: "button", onclick: () => { cursors.pop(); load(); } }, "Previous page"));
-  if (pageInfo.hasNextPage) buttons.push(el("button", { type: "button", onclick: () => { cursors.push(pageInfo.endCursor); load(); } }, "Next page"));
+  if (cursors.length > 1) buttons.push(el("button", { type: "button", onclick: () => { cursors.pop(); load(); } }, t("Previous page")));
+  if (pageInfo.hasNextPage) buttons.push(el("button", { type: "button", onclick: () => { cursors.push(pageInfo.endCursor); load(); } }, t("Next page")));
   return buttons.length ? el("div", { class: "actions" }, buttons) : "";
 }
 
@@ -179,11 +196,11 @@ async function load() {
   followLive(people);
   if (!people.length) {
     const filtered = Object.values(variables()).slice(1, 4).some((v) => v !== null);
-    list.replaceChildren(el("p", { class: "empty" }, filtered ? "Nobody matches." : "No people yet: import the directory."));
+    list.replaceChildren(el("p", { class: "empty" }, filtered ? t("Nobody matches.") : t("No people yet: import the directory.")));
     return;
   }
-  const head = el("tr", {}, ["Person", "Calendar", "Follows calendar", "Availability now"].map((h) => el("th", { scope: "col" }, h)));
-  const table = el("table", {}, el("caption", { class: "visually-hidden" }, `People of ${tenant.name}`), el("thead", {}, head), el("tbody", {}, people.map(row)));
+  const head = el("tr", {}, [t("Person"), t("Calendar"), t("Follows calendar"), t("Availability now")].map((h) => el("th", { scope: "col" }, h)));
+  const table = el("table", {}, el("caption", { class: "visually-hidden" }, t("People of {tenant}", { tenant: tenant.name })), el("thead", {}, head), el("tbody", {}, people.map(row)));
   replaceKeepingFocus(list, el("div", { class: "table-wrap" }, table), pager(data.people.pageInfo));
 }
 
@@ -199,9 +216,16 @@ document.getElementById("import-people").addEventListener("click", async (event)
   await whileBusy(event.currentTarget, async () => {
     try {
       const found = (await request("SyncPeople", { tenantId: tenant.id })).syncPeople.imported;
-      toast(`Directory imported: ${found.created} new, ${found.updated} changed, ${found.missing} gone, ${found.total} in all.`);
+      toast(
+        t("Directory imported: {created} new, {updated} changed, {missing} gone, {total} in all.", {
+          created: formatNumber(found.created),
+          updated: formatNumber(found.updated),
+          missing: formatNumber(found.missing),
+          total: formatNumber(found.total),
+        }),
+      );
     } catch (error) {
-      toast(error.message);
+      toast(errorText(error, peopleProblem));
     }
   });
   await load();
@@ -211,9 +235,9 @@ document.getElementById("connect-all").addEventListener("click", async (event) =
   await whileBusy(event.currentTarget, async () => {
     try {
       const done = (await request("ConnectPeopleCalendars", { tenantId: tenant.id })).connectPeopleCalendars;
-      toast(`Connecting ${done.imported.total} people's calendars.`);
+      toast(plural(done.imported.total, "Connecting {count} person's calendar.", "Connecting {count} people's calendars."));
     } catch (error) {
-      toast(error.message);
+      toast(errorText(error, peopleProblem));
     }
   });
   await load();
@@ -226,9 +250,9 @@ document.getElementById("disconnect-yes").addEventListener("click", async (event
   await whileBusy(event.currentTarget, async () => {
     try {
       const done = (await request("DisconnectPeopleCalendars", { tenantId: tenant.id })).disconnectPeopleCalendars;
-      toast(`Stopped following ${done.disconnected} calendars; nothing was deleted in Exchange.`);
+      toast(plural(done.disconnected, "Stopped following {count} calendar; nothing was deleted in Exchange.", "Stopped following {count} calendars; nothing was deleted in Exchange."));
     } catch (error) {
-      toast(error.message);
+      toast(errorText(error, peopleProblem));
     }
   });
   disconnectDialog.close();
@@ -240,10 +264,10 @@ newcomers.addEventListener("change", async () => {
   newcomers.disabled = true;
   try {
     await request("SetNewcomersFollowCalendar", { tenantId: tenant.id, follows: newcomers.checked });
-    toast(newcomers.checked ? "Newcomers' availability will follow their calendar." : "Newcomers' availability will come from absences only.");
+    toast(newcomers.checked ? t("Newcomers' availability will follow their calendar.") : t("Newcomers' availability will come from absences only."));
   } catch (error) {
     newcomers.checked = !newcomers.checked;
-    toast(error.message);
+    toast(errorText(error, peopleProblem));
   } finally {
     newcomers.disabled = false;
   }
@@ -256,4 +280,4 @@ async function start() {
   watchTenant(tenant, reloadSoon);
 }
 
-start().catch((error) => list.replaceChildren(el("p", { class: "form-error", role: "alert" }, `Could not load people: ${error.message}`)));
+start().catch((error) => list.replaceChildren(el("p", { class: "form-error", role: "alert" }, t("Could not load people: {reason}", { reason: errorText(error, peopleProblem) }))));
