@@ -59,6 +59,17 @@ export function errorText(item, explain) {
   return item.message;
 }
 
+// A page's own words for errors (an `explain` for errorText and showErrors):
+// BAD_USER_INPUT by the field it is about, other refusals by their code; the
+// tables hold N_-marked English texts.
+export function pageWords({ codes = {}, fields = {} } = {}) {
+  return (item) => {
+    const { code, field } = item.extensions || {};
+    if (code === "BAD_USER_INPUT" && fields[field]) return t(fields[field]);
+    return codes[code] ? t(codes[code]) : null;
+  };
+}
+
 // The errors of a failed request: GraphQLErrors' items, or one item for a
 // failure before any answer (the network, say).
 export function errorItems(error) {

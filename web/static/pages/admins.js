@@ -4,7 +4,7 @@
 import { request } from "../graphql.js";
 import { chosenTenant, isSuperadmin, watchTenant } from "../tenant.js";
 import { N_, formatNumber, label, t } from "../i18n.js";
-import { clearErrors, debounced, el, formatDateTime, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
+import { clearErrors, debounced, el, errorMessage, formatDateTime, pageWords, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
 
 const form = document.getElementById("add-form");
 const roleSelect = document.getElementById("add-role");
@@ -231,7 +231,7 @@ form.addEventListener("submit", async (event) => {
       await load();
       showPassword(made.admin.email, made.oneTimePassword, t(ADDED[made.admin.role] || ADDED.ADMIN));
     } catch (error) {
-      showErrors(form, explained(error));
+      showErrors(form, error, explain);
     }
   });
 });
@@ -249,21 +249,10 @@ const FIELD_WORDS = {
   role: N_("Choose a role you may give."),
 };
 
-function explained(error) {
-  if (!error || !error.errors) return error;
-  return {
-    errors: error.errors.map((item) => {
-      const code = item.extensions && item.extensions.code;
-      const field = item.extensions && item.extensions.field;
-      if (code === "BAD_USER_INPUT" && FIELD_WORDS[field]) return { ...item, message: t(FIELD_WORDS[field]) };
-      return CODE_WORDS[code] ? { ...item, message: t(CODE_WORDS[code]) } : item;
-    }),
-  };
-}
+const explain = pageWords({ codes: CODE_WORDS, fields: FIELD_WORDS });
 
 function errorText(error) {
-  const first = error && error.errors ? explained(error).errors[0] : null;
-  return first ? first.message : error.message;
+  return errorMessage(error, explain);
 }
 
 const reloadSoon = debounced(() => load());

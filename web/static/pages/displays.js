@@ -2,7 +2,7 @@
 import { request } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
 import { N_, t } from "../i18n.js";
-import { clearErrors, debounced, el, formatDateTime, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
+import { clearErrors, debounced, el, errorMessage, formatDateTime, pageWords, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
 
 const form = document.getElementById("pair-form");
 const roomSelect = document.getElementById("pair-room");
@@ -109,7 +109,7 @@ async function renameDisplay(display, renameForm) {
       await request("RenameDisplay", { id: display.id, name });
       toast(t("Renamed to {name}.", { name }));
     } catch (error) {
-      showErrors(renameForm, explained(error));
+      showErrors(renameForm, error, explain);
     }
   });
 }
@@ -189,7 +189,7 @@ form.addEventListener("submit", async (event) => {
       fillFloors();
       await load();
     } catch (error) {
-      showErrors(form, explained(error));
+      showErrors(form, error, explain);
     }
   });
 });
@@ -210,21 +210,10 @@ const FIELD_WORDS = {
   name: N_("A display name is 1 to 100 characters."),
 };
 
-function explained(error) {
-  if (!error || !error.errors) return error;
-  return {
-    errors: error.errors.map((item) => {
-      const code = item.extensions && item.extensions.code;
-      const field = item.extensions && item.extensions.field;
-      if (code === "BAD_USER_INPUT" && FIELD_WORDS[field]) return { ...item, message: t(FIELD_WORDS[field]) };
-      return CODE_WORDS[code] ? { ...item, message: t(CODE_WORDS[code]) } : item;
-    }),
-  };
-}
+const explain = pageWords({ codes: CODE_WORDS, fields: FIELD_WORDS });
 
 function errorText(error) {
-  const first = error && error.errors ? explained(error).errors[0] : null;
-  return first ? first.message : error.message;
+  return errorMessage(error, explain);
 }
 
 const reloadSoon = debounced(() => load());

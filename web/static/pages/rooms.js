@@ -2,7 +2,7 @@
 // and each room's day timeline in the tenant's time zone.
 import { request } from "../graphql.js";
 import { chosenTenant, watchTenant } from "../tenant.js";
-import { clearErrors, dateInZone, debounced, el, formatDay, formatTime, instantInZone, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
+import { clearErrors, dateInZone, debounced, el, errorMessage, formatDay, formatTime, instantInZone, pageWords, replaceKeepingFocus, showErrors, toast, whileBusy } from "../ui.js";
 import { scale, timeline } from "../timeline.js";
 import { N_, formatNumber, label, plural, t } from "../i18n.js";
 import { details, explainCode } from "../sync-words.js";
@@ -209,7 +209,7 @@ form.addEventListener("submit", async (event) => {
       closeEditor();
       await load();
     } catch (error) {
-      showErrors(form, explained(error));
+      showErrors(form, error, explain);
     }
   });
 });
@@ -233,7 +233,7 @@ document.getElementById("link-mailbox").addEventListener("click", async (event) 
       await load();
     } catch (error) {
       showLinkState(editing);
-      showErrors(form, explained(error));
+      showErrors(form, error, explain);
     }
   });
 });
@@ -246,7 +246,7 @@ document.getElementById("resync-room").addEventListener("click", async (event) =
       syncState.dataset.syncStatus = "SYNCING";
       toast(t("Resyncing {room} from Exchange.", { room: editing.name }));
     } catch (error) {
-      showErrors(form, explained(error));
+      showErrors(form, error, explain);
     }
   });
 });
@@ -267,7 +267,7 @@ document.getElementById("unlink-mailbox").addEventListener("click", async () => 
   } catch (error) {
     const preview = error.errors && error.errors.find((e) => e.extensions && e.extensions.code === "BAD_USER_INPUT");
     if (!preview) {
-      showErrors(form, explained(error));
+      showErrors(form, error, explain);
       return;
     }
     what = t("{room} ({mailbox}): {removal}", { room: editing.name, mailbox: editing.mailbox, removal: removalText(preview.message) });
@@ -288,7 +288,7 @@ document.getElementById("unlink-yes").addEventListener("click", async (event) =>
       await load();
     } catch (error) {
       unlinkDialog.close();
-      showErrors(form, explained(error));
+      showErrors(form, error, explain);
     }
   });
 });
@@ -330,30 +330,20 @@ const CODE_WORDS = {
   RATE_LIMITED: N_("Too many requests; try again in a moment."),
 };
 
-function explained(error) {
-  if (!error || !error.errors) return error;
-  return {
-    errors: error.errors.map((item) => {
-      const code = item.extensions && item.extensions.code;
-      const field = item.extensions && item.extensions.field;
-      if (code === "BAD_USER_INPUT" && FIELD_WORDS[field]) return { ...item, message: t(FIELD_WORDS[field]) };
-      const known = explainCode(code);
-      if (known) return { ...item, message: [known.what, known.fix].filter(Boolean).join(" ") };
-      return CODE_WORDS[code] ? { ...item, message: t(CODE_WORDS[code]) } : item;
-    }),
-  };
-}
+const ownWords = pageWords({ codes: CODE_WORDS, fields: FIELD_WORDS });
 
-// A failure explained by its code where the page knows it (the server's
-// message, English, otherwise: only for the unexpected).
-function errorText(error) {
-  const first = error && error.errors ? error.errors[0] : null;
-  const code = first && first.extensions ? first.extensions.code : null;
+// A field's refusal in the page's words; link and Microsoft 365 codes as
+// sync-words.js explains them; then the page's words for other codes.
+function explain(item) {
+  const { code, field } = item.extensions || {};
+  if (code === "BAD_USER_INPUT" && FIELD_WORDS[field]) return ownWords(item);
   const known = explainCode(code);
   if (known) return [known.what, known.fix].filter(Boolean).join(" ");
-  if (code === "FORBIDDEN") return t("You are signed in as a reader: only admins change this.");
-  if (code === "RATE_LIMITED") return t("Too many requests; try again in a moment.");
-  return first ? first.message : error.message;
+  return ownWords(item);
+}
+
+function errorText(error) {
+  return errorMessage(error, explain);
 }
 
 const reloadSoon = debounced(() => load());
