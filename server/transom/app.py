@@ -19,6 +19,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from transom.api.audit.export import audit_export_routes
 from transom.api.context import Services
+from transom.api.displays.token_cache import DeviceTokens
 from transom.api.rooms.snapshots import RoomSnapshots
 from transom.api.schema import build_schema
 from transom.api.sync.health import stale_limit
@@ -79,13 +80,21 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
                     clock=clock,
                     bus=bus,
                     sync=SyncService(env, supervisor),
-                    snapshots=RoomSnapshots(stale_limit=stale_limit(settings)),
+                    snapshots=RoomSnapshots(
+                        stale_limit=stale_limit(settings),
+                        bus=bus,
+                        # as long as a live subscription's timer trusts one
+                        reuse_for=settings.live_recheck_seconds / 2,
+                    ),
+                    device_tokens=DeviceTokens(bus=bus),
                 )
                 async with anyio.create_task_group() as tasks:
                     if supervisor is not None:
                         await tasks.start(supervisor.run)
                     yield {"services": services, "engine": engine, "sync": supervisor}
                     tasks.cancel_scope.cancel()
+                await services.snapshots.aclose()
+                await services.device_tokens.aclose()
                 await env.clients.aclose()
         finally:
             await engine.dispose()

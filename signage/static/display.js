@@ -400,7 +400,10 @@ async function act(run) {
   try {
     await run();
     $("action-message").textContent = "";
-    await refetch();
+    // While the live feed is open it brings the change (and anything newer);
+    // a read here could answer older than a push that overtook it and would
+    // then stay on screen, as the feed sends only changes.
+    if (!live.stop) await refetch();
   } catch (error) {
     $("action-message").textContent = t("failed", { reason: error.message });
   } finally {
