@@ -34,7 +34,7 @@ from transom.domain.clock import Clock, system_clock
 from transom.graph import observe_requests
 from transom.pages import admin_routes, signage_routes
 from transom.pages.graphiql import GraphiQLSwitch, graphiql_routes
-from transom.pubsub import create_bus
+from transom.pubsub import HeldSubscriptions, create_bus
 from transom.security import SecretBox
 from transom.settings import Settings
 from transom.sync.calendars.subscriptions import WEBHOOK_PATH
@@ -74,6 +74,8 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
             ) as bus:
                 env = SyncEnv.create(settings, sessions, bus, clock)
                 supervisor = SyncSupervisor(env) if settings.run_sync else None
+                # what kept reads listen to, held by one task of ours
+                held = HeldSubscriptions(bus)
                 services = Services(
                     settings=settings,
                     sessions=sessions,
@@ -82,19 +84,18 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
                     sync=SyncService(env, supervisor),
                     snapshots=RoomSnapshots(
                         stale_limit=stale_limit(settings),
-                        bus=bus,
+                        subscriptions=held,
                         # as long as a live subscription's timer trusts one
                         reuse_for=settings.live_recheck_seconds / 2,
                     ),
-                    device_tokens=DeviceTokens(bus=bus),
+                    device_tokens=DeviceTokens(subscriptions=held),
                 )
                 async with anyio.create_task_group() as tasks:
+                    await tasks.start(held.run)
                     if supervisor is not None:
                         await tasks.start(supervisor.run)
                     yield {"services": services, "engine": engine, "sync": supervisor}
                     tasks.cancel_scope.cancel()
-                await services.snapshots.aclose()
-                await services.device_tokens.aclose()
                 await env.clients.aclose()
         finally:
             await engine.dispose()

@@ -9,19 +9,19 @@ after committing, in any process sharing the bus; any event there drops the
 kept answer and the next request asks the database again. An answer is kept
 only when that channel was heard from before its lookup started (so no event
 can fall between the lookup and the listening), and never while a
-cross-process relay is down.
+cross-process relay is down. The listening is held by the process's
+:class:`~transom.pubsub.HeldSubscriptions` (one task of the lifespan), not by
+the request that first saw the token.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 
 from transom.domain.access import Viewer
-from transom.pubsub import Bus, Event, access_channel
+from transom.pubsub import Held, HeldSubscriptions, access_channel
 from transom.security import hash_token
 
 TTL = 10.0
@@ -30,17 +30,17 @@ MAX_ENTRIES = 20_000
 
 @dataclass
 class _Entry:
-    events: asyncio.Queue[Event]
-    stack: AsyncExitStack
+    held: Held
     viewer: Viewer | None = None
     checked: float = 0.0  # when the lookup that gave ``viewer`` started
 
 
 @dataclass
 class DeviceTokens:
-    """Viewers of device tokens by token hash; without a bus nothing is kept."""
+    """Viewers of device tokens by token hash; without subscriptions nothing
+    is kept."""
 
-    bus: Bus | None = None
+    subscriptions: HeldSubscriptions | None = None
     ttl: float = TTL
     _entries: dict[str, _Entry] = field(default_factory=dict)
 
@@ -49,7 +49,8 @@ class DeviceTokens:
     ) -> Viewer:
         """The token's viewer: kept, or ``look_up()`` (which raises
         UnauthenticatedError for a token that is unknown or revoked)."""
-        if self.bus is None or not getattr(self.bus, "connected", True):
+        subscriptions = self.subscriptions
+        if subscriptions is None or not subscriptions.connected:
             return await look_up()
         key = hash_token(token)
         entry = self._entries.get(key)
@@ -62,40 +63,33 @@ class DeviceTokens:
             entry.viewer = None
         viewer = await look_up()
         if entry is None:
-            await self._listen(key, viewer)  # kept from the next lookup on
+            await self._listen(subscriptions, key, viewer)  # kept from the next one
         elif not _heard(entry) and self._entries.get(key) is entry:
             entry.viewer, entry.checked = viewer, now
         return viewer
 
-    async def _listen(self, key: str, viewer: Viewer) -> None:
-        assert self.bus is not None
+    async def _listen(
+        self, subscriptions: HeldSubscriptions, key: str, viewer: Viewer
+    ) -> None:
         if key in self._entries:
             return
-        stack = AsyncExitStack()
-        events = await stack.enter_async_context(
-            self.bus.subscribe(access_channel(viewer.token_id))
-        )
+        held = await subscriptions.hold(access_channel(viewer.token_id))
+        if held is None:
+            return  # shutting down
         if key in self._entries:
-            await stack.aclose()
+            subscriptions.release(held)
             return
-        self._entries[key] = _Entry(events, stack)
+        self._entries[key] = _Entry(held)
         while len(self._entries) > MAX_ENTRIES:  # the oldest go
-            await self._forget(next(iter(self._entries)))
-
-    async def _forget(self, key: str) -> None:
-        entry = self._entries.pop(key, None)
-        if entry is not None:
-            await entry.stack.aclose()
-
-    async def aclose(self) -> None:
-        for key in list(self._entries):
-            await self._forget(key)
+            oldest = self._entries.pop(next(iter(self._entries)))
+            subscriptions.release(oldest.held)
 
 
 def _heard(entry: _Entry) -> bool:
     """Whether an event came for the entry's display (taking them all)."""
     heard = False
-    while not entry.events.empty():
-        entry.events.get_nowait()
+    events = entry.held.events
+    while not events.empty():
+        events.get_nowait()
         heard = True
     return heard

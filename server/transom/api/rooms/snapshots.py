@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Hashable
-from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,7 +37,7 @@ from transom.db import rooms as room_repo
 from transom.db import sync_status as status_repo
 from transom.db import tenants as tenant_repo
 from transom.db.engine import Sessions
-from transom.pubsub import Bus, Event, room_channel
+from transom.pubsub import Held, HeldSubscriptions, room_channel
 
 PAST = timedelta(days=1)
 FUTURE = timedelta(days=2, hours=1)
@@ -68,16 +67,15 @@ class RoomSnapshot:
 class _Watch:
     """A room's channel, heard by this process since ``since`` (monotonic)."""
 
-    events: asyncio.Queue[Event]
+    held: Held
     since: float
-    stack: AsyncExitStack
 
 
 @dataclass
 class RoomSnapshots:
     stale_limit: timedelta = timedelta(hours=2)  # transom.api.sync.health
-    # Without a bus nothing is watched: every current() reads again.
-    bus: Bus | None = None
+    # Without them nothing is watched: every current() reads again.
+    subscriptions: HeldSubscriptions | None = None
     reuse_for: float = 30.0
     _latest: dict[str, RoomSnapshot] = field(default_factory=dict)
     _loading: dict[str, tuple[float, asyncio.Future[RoomSnapshot]]] = field(
@@ -94,42 +92,41 @@ class RoomSnapshots:
             sessions, room_id, since=await self.changed_since(room_id), now=now
         )
         if snapshot.room is None:
-            await self._unwatch(room_id)  # nothing to watch: ask again next time
+            self._unwatch(room_id)  # nothing to watch: ask again next time
         return snapshot
 
     async def changed_since(self, room_id: str) -> float:
         """Monotonic time after which a load of the room is current: its
         newest event, or when this process began to hear its channel."""
         moment = time.monotonic()
-        if self.bus is None or not getattr(self.bus, "connected", True):
+        subscriptions = self.subscriptions
+        if subscriptions is None or not subscriptions.connected:
             return moment  # a relay that is down hears nothing
-        watch = self._watches.get(room_id) or await self._watch(room_id)
-        while not watch.events.empty():
-            event = watch.events.get_nowait()
+        watch = self._watches.get(room_id) or await self._watch(subscriptions, room_id)
+        if watch is None:
+            return moment  # shutting down: nothing is heard
+        events = watch.held.events
+        while not events.empty():
+            event = events.get_nowait()
             watch.since = max(watch.since, float(event.get("received", moment)))
         return max(watch.since, moment - self.reuse_for)
 
-    async def _watch(self, room_id: str) -> _Watch:
-        assert self.bus is not None
-        stack = AsyncExitStack()
-        events = await stack.enter_async_context(
-            self.bus.subscribe(room_channel(room_id))
-        )
-        watch = _Watch(events, time.monotonic(), stack)
+    async def _watch(
+        self, subscriptions: HeldSubscriptions, room_id: str
+    ) -> _Watch | None:
+        held = await subscriptions.hold(room_channel(room_id))
+        if held is None:
+            return None
+        watch = _Watch(held, time.monotonic())
         other = self._watches.setdefault(room_id, watch)
         if other is not watch:  # someone else's came first
-            await stack.aclose()
+            subscriptions.release(held)
         return other
 
-    async def _unwatch(self, room_id: str) -> None:
+    def _unwatch(self, room_id: str) -> None:
         watch = self._watches.pop(room_id, None)
-        if watch is not None:
-            await watch.stack.aclose()
-
-    async def aclose(self) -> None:
-        """Stop hearing the rooms' channels (before the bus closes)."""
-        for room_id in list(self._watches):
-            await self._unwatch(room_id)
+        if watch is not None and self.subscriptions is not None:
+            self.subscriptions.release(watch.held)
 
     async def fresh(
         self, sessions: Sessions, room_id: str, *, since: float, now: datetime
