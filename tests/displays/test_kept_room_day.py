@@ -6,7 +6,7 @@ one process and across two sharing PostgreSQL and an event bus."""
 from __future__ import annotations
 
 from contextlib import ExitStack
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import anyio
@@ -79,6 +79,26 @@ async def test_a_booking_made_at_the_door_shows_in_the_next_room_day_at_once(
         ]
         assert shown["bookings"][0]["id"] == booked["bookNow"]["booking"]["id"]
         assert shown["status"]["state"] == "BUSY"
+
+
+async def test_a_room_day_says_when_its_data_was_read(api, session, clock) -> None:
+    # given a display that read its room's day
+    tenant = await make_tenant(session)
+    room = await linked_room(session, tenant)
+    admin = await make_token(session, tenant)
+    token = pair_display(api, admin, room.id)
+    read_at = clock.now
+    first = day(api, token, room.id)
+    # when it reads again five minutes later, nothing having changed
+    clock.now += timedelta(minutes=5)
+    again = day(api, token, room.id)
+    # and again after a booking at the door
+    api.data(BOOK_NOW, {"roomId": room.id, "minutes": 30}, token=token)
+    booked = day(api, token, room.id)
+    # then the kept day is as of its read, and the day with the booking later
+    assert datetime.fromisoformat(first["asOf"]) == read_at
+    assert again["asOf"] == first["asOf"]
+    assert datetime.fromisoformat(booked["asOf"]) == clock.now
 
 
 async def test_a_room_changed_by_an_admin_shows_in_the_next_room_day(

@@ -73,6 +73,12 @@ class RoomDay:
     stale_since: datetime | None = strawberry.field(
         description="Since when ``mayBeStale`` holds (null when it does not)."
     )
+    as_of: datetime = strawberry.field(
+        description="When the server began reading the room and bookings this "
+        "day shows (its clock, UTC). Of two days of the room, the one with the "
+        "later asOf is at least as new: a display that follows `roomBookings` "
+        "keeps a `roomDay` answer only when it is not older than what it shows."
+    )
 
 
 @strawberry.type(description="Something changed in a tenant: reload what you show.")
@@ -200,6 +206,7 @@ def room_day(snapshot: RoomSnapshot, now: datetime, viewer: Viewer) -> RoomDay:
         bookings=[for_viewer(row, snapshot.tenant, viewer) for row in rows],
         may_be_stale=stale_since is not None,
         stale_since=stale_since,
+        as_of=snapshot.loaded_for,
     )
 
 
