@@ -9,9 +9,9 @@ after committing, in any process sharing the bus; any event there drops the
 kept answer and the next request asks the database again. An answer is kept
 only when that channel was heard from before its lookup started (so no event
 can fall between the lookup and the listening), and never while a
-cross-process relay is down. The listening is held by the process's
-:class:`~transom.pubsub.HeldSubscriptions` (one task of the lifespan), not by
-the request that first saw the token.
+cross-process relay is down. The listening is held under the lifespan's task
+group (:class:`~transom.pubsub.HeldSubscriptions`), not by the request that
+first saw the token.
 """
 
 from __future__ import annotations
