@@ -1,14 +1,19 @@
 """Real servers for tests: any ASGI app on a free loopback port, in a thread.
 
 Learned from httpx's test server: uvicorn runs in a thread, the test waits for
-``started`` and tears it down with ``should_exit``.
+``started`` and tears it down with ``should_exit``. A server that has not ended
+10 s later fails the test with its thread's stack: left running, it would go
+unnoticed (the thread is a daemon) while it holds its connections.
 """
 
 from __future__ import annotations
 
+import io
 import socket
+import sys
 import threading
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -55,3 +60,20 @@ def serve_in_thread(app: Any, port: int | None = None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        if thread.is_alive():
+            raise RuntimeError(
+                f"test server did not stop within 10 s:\n{_where(server, thread)}"
+            )
+
+
+def _where(server: uvicorn.Server, thread: threading.Thread) -> str:
+    """The thread's stack and the requests still running (a diagnosis)."""
+    state = server.server_state
+    lines = [f"{len(state.connections)} connection(s), {len(state.tasks)} task(s)\n"]
+    frame = sys._current_frames().get(thread.ident or 0)
+    lines += traceback.format_stack(frame) if frame else ["(no stack)"]
+    for task in list(state.tasks):
+        stack = io.StringIO()
+        task.print_stack(file=stack)
+        lines.append(stack.getvalue())
+    return "".join(lines)

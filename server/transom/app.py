@@ -19,6 +19,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from transom.api.audit.export import audit_export_routes
 from transom.api.context import Services
+from transom.api.displays.token_cache import DeviceTokens
 from transom.api.rooms.snapshots import RoomSnapshots
 from transom.api.schema import build_schema
 from transom.api.sync.health import stale_limit
@@ -33,7 +34,7 @@ from transom.domain.clock import Clock, system_clock
 from transom.graph import observe_requests
 from transom.pages import admin_routes, signage_routes
 from transom.pages.graphiql import GraphiQLSwitch, graphiql_routes
-from transom.pubsub import create_bus
+from transom.pubsub import HeldSubscriptions, create_bus
 from transom.security import SecretBox
 from transom.settings import Settings
 from transom.sync.calendars.subscriptions import WEBHOOK_PATH
@@ -73,15 +74,24 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
             ) as bus:
                 env = SyncEnv.create(settings, sessions, bus, clock)
                 supervisor = SyncSupervisor(env) if settings.run_sync else None
+                # what kept reads listen to, held by one task of ours
+                held = HeldSubscriptions(bus)
                 services = Services(
                     settings=settings,
                     sessions=sessions,
                     clock=clock,
                     bus=bus,
                     sync=SyncService(env, supervisor),
-                    snapshots=RoomSnapshots(stale_limit=stale_limit(settings)),
+                    snapshots=RoomSnapshots(
+                        stale_limit=stale_limit(settings),
+                        subscriptions=held,
+                        # as long as a live subscription's timer trusts one
+                        reuse_for=settings.live_recheck_seconds / 2,
+                    ),
+                    device_tokens=DeviceTokens(subscriptions=held),
                 )
                 async with anyio.create_task_group() as tasks:
+                    await tasks.start(held.run)
                     if supervisor is not None:
                         await tasks.start(supervisor.run)
                     yield {"services": services, "engine": engine, "sync": supervisor}

@@ -48,7 +48,9 @@ function showPairing() {
 }
 
 // ---- the live room ------------------------------------------------------------
-async function refetch() {
+// `keepNewer`: the live feed is open and may have pushed a day newer than this
+// read while it was under way; the read is kept only if it is not older.
+async function refetch({ keepNewer = false } = {}) {
   const home = await request("DisplayHome", {}, saved.secret);
   if (errorCode(home) === "UNAUTHENTICATED") return "REVOKED";
   if (errorCode(home) === "FORBIDDEN") return "LOBBY"; // paired to a building
@@ -58,9 +60,14 @@ async function refetch() {
   const roomId = home.data.thisDisplay.room.id;
   const day = await request("RoomDay", { roomId }, saved.secret);
   if (day.errors) throw new NetworkError(day.errors[0].message);
-  saved.day = day.data.roomDay;
+  if (!keepNewer || !olderThan(day.data.roomDay, saved.day)) saved.day = day.data.roomDay;
   save();
   return "OK";
+}
+
+// Days say when their data was read (`asOf`); one without it is never older.
+function olderThan(day, shown) {
+  return Boolean(day.asOf && shown?.asOf) && Date.parse(day.asOf) < Date.parse(shown.asOf);
 }
 
 async function connect() {
@@ -400,7 +407,10 @@ async function act(run) {
   try {
     await run();
     $("action-message").textContent = "";
-    await refetch();
+    // Shown at once, without waiting for the push; but a push may overtake
+    // this read, and an older answer would stay on screen (the feed sends
+    // only changes), so while the feed is open only a newer one is kept.
+    await refetch({ keepNewer: live.stop !== null });
   } catch (error) {
     $("action-message").textContent = t("failed", { reason: error.message });
   } finally {

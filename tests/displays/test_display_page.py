@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +30,15 @@ from transom.settings import Settings
 
 pytestmark = pytest.mark.browser
 __all__ = ["world_with_exchange"]
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The booking test's outbox worker runs beside the server on a bus of its
+    own, as a process not sharing the server's bus would: the server hears
+    nothing of its changes and trusts the room it holds for half a live
+    re-check interval (``RoomSnapshots.reuse_for``), compressed here."""
+    return dataclasses.replace(settings, live_recheck_seconds=1.0)
 
 
 @dataclass(frozen=True)

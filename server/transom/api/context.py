@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from transom.admin_auth.cookies import SESSION_COOKIE, check_cookie_request
 from transom.admin_auth.sessions import find_signed_in
+from transom.api.displays.token_cache import DeviceTokens
 from transom.api.loaders import Loaders
 from transom.api.rooms.snapshots import RoomSnapshots
 from transom.db import displays as display_repo
@@ -100,6 +101,7 @@ class Services:
     bus: Bus
     snapshots: RoomSnapshots = field(default_factory=RoomSnapshots)
     sync: SyncCommands | None = None
+    device_tokens: DeviceTokens = field(default_factory=DeviceTokens)
 
 
 @dataclass
@@ -153,9 +155,10 @@ class Context:
         return self._viewer
 
     async def reauthenticate(self) -> Viewer:
-        """Checks the credentials again (they may have been revoked)."""
+        """Checks the credentials again in the database (they may have been
+        revoked)."""
         self._viewer = None
-        self._viewer = await self._authenticate()
+        self._viewer = await self._authenticate(kept=False)
         return self._viewer
 
     def set_response_header(self, name: str, value: str) -> None:
@@ -173,10 +176,14 @@ class Context:
             token = _bearer(raw if isinstance(raw, str) else None)
         return token
 
-    async def _authenticate(self) -> Viewer:
+    async def _authenticate(self, *, kept: bool = True) -> Viewer:
         token = self.bearer_token()
         if token is not None and is_device_token(token):
-            return await self._display_viewer(token)
+            if not kept:
+                return await self._display_viewer(token)
+            return await self.services.device_tokens.viewer(
+                token, lambda: self._display_viewer(token)
+            )
         if token is None:
             session_viewer = await self._session_viewer()
             if session_viewer is not None:

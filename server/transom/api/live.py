@@ -31,11 +31,11 @@ from zoneinfo import ZoneInfo
 import strawberry
 
 from transom.api.bookings.types import Booking
-from transom.api.context import Info
+from transom.api.context import Context, Info
 from transom.api.displays.view import for_viewer
 from transom.api.enums import RoomState
 from transom.api.rooms.snapshots import RoomSnapshot
-from transom.api.rooms.types import RoomStatus, status_of, visible_room
+from transom.api.rooms.types import RoomStatus, status_of
 from transom.api.shared_events import SharedEvent
 from transom.api.sync.health import health_at
 from transom.api.tenants.types import Tenant, visible_tenant
@@ -73,6 +73,12 @@ class RoomDay:
     stale_since: datetime | None = strawberry.field(
         description="Since when ``mayBeStale`` holds (null when it does not)."
     )
+    as_of: datetime = strawberry.field(
+        description="When the server began reading the room and bookings this "
+        "day shows (its clock, UTC). Of two days of the room, the one with the "
+        "later asOf is at least as new: a display that follows `roomBookings` "
+        "keeps a `roomDay` answer only when it is not older than what it shows."
+    )
 
 
 @strawberry.type(description="Something changed in a tenant: reload what you show.")
@@ -103,15 +109,10 @@ class RoomDayQueries:
             ),
         ],
     ) -> RoomDay | None:
+        # The room's snapshot as long as nothing changed it (no query per
+        # request), and the day built from it once per kind of viewer.
         viewer = await info.context.viewer()
-        await visible_room(info, room_id)
-        services = info.context.services
-        now = info.context.now
-        snapshot = await services.snapshots.fresh(
-            services.sessions, room_id, since=time.monotonic(), now=now
-        )
-        _recheck(viewer, snapshot, room_id)
-        return room_day(snapshot, now, viewer)
+        return cast(RoomDay, (await day_of(info.context, room_id, viewer)).value)
 
 
 @strawberry.type
@@ -205,6 +206,7 @@ def room_day(snapshot: RoomSnapshot, now: datetime, viewer: Viewer) -> RoomDay:
         bookings=[for_viewer(row, snapshot.tenant, viewer) for row in rows],
         may_be_stale=stale_since is not None,
         stale_since=stale_since,
+        as_of=snapshot.loaded_for,
     )
 
 
@@ -311,11 +313,14 @@ async def _room_feed(
 ) -> AsyncIterator[SharedEvent]:
     """What to push of the room: now, after each event and when it changes."""
     viewer = await info.context.viewer()
-    await visible_room(info, room_id)
+    if viewer.room_id is not None and viewer.room_id != room_id:
+        raise NotFoundError.of("Room", room_id)  # the rest: _recheck
     services = info.context.services
     # Re-check at least this often, so a missed wake-up never leaves a screen stale.
     recheck = services.settings.live_recheck_seconds
-    since = time.monotonic()
+    # The first push: whatever is current (displays reconnecting at once share
+    # one snapshot per room); then no older than the events it answers.
+    since = await services.snapshots.changed_since(room_id)
     taken: list[Event] = []  # the events this push answers
     async with services.bus.subscribe(room_channel(room_id)) as events:
         while True:
@@ -337,6 +342,19 @@ async def _room_feed(
                 about_display or (event is None and seconds == periodic)
             ):
                 await _check_display(info, viewer)
+
+
+async def day_of(context: Context, room_id: str, viewer: Viewer) -> SharedEvent:
+    """The room's day now as ``viewer`` may see it (NOT_FOUND when it may
+    not), shared by every viewer of its kind until the room changes or the
+    clock turns its status; results executed on it may be kept in it."""
+    if viewer.room_id is not None and viewer.room_id != room_id:
+        raise NotFoundError.of("Room", room_id)
+    services = context.services
+    now = context.now
+    snapshot = await services.snapshots.current(services.sessions, room_id, now=now)
+    _recheck(viewer, snapshot, room_id)
+    return day_view(snapshot, now, viewer).event
 
 
 def _recheck(viewer: Viewer, snapshot: RoomSnapshot, room_id: str) -> None:

@@ -32,7 +32,9 @@ class SharedEvent:
     """A subscription event's value and its results, by operation."""
 
     value: Any
-    results: dict[Hashable, ExecutionResult] = field(default_factory=dict)
+    # graphql-core's results by subscription operation; strawberry's for the
+    # HTTP reads kept on it (transom.api.transport.kept_reads)
+    results: dict[Hashable, Any] = field(default_factory=dict)
 
 
 class SharedData(dict[str, Any]):
@@ -126,8 +128,12 @@ def _dumps(value: object) -> str:
 
 def encode_json(message: object) -> str:
     """JSON as strawberry writes it, reusing a shared result's encoded data
-    (``{"id": …, "type": "next", "payload": {"data": …}}``)."""
+    (``{"id": …, "type": "next", "payload": {"data": …}}`` over websockets,
+    ``{"data": …}`` over HTTP)."""
     if isinstance(message, dict):
+        data = message.get("data")
+        if isinstance(data, SharedData):
+            return _with_data(message, data)
         payload = message.get("payload")
         if isinstance(payload, dict):
             data = payload.get("data")
@@ -140,6 +146,10 @@ def _with_shared(
     message: dict[str, Any], payload: dict[str, Any], data: SharedData
 ) -> str:
     outer = _dumps({k: v for k, v in message.items() if k != "payload"})
-    inner = _dumps({k: v for k, v in payload.items() if k != "data"})
-    inner = '{"data":' + data.json() + ("," + inner[1:] if inner != "{}" else "}")
+    inner = _with_data(payload, data)
     return outer[:-1] + ("," if outer != "{}" else "") + '"payload":' + inner + "}"
+
+
+def _with_data(value: dict[str, Any], data: SharedData) -> str:
+    rest = _dumps({k: v for k, v in value.items() if k != "data"})
+    return '{"data":' + data.json() + ("," + rest[1:] if rest != "{}" else "}")

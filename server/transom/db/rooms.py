@@ -44,6 +44,12 @@ async def list_rooms(
     return list((await session.scalars(stmt.limit(limit))).all())
 
 
+async def room_ids(session: AsyncSession, *, tenant_id: str) -> list[str]:
+    """Every room of the tenant (ids only, no limit)."""
+    stmt = select(models.Room.id).where(models.Room.tenant_id == tenant_id)
+    return list((await session.scalars(stmt)).all())
+
+
 async def get_room(session: AsyncSession, *, room_id: str) -> models.Room | None:
     return await session.get(models.Room, room_id)
 

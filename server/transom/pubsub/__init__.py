@@ -11,7 +11,8 @@ backend is chosen by URL scheme (``TRANSOM_PUBSUB_URL``, see
 
 Modules: ``base`` (the Bus and Transport protocols), ``channels`` (names),
 ``memory`` (in-process fan-out), ``relay`` (fan-out plus a transport),
-``redis_transport`` and ``postgres_transport`` (the backends), ``factory``.
+``redis_transport`` and ``postgres_transport`` (the backends), ``factory``,
+``held`` (subscriptions a process holds beyond a request, in one task).
 """
 
 from transom.pubsub.base import Bus, Event, RelayError, Transport
@@ -25,6 +26,7 @@ from transom.pubsub.channels import (
     tenant_channel,
 )
 from transom.pubsub.factory import create_bus
+from transom.pubsub.held import Held, HeldSubscriptions
 from transom.pubsub.memory import MemoryBus
 from transom.pubsub.relay import RESYNC, RelayBus
 
@@ -34,6 +36,8 @@ __all__ = [
     "SYNC_CHANNEL",
     "Bus",
     "Event",
+    "Held",
+    "HeldSubscriptions",
     "MemoryBus",
     "RelayBus",
     "RelayError",

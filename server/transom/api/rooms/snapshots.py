@@ -7,6 +7,19 @@ committed before the event was published. Loads in flight are shared; no
 session is held between events. Snapshots carry the room and tenant, so each
 subscriber still re-checks the tenant against its own viewer, and a memo of
 the views subscribers derive from them (built once, shared by all).
+
+A room's snapshot also stays current *between* events (:meth:`RoomSnapshots.current`):
+the first read of a room subscribes to the room's channel for this process (a
+local queue, no extra traffic: the bus relays every channel to every process
+anyway) and notes when; a snapshot whose load started after that and after
+the room's newest event is what the database holds, so ``roomDay`` queries and
+new subscriptions reuse it instead of reading again, and a thousand displays
+reconnecting after a restart cost one read per room. Whatever changes a room
+publishes on its channel after committing (bookings, the room, its sync state,
+the tenant's privacy settings), in any process sharing the bus. Not trusted:
+while a cross-process relay is down (its reconnection sends every channel a
+``resync``), and past ``reuse_for`` seconds (a command in another process on a
+``memory://`` bus publishes to nobody): then it reads again.
 """
 
 from __future__ import annotations
@@ -24,6 +37,7 @@ from transom.db import rooms as room_repo
 from transom.db import sync_status as status_repo
 from transom.db import tenants as tenant_repo
 from transom.db.engine import Sessions
+from transom.pubsub import Held, HeldSubscriptions, room_channel
 
 PAST = timedelta(days=1)
 FUTURE = timedelta(days=2, hours=1)
@@ -50,12 +64,69 @@ class RoomSnapshot:
 
 
 @dataclass
+class _Watch:
+    """A room's channel, heard by this process since ``since`` (monotonic)."""
+
+    held: Held
+    since: float
+
+
+@dataclass
 class RoomSnapshots:
     stale_limit: timedelta = timedelta(hours=2)  # transom.api.sync.health
+    # Without them nothing is watched: every current() reads again.
+    subscriptions: HeldSubscriptions | None = None
+    reuse_for: float = 30.0
     _latest: dict[str, RoomSnapshot] = field(default_factory=dict)
     _loading: dict[str, tuple[float, asyncio.Future[RoomSnapshot]]] = field(
         default_factory=dict
     )
+    _watches: dict[str, _Watch] = field(default_factory=dict)
+
+    async def current(
+        self, sessions: Sessions, room_id: str, *, now: datetime
+    ) -> RoomSnapshot:
+        """The room as the database holds it: the last snapshot when nothing
+        changed since it was loaded, else one load (shared by all who ask)."""
+        snapshot = await self.fresh(
+            sessions, room_id, since=await self.changed_since(room_id), now=now
+        )
+        if snapshot.room is None:
+            self._unwatch(room_id)  # nothing to watch: ask again next time
+        return snapshot
+
+    async def changed_since(self, room_id: str) -> float:
+        """Monotonic time after which a load of the room is current: its
+        newest event, or when this process began to hear its channel."""
+        moment = time.monotonic()
+        subscriptions = self.subscriptions
+        if subscriptions is None or not subscriptions.connected:
+            return moment  # a relay that is down hears nothing
+        watch = self._watches.get(room_id) or await self._watch(subscriptions, room_id)
+        if watch is None:
+            return moment  # shutting down: nothing is heard
+        events = watch.held.events
+        while not events.empty():
+            event = events.get_nowait()
+            watch.since = max(watch.since, float(event.get("received", moment)))
+        return max(watch.since, moment - self.reuse_for)
+
+    async def _watch(
+        self, subscriptions: HeldSubscriptions, room_id: str
+    ) -> _Watch | None:
+        held = await subscriptions.hold(room_channel(room_id))
+        if held is None:
+            return None
+        watch = _Watch(held, time.monotonic())
+        other = self._watches.setdefault(room_id, watch)
+        if other is not watch:  # someone else's came first
+            subscriptions.release(held)
+        return other
+
+    def _unwatch(self, room_id: str) -> None:
+        watch = self._watches.pop(room_id, None)
+        if watch is not None and self.subscriptions is not None:
+            self.subscriptions.release(watch.held)
 
     async def fresh(
         self, sessions: Sessions, room_id: str, *, since: float, now: datetime

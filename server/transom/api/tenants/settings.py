@@ -12,11 +12,12 @@ from transom.api.audit.recorder import note_change
 from transom.api.context import Info
 from transom.api.enums import DisplayLanguage, PrivateMeetingHandling, Weekday
 from transom.api.payloads import Payload, UserErrors
+from transom.db import rooms as room_repo
 from transom.db import tenants as tenant_repo
 from transom.domain import tenant_settings as rules
 from transom.domain.audit import AuditTarget
 from transom.domain.errors import NotFoundError
-from transom.pubsub import tenant_channel
+from transom.pubsub import room_channel, tenant_channel
 
 
 @strawberry.type(description="A tenant's settings for displays and bookings.")
@@ -174,6 +175,7 @@ class TenantSettingsMutations:
                 updated = current.applied(_changes(input), info.context.now)
                 row.settings = {**(row.settings or {}), **updated.to_stored()}
                 await session.commit()
+                rooms = await room_repo.room_ids(session, tenant_id=tenant_id)
             note_change(
                 info,
                 tenant_id=tenant_id,
@@ -181,10 +183,13 @@ class TenantSettingsMutations:
                 before=current.to_stored(),
                 after=updated.to_stored(),
             )
-            await info.context.services.bus.publish(
-                tenant_channel(tenant_id),
-                {"type": "tenantSettings", "tenantId": tenant_id},
-            )
+            event = {"type": "tenantSettings", "tenantId": tenant_id}
+            bus = info.context.services.bus
+            await bus.publish(tenant_channel(tenant_id), event)
+            # Door displays show bookings by the privacy settings: every room's
+            # live feeds and kept days (any process) reload.
+            for room_id in rooms:
+                await bus.publish(room_channel(room_id), event)
             return UpdateTenantSettingsPayload(
                 settings=TenantSettings.of(tenant_id, updated)
             )

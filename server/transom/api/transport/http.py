@@ -32,6 +32,7 @@ from strawberry.types.graphql import OperationType
 
 from transom.api.context import Context, Services
 from transom.api.shared_events import encode_json
+from transom.api.transport.kept_reads import kept_read
 from transom.api.transport.legacy_ws import LegacyWSHandler
 from transom.api.transport.media_types import (
     SubResponse,
@@ -119,14 +120,19 @@ class GraphQLApp(GraphQL[Context, None]):
         """As strawberry's, but a subscription over plain HTTP is refused (it ran
         as a query and failed with an internal error): it needs a websocket.
         Every operation is stopped after QUERY_TIMEOUT (MUTATION_TIMEOUT for a
-        document that may hold a mutation) with the code TIMEOUT."""
+        document that may hold a mutation) with the code TIMEOUT. A door
+        display's RoomDay is answered from the room's kept day when it can be
+        (:mod:`~transom.api.transport.kept_reads`)."""
+        kept = await kept_read(context, request_data)
+        if kept is not None and (found := kept.found()) is not None:
+            return found
         allowed = {OperationType.QUERY}
         if request_adapter.method == "POST":
             allowed.add(OperationType.MUTATION)
         try:
             limit = _time_limit(request_data.query)
             with anyio.move_on_after(limit) as deadline:
-                return await self.schema.execute(
+                result = await self.schema.execute(
                     request_data.query,
                     root_value=root_value,
                     variable_values=request_data.variables,
@@ -135,6 +141,7 @@ class GraphQLApp(GraphQL[Context, None]):
                     allowed_operation_types=allowed,
                     operation_extensions=request_data.extensions,
                 )
+                return result if kept is None else kept.keep(result)
         except CannotGetOperationTypeError as error:
             raise HTTPException(400, error.as_http_error_reason()) from error
         except InvalidOperationTypeError as error:

@@ -63,6 +63,30 @@ class PersistedOperations(SchemaExtension):
         context = self.execution_context.context
         folder = context.services.settings.assets_dir / SIGNAGE_OPERATIONS
         document = self.execution_context.graphql_document
-        return document is not None and document_hash(document) in allowed_hashes(
-            folder
-        )
+        if document is None:
+            return False
+        query = self.execution_context.query
+        if query is None:
+            return document_hash(document) in allowed_hashes(folder)
+        # The document was parsed from this text (CachedParsing): judge each
+        # text once, not print and hash it again on every request.
+        return persisted_name(folder, query) is not None
+
+
+@lru_cache(maxsize=256)
+def persisted_name(folder: Path, query: str) -> str | None:
+    """The signage file (name without ``.graphql``) whose document ``query``
+    is, or None (also when it does not parse)."""
+    try:
+        wanted = document_hash(parse(query))
+    except GraphQLError:
+        return None
+    return _names(folder).get(wanted)
+
+
+@lru_cache(maxsize=4)
+def _names(folder: Path) -> dict[str, str]:
+    return {
+        document_hash(parse(path.read_text())): path.stem
+        for path in sorted(folder.glob("*.graphql"))
+    }
