@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import make_tenant
@@ -97,3 +97,14 @@ def ui(admin_ui: AdminUi, browser_time_zone: str | None) -> Iterator[Page]:
 def screenshot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+def scroll_to(locator: Locator) -> None:
+    """Bring `locator` into view for a screenshot, even if a live update redraws it.
+
+    Playwright's `scroll_into_view_if_needed` resolves the element once and fails
+    with "Element is not attached to the DOM" when the page replaces it meanwhile
+    (a reload after a push); scrolling a detached node here is simply a no-op.
+    """
+    expect(locator).to_be_attached()
+    locator.evaluate("node => node.scrollIntoView({block: 'nearest'})")

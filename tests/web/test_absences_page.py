@@ -27,7 +27,7 @@ from tests.web.browser_steps import (
     tenant_card,
     wait_until,
 )
-from tests.web.conftest import AdminUi, screenshot
+from tests.web.conftest import AdminUi, screenshot, scroll_to
 from transom.emulator import TENANT_ID
 
 pytestmark = pytest.mark.browser
@@ -123,7 +123,7 @@ def test_an_absence_is_registered_approved_and_deleted_and_outlook_follows(
     assert [e["subject"] for e in events] == ["Out of office"]
     midnight = datetime.combine(DAY, datetime.min.time(), TENANT_ZONE)
     assert datetime.fromisoformat(events[0]["start"]) == midnight  # all day there
-    row.scroll_into_view_if_needed()
+    scroll_to(row)
     screenshot(ui, "absences")
     assert serious_violations(ui) == []
 
@@ -232,7 +232,7 @@ def test_a_csv_of_500_with_3_bad_rows_imports_497_and_again_changes_nothing(
             reason, ignore_case=True
         )
     assert all_absences(admin_ui) == []
-    ui.locator(".csv-summary").scroll_into_view_if_needed()
+    scroll_to(ui.locator(".csv-summary"))
     screenshot(ui, "absences-import-preview")
     assert serious_violations(ui) == []
 
@@ -258,7 +258,7 @@ def test_a_csv_of_500_with_3_bad_rows_imports_497_and_again_changes_nothing(
     assert saved["hr-0"]["allDay"] is True
     assert saved["hr-0"]["end"].startswith((DAY + timedelta(days=3)).isoformat())
     assert saved["hr-1"]["end"].startswith((DAY + timedelta(days=2)).isoformat())
-    outcome.scroll_into_view_if_needed()
+    scroll_to(outcome)
     screenshot(ui, "absences-imported")
     # and the list narrows by person and kind, and pages on
     expect(ui.locator("#absences-summary")).to_have_text("100+ absences.")
@@ -348,7 +348,7 @@ def test_a_held_absence_says_to_renew_the_secret_and_syncs_once_renewed(
     expect(row).to_contain_text("Renew the client secret in Entra ID")
     expect(row.get_by_role("link", name="Tenants page")).to_be_visible()
     expect(row.get_by_role("button", name="Retry")).to_be_visible()
-    row.scroll_into_view_if_needed()
+    scroll_to(row)
     screenshot(ui, "absences-held")
     assert serious_violations(ui) == []
     assert outlook_items(admin_ui, ORGANIZER) == []
@@ -388,7 +388,7 @@ def test_a_failed_absence_shows_the_hint_and_syncs_when_retried(
     row = ui.locator("tr[data-absence-id]")
     expect(row).to_have_attribute("data-sync-state", "FAILED", timeout=20_000)
     expect(row.locator(".absence-state")).to_contain_text("access policy")
-    row.scroll_into_view_if_needed()
+    scroll_to(row)
     screenshot(ui, "absences-failed")
     assert serious_violations(ui) == []
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from tests.factories import make_room
 from tests.web.browser_steps import serious_violations, sign_in
-from tests.web.conftest import AdminUi, screenshot
+from tests.web.conftest import AdminUi, screenshot, scroll_to
 from transom.db import models
 from transom.db.engine import create_engine, create_sessions
 
@@ -98,9 +98,7 @@ def test_analytics_page_shows_usage_charts_and_downloads_csv(
     assert "busiest:" in busy
     assert serious_violations(ui) == []
     screenshot(ui, "admin-analytics")
-    ui.get_by_role(
-        "heading", name="Occupancy by weekday and hour"
-    ).scroll_into_view_if_needed()
+    scroll_to(ui.get_by_role("heading", name="Occupancy by weekday and hour"))
     screenshot(ui, "admin-analytics-charts")
 
     # when the table is downloaded as CSV

@@ -21,7 +21,7 @@ from tests.graph.test_adapter_faults import self_signed_certificate
 from tests.servers import serve_in_thread
 from tests.web.admins import make_admin
 from tests.web.browser_steps import connect, other_admin, sign_in, wait_until
-from tests.web.conftest import AdminUi, screenshot
+from tests.web.conftest import AdminUi, screenshot, scroll_to
 from tests.web.test_admin_accessibility import UNLABELLED
 from tests.web.test_analytics_page import serious_violations
 from transom.db.engine import create_engine, create_sessions
@@ -183,7 +183,7 @@ def test_a_superadmin_adds_a_tenant_step_by_step_and_renews_its_secret(
         f"{superadmin.emulator_url}/{fabrikam.tenant_id}/adminconsent?client_id={fabrikam.client_id}",
     )
     accessible(ui, "step 4")
-    missing.scroll_into_view_if_needed()
+    scroll_to(missing)
     screenshot(ui, "add-tenant-step-4-permissions")
     flow.get_by_role("button", name="Finish").click()
 
