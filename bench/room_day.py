@@ -337,6 +337,10 @@ async def measure(
 # ---------------------------------------------------------------- displays
 
 
+class RefusedError(Exception):
+    """The server answered a display's read without its data."""
+
+
 def backoff(attempt: int) -> float:
     """signage/static/schedule.js: 1 s doubling to 60 s, jittered."""
     ceiling = min(60.0, 1.0 * 2 ** min(attempt, 10))
@@ -359,6 +363,8 @@ async def display(
                 f"{base}/graphql", json={"query": HOME}, headers=headers
             ) as answer:
                 home = await answer.json()
+            if not home.get("data"):  # the server refused: say how, then retry
+                raise RefusedError(f"DisplayHome {answer.status}: {home}")
             room_id = home["data"]["thisDisplay"]["room"]["id"]
             async with session.post(
                 f"{base}/graphql",
@@ -366,6 +372,8 @@ async def display(
                 headers=headers,
             ) as answer:
                 day = await answer.json()
+            if not day.get("data") or not day["data"].get("roomDay"):
+                raise RefusedError(f"RoomDay {answer.status}: {day}")
             assert day["data"]["roomDay"]["roomId"] == room_id, day
             async with connect(
                 url,
@@ -392,6 +400,8 @@ async def display(
             raise
         except Exception as error:  # noqa: BLE001 - the server is away: retry
             kind = type(error).__name__
+            if isinstance(error, RefusedError):  # each refusal once
+                kind = str(error)[:120]
             if kind not in SEEN_ERRORS:  # each kind once, on stderr
                 SEEN_ERRORS.add(kind)
                 print(f"display: {error!r:.300}", file=sys.stderr)
