@@ -8,6 +8,7 @@ unnoticed (the thread is a daemon) while it holds its connections.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import socket
 import sys
@@ -29,8 +30,14 @@ def free_port() -> int:
 
 
 class ThreadedServer(uvicorn.Server):
+    loop: asyncio.AbstractEventLoop | None = None
+
     def install_signal_handlers(self) -> None:
         """Signals belong to the test runner's main thread."""
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        self.loop = asyncio.get_running_loop()  # for _where's list of tasks
+        await super().serve(sockets=sockets)
 
 
 @contextmanager
@@ -66,8 +73,8 @@ def serve_in_thread(app: Any, port: int | None = None) -> Iterator[str]:
             )
 
 
-def _where(server: uvicorn.Server, thread: threading.Thread) -> str:
-    """The thread's stack and the requests still running (a diagnosis)."""
+def _where(server: ThreadedServer, thread: threading.Thread) -> str:
+    """The thread's stack, the requests and every task still running (a diagnosis)."""
     state = server.server_state
     lines = [f"{len(state.connections)} connection(s), {len(state.tasks)} task(s)\n"]
     frame = sys._current_frames().get(thread.ident or 0)
@@ -76,4 +83,21 @@ def _where(server: uvicorn.Server, thread: threading.Thread) -> str:
         stack = io.StringIO()
         task.print_stack(file=stack)
         lines.append(stack.getvalue())
+    for task in _tasks(server.loop):
+        stack = io.StringIO()
+        task.print_stack(file=stack)
+        lines.append(
+            f"task {task.get_name()} ({task.get_coro()!r}):\n{stack.getvalue()}"
+        )
     return "".join(lines)
+
+
+def _tasks(loop: asyncio.AbstractEventLoop | None) -> list[asyncio.Task[Any]]:
+    """The loop's unfinished tasks, read from another thread (retried when the
+    set changes meanwhile)."""
+    for _ in range(10):
+        try:
+            return [t for t in asyncio.all_tasks(loop) if not t.done()] if loop else []
+        except RuntimeError:
+            time.sleep(0.01)
+    return []
