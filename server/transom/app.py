@@ -26,7 +26,7 @@ from transom.api.sync.health import stale_limit
 from transom.api.transport.cors import cors_middleware
 from transom.api.transport.http import graphql_app
 from transom.check.readiness import readyz
-from transom.db.engine import create_engine, create_sessions
+from transom.db.engine import create_engine, create_sessions, dispose_engine
 from transom.db.migrate import upgrade_to_head
 from transom.db.secret_key_check import check_secret_key
 from transom.db.tokens import ensure_bootstrap_token
@@ -98,7 +98,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> Starlette:
                     tasks.cancel_scope.cancel()
                 await env.clients.aclose()
         finally:
-            await engine.dispose()
+            await dispose_engine(engine)
 
     graphql = graphql_app(build_schema())
     graphql.graphql_ide = None  # GraphiQLSwitch serves Transom's own page

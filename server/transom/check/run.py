@@ -15,7 +15,7 @@ from transom.check.local import (
     check_secret_key,
 )
 from transom.check.tenants import check_tenants
-from transom.db.engine import create_engine, create_sessions
+from transom.db.engine import create_engine, create_sessions, dispose_engine
 from transom.pubsub import create_bus
 from transom.settings import Settings
 
@@ -42,7 +42,7 @@ async def run_check(settings: Settings) -> list[Finding]:
             async with create_sessions(engine)() as session:
                 findings += await check_tenants(session, settings, datetime.now(UTC))
     finally:
-        await engine.dispose()
+        await dispose_engine(engine)
     return findings
 
 

@@ -23,7 +23,7 @@ from transom.admin_auth.passwords import verify_password_async
 from transom.cli.access_events import publish_access_changed
 from transom.cli.demo_state import load_demo_state, save_demo_state
 from transom.db import admins as admin_repo
-from transom.db.engine import create_engine, create_sessions
+from transom.db.engine import create_engine, create_sessions, dispose_engine
 from transom.db.migrate import upgrade_to_head
 from transom.settings import Settings
 
@@ -111,5 +111,5 @@ async def in_session(
             result = await work(session)
             await session.commit()
     finally:
-        await engine.dispose()
+        await dispose_engine(engine)
     return result

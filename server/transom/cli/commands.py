@@ -240,7 +240,7 @@ def _check_secret_key(settings: Settings) -> None:
     """Refuse to serve, in one line, with a key that cannot open stored secrets."""
     import asyncio
 
-    from transom.db.engine import create_engine
+    from transom.db.engine import create_engine, dispose_engine
     from transom.db.secret_key_check import SecretKeyMismatchError, check_secret_key
     from transom.security import SecretBox
 
@@ -249,7 +249,7 @@ def _check_secret_key(settings: Settings) -> None:
         try:
             await check_secret_key(engine, SecretBox(str(settings.secret_key)))
         finally:
-            await engine.dispose()
+            await dispose_engine(engine)
 
     try:
         asyncio.run(check())
@@ -268,7 +268,7 @@ def _tune_gc() -> None:
 
 
 def _migrate(args: argparse.Namespace) -> None:
-    from transom.db.engine import create_engine
+    from transom.db.engine import create_engine, dispose_engine
     from transom.db.migrate import upgrade_to_head
 
     settings = Settings.from_env()
@@ -278,7 +278,7 @@ def _migrate(args: argparse.Namespace) -> None:
         try:
             await upgrade_to_head(engine)
         finally:
-            await engine.dispose()
+            await dispose_engine(engine)
 
     asyncio.run(run())
     print("migrations applied")

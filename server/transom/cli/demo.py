@@ -31,7 +31,7 @@ from transom.cli.demo_state import load_demo_state, save_demo_state
 from transom.db import models
 from transom.db import sso as sso_repo
 from transom.db import tenants as tenant_repo
-from transom.db.engine import Sessions, create_engine, create_sessions
+from transom.db.engine import Sessions, create_engine, create_sessions, dispose_engine
 from transom.db.migrate import upgrade_to_head
 from transom.db.tokens import create_token, find_token
 from transom.domain.access import Role
@@ -149,7 +149,7 @@ async def prepare_demo(
         finally:
             await env.clients.aclose()
     finally:
-        await engine.dispose()
+        await dispose_engine(engine)
     return DemoInfo(base_url, settings.graph_url, token, rooms)
 
 

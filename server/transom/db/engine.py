@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import threading
+import time
+import weakref
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, make_url
+import anyio
+from sqlalchemy import Engine, event, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -16,6 +21,15 @@ from sqlalchemy.ext.asyncio import (
 )
 
 Sessions = async_sessionmaker[AsyncSession]
+
+log = logging.getLogger(__name__)
+
+# Each SQLite connection runs in an aiosqlite thread of its own; dispose_engine
+# waits for an engine's threads to end.
+_SQLITE_THREADS: weakref.WeakKeyDictionary[
+    Engine, weakref.WeakSet[threading.Thread]
+] = weakref.WeakKeyDictionary()
+THREADS_END_WITHIN = 10.0  # seconds
 
 
 def create_engine(
@@ -29,7 +43,15 @@ def create_engine(
         engine = create_async_engine(
             database_url, connect_args={"timeout": 30}, pool_pre_ping=False
         )
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        threads: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+        _SQLITE_THREADS[engine.sync_engine] = threads
+
+        def on_connect(dbapi_connection: Any, _record: Any) -> None:
+            _sqlite_pragmas(dbapi_connection)
+            threads.add(dbapi_connection._connection._thread)
+
+        event.listen(engine.sync_engine, "connect", on_connect)
+        engine.dialect.do_terminate = _stop_sqlite_thread  # type: ignore[method-assign]
         return engine
     return create_async_engine(
         database_url, pool_size=pool_size, max_overflow=max_overflow
@@ -48,7 +70,44 @@ def _ensure_private_file(database_url: str) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _stop_sqlite_thread(dbapi_connection: Any) -> None:
+    """Hard-close an SQLite connection by stopping its aiosqlite thread.
+
+    SQLAlchemy terminates a connection whose operation was cancelled (a task
+    cancelled at shutdown, a request timed out) by first trying a graceful
+    ``close()`` in a shielded task of its own, then stopping the thread when
+    the cancellation reaches it. With aiosqlite that orphan task then waits
+    forever for a thread that has already stopped, and the process cannot
+    exit: its event loop never finishes cancelling it. Stopping the thread at
+    once (what the fallback does) closes the file and rolls back whatever was
+    open, and leaves nothing behind.
+    """
+    dbapi_connection._terminate_force_close()
+
+
+async def dispose_engine(engine: AsyncEngine) -> None:
+    """Close the engine's connections and, on SQLite, wait until their aiosqlite
+    threads have ended (at most THREADS_END_WITHIN seconds).
+
+    A connection whose operation was cancelled (at shutdown) is stopped, not
+    closed: its thread finishes the statement it runs, then reports to the event
+    loop. Waiting here means no thread reports to a loop that has closed.
+    """
+    await engine.dispose()
+    threads = _SQLITE_THREADS.pop(engine.sync_engine, None)
+    if threads:
+        await anyio.to_thread.run_sync(_join, list(threads))
+
+
+def _join(threads: list[threading.Thread]) -> None:
+    deadline = time.monotonic() + THREADS_END_WITHIN
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    if left := sum(thread.is_alive() for thread in threads):
+        log.warning("%d SQLite connection thread(s) still running at shutdown", left)
+
+
+def _sqlite_pragmas(dbapi_connection: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
