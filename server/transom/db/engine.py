@@ -48,10 +48,21 @@ def create_engine(
 
         def on_connect(dbapi_connection: Any, _record: Any) -> None:
             _sqlite_pragmas(dbapi_connection)
-            threads.add(dbapi_connection._connection._thread)
+            aiosqlite_connection = getattr(dbapi_connection, "_connection", None)
+            thread = getattr(aiosqlite_connection, "_thread", None)
+            if isinstance(thread, threading.Thread):
+                threads.add(thread)
 
         event.listen(engine.sync_engine, "connect", on_connect)
-        engine.dialect.do_terminate = _stop_sqlite_thread  # type: ignore[method-assign]
+        terminate = engine.dialect.do_terminate
+
+        def stop_or_terminate(dbapi_connection: Any) -> None:
+            if hasattr(dbapi_connection, "_terminate_force_close"):
+                _stop_sqlite_thread(dbapi_connection)
+            else:  # an SQLAlchemy without it closes the usual way
+                terminate(dbapi_connection)
+
+        engine.dialect.do_terminate = stop_or_terminate  # type: ignore[method-assign]
         return engine
     return create_async_engine(
         database_url, pool_size=pool_size, max_overflow=max_overflow
@@ -94,7 +105,7 @@ async def dispose_engine(engine: AsyncEngine) -> None:
     loop. Waiting here means no thread reports to a loop that has closed.
     """
     await engine.dispose()
-    threads = _SQLITE_THREADS.pop(engine.sync_engine, None)
+    threads = _SQLITE_THREADS.get(engine.sync_engine)
     if threads:
         await anyio.to_thread.run_sync(_join, list(threads))
 
