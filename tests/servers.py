@@ -79,11 +79,7 @@ def _where(server: ThreadedServer, thread: threading.Thread) -> str:
     lines = [f"{len(state.connections)} connection(s), {len(state.tasks)} task(s)\n"]
     frame = sys._current_frames().get(thread.ident or 0)
     lines += traceback.format_stack(frame) if frame else ["(no stack)"]
-    for task in list(state.tasks):
-        stack = io.StringIO()
-        task.print_stack(file=stack)
-        lines.append(stack.getvalue())
-    for task in _tasks(server.loop):
+    for task in _tasks(server.loop):  # the requests' tasks among them
         stack = io.StringIO()
         task.print_stack(file=stack)
         lines.append(

@@ -57,9 +57,22 @@ def create_engine(
         terminate = engine.dialect.do_terminate
 
         def stop_or_terminate(dbapi_connection: Any) -> None:
+            """Hard-close an SQLite connection by stopping its aiosqlite thread.
+
+            SQLAlchemy terminates a connection whose operation was cancelled (a
+            task cancelled at shutdown, a request timed out) by first trying a
+            graceful ``close()`` in a shielded task of its own, then stopping
+            the thread when the cancellation reaches it. With aiosqlite that
+            orphan task then waits forever for a thread that has already
+            stopped, and the process cannot exit: its event loop never finishes
+            cancelling it. Stopping the thread at once (what the fallback does)
+            closes the file and rolls back whatever was open, and leaves
+            nothing behind. An SQLAlchemy without that fallback closes the
+            usual way.
+            """
             if hasattr(dbapi_connection, "_terminate_force_close"):
-                _stop_sqlite_thread(dbapi_connection)
-            else:  # an SQLAlchemy without it closes the usual way
+                dbapi_connection._terminate_force_close()
+            else:
                 terminate(dbapi_connection)
 
         engine.dialect.do_terminate = stop_or_terminate  # type: ignore[method-assign]
@@ -79,21 +92,6 @@ def _ensure_private_file(database_url: str) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-
-
-def _stop_sqlite_thread(dbapi_connection: Any) -> None:
-    """Hard-close an SQLite connection by stopping its aiosqlite thread.
-
-    SQLAlchemy terminates a connection whose operation was cancelled (a task
-    cancelled at shutdown, a request timed out) by first trying a graceful
-    ``close()`` in a shielded task of its own, then stopping the thread when
-    the cancellation reaches it. With aiosqlite that orphan task then waits
-    forever for a thread that has already stopped, and the process cannot
-    exit: its event loop never finishes cancelling it. Stopping the thread at
-    once (what the fallback does) closes the file and rolls back whatever was
-    open, and leaves nothing behind.
-    """
-    dbapi_connection._terminate_force_close()
 
 
 async def dispose_engine(engine: AsyncEngine) -> None:
